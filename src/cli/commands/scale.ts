@@ -1,0 +1,28 @@
+// `pm scale <app> <N|+N|-N>`.
+import { type Command, InvalidArgumentError } from 'commander';
+import type { ScaleChange } from '../../protocol/messages.js';
+import { printSummary } from '../output/summary.js';
+import { withDaemon } from '../session.js';
+
+export function parseScale(text: string): ScaleChange {
+  const match = /^([+-]?)(\d+)$/.exec(text);
+  if (!match) throw new InvalidArgumentError('expected N, +N or -N');
+  const count = Number(match[2]);
+  if (match[1] === '') return { mode: 'set', count };
+  return { mode: 'add', count: match[1] === '-' ? -count : count };
+}
+
+export function registerScale(program: Command): void {
+  program
+    .command('scale')
+    .description(
+      'set the number of instances (N), or add (+N) or remove (-N); removal stops the highest indexes',
+    )
+    .argument('<app>', 'app name')
+    .argument('<count>', 'N, +N or -N', parseScale)
+    .option('--json', 'print the instances as JSON')
+    .action(async (name: string, change: ScaleChange, options: { json?: boolean }) => {
+      const infos = await withDaemon((client) => client.request({ type: 'scale', name, change }));
+      printSummary(infos, { json: Boolean(options.json) });
+    });
+}

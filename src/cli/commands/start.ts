@@ -1,0 +1,135 @@
+// `pm start <script|command|app>`: define and start a new app, or start an existing one by target.
+import type { Command } from 'commander';
+import { buildAppSpec, currentEnv } from '../../config/build-app-spec.js';
+import type { RecoveryPolicy, StopSignal } from '../../protocol/app-spec.js';
+import { PmError } from '../../protocol/errors.js';
+import { parseTarget, type Target } from '../../protocol/target.js';
+import { countOption, durationOption, envOption, signalOption, sizeOption } from '../options.js';
+import { printSummary } from '../output/summary.js';
+import { withDaemon } from '../session.js';
+
+interface StartOptions {
+  name?: string;
+  instances?: number;
+  cwd?: string;
+  env?: Record<string, string>;
+  interpreter?: string;
+  killTimeout?: number;
+  stopSignal?: StopSignal;
+  maxRestarts?: number;
+  restartDelay?: number;
+  minUptime?: number;
+  backoffMax?: number;
+  autorestart: boolean;
+  maxMemory?: number;
+  json?: boolean;
+}
+
+/** A bare word that could name an existing app: try it as a target before defining a new app. */
+function asExistingTarget(script: string, args: string[], options: StartOptions): Target | null {
+  const defines =
+    args.length > 0 ||
+    Object.keys(options).some((key) => !['autorestart', 'json'].includes(key)) ||
+    !options.autorestart;
+  if (defines || /\s|\//.test(script)) return null;
+  try {
+    return parseTarget(script);
+  } catch {
+    return null;
+  }
+}
+
+function toRecovery(options: StartOptions): Partial<RecoveryPolicy> {
+  return {
+    ...(options.maxRestarts !== undefined && { maxRestarts: options.maxRestarts }),
+    ...(options.restartDelay !== undefined && { restartDelayMs: options.restartDelay }),
+    ...(options.minUptime !== undefined && { minUptimeMs: options.minUptime }),
+    ...(options.backoffMax !== undefined && { backoffMaxMs: options.backoffMax }),
+    ...(!options.autorestart && { autoRestart: 'never' as const }),
+  };
+}
+
+async function start(script: string, args: string[], options: StartOptions): Promise<void> {
+  if (/\.(ya?ml|json)$/i.test(script)) {
+    throw new PmError('bad-request', `config files are not supported yet: ${script}`);
+  }
+  const target = asExistingTarget(script, args, options);
+  const infos = await withDaemon(async (client) => {
+    if (target) {
+      try {
+        return await client.request({ type: 'start', target });
+      } catch (error) {
+        // Not an app we know: treat the word as a command to run (`pm start sleep -- 60`).
+        if (!(error instanceof PmError && error.code === 'not-found' && target.kind === 'name')) throw error;
+      }
+    }
+    const spec = buildAppSpec(
+      {
+        script,
+        args,
+        name: options.name,
+        instances: options.instances,
+        cwd: options.cwd,
+        env: options.env,
+        interpreter: options.interpreter,
+        stop: {
+          ...(options.killTimeout !== undefined && { killTimeoutMs: options.killTimeout }),
+          ...(options.stopSignal !== undefined && { signal: options.stopSignal }),
+        },
+        recovery: toRecovery(options),
+        limits: options.maxMemory !== undefined ? { maxMemoryBytes: options.maxMemory } : {},
+      },
+      { baseDir: process.cwd(), baseEnv: currentEnv() },
+    );
+    return client.request({ type: 'apply', apps: [spec] });
+  });
+  printSummary(infos, { json: Boolean(options.json) });
+}
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description(
+      'start a script or command as a new app, or start an existing app (name, id, name:index, all)',
+    )
+    .argument(
+      '<script|command|target>',
+      'a .js/.mjs/.cjs script (run with node), an executable, a shell command, or an app',
+    )
+    .argument('[args...]', 'arguments for the script, after --')
+    .option('-n, --name <name>', 'app name (default: the script name)')
+    .option('-i, --instances <count>', 'number of instances', countOption)
+    .option('--cwd <dir>', 'working directory (default: the current one)')
+    .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)', envOption)
+    .option('--interpreter <program>', 'run the script with this program (`none`: execute it directly)')
+    .option(
+      '--kill-timeout <duration>',
+      'wait this long after the stop signal before SIGKILL (default 5s)',
+      durationOption,
+    )
+    .option('--stop-signal <signal>', 'signal sent to stop (default SIGTERM)', signalOption)
+    .option(
+      '--max-restarts <count>',
+      'give up after this many restarts within a minute (default 15)',
+      countOption,
+    )
+    .option(
+      '--restart-delay <duration>',
+      'wait before restarting a crashed instance (default 0)',
+      durationOption,
+    )
+    .option(
+      '--min-uptime <duration>',
+      'a run shorter than this counts as a crash loop (default 1s)',
+      durationOption,
+    )
+    .option(
+      '--backoff-max <duration>',
+      'cap of the exponential backoff between crash-loop restarts (default 30s)',
+      durationOption,
+    )
+    .option('--no-autorestart', 'do not restart when the process exits')
+    .option('--max-memory <size>', 'restart when the process tree uses more memory (e.g. 300M)', sizeOption)
+    .option('--json', 'print the started instances as JSON')
+    .action(start);
+}

@@ -1,0 +1,100 @@
+// The CLI's side of the socket: connect (starting the daemon when none answers), greet with the
+// protocol version, and send typed requests whose replies are matched by id.
+import net from 'node:net';
+import type { PmPaths } from '../config/paths.js';
+import { fromWireError, PmError } from '../protocol/errors.js';
+import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
+import type { ReplyFrame, RequestOf, RequestType, ResponseOf } from '../protocol/messages.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
+
+type Pending = { resolve: (data: unknown) => void; reject: (error: Error) => void };
+
+const NO_DAEMON = new Set(['ENOENT', 'ECONNREFUSED']);
+
+function connectSocket(socketPath: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(socketPath);
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+export class DaemonClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly decoder = new FrameDecoder(64 * 1024 * 1024);
+  private closedError: Error | null = null;
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.on('data', (chunk) => {
+      for (const frame of this.decoder.push(chunk)) if (frame.ok) this.onReply(frame.value as ReplyFrame);
+    });
+    socket.on('error', (error) =>
+      this.failAll(new PmError('daemon-unavailable', `lost the daemon: ${error.message}`)),
+    );
+    socket.on('close', () =>
+      this.failAll(new PmError('daemon-unavailable', 'the daemon closed the connection')),
+    );
+    // Pipelined: the daemon answers hello first and refuses the rest if the versions differ.
+    this.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION }).catch(() => {});
+  }
+
+  /** Connects to the running daemon; starts one first when none is running and `autoStart` is set. */
+  static async connect(paths: PmPaths, options: { autoStart: boolean }): Promise<DaemonClient> {
+    try {
+      return new DaemonClient(await connectSocket(paths.socket));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (!NO_DAEMON.has(code)) {
+        throw new PmError('daemon-unavailable', `cannot reach the daemon at ${paths.socket}: ${code}`, {
+          cause: error,
+        });
+      }
+      if (!options.autoStart) throw new PmError('daemon-unavailable', 'no daemon is running');
+    }
+    const { launchDaemon } = await import('./launch-daemon.js');
+    await launchDaemon(paths);
+    return new DaemonClient(await connectSocket(paths.socket));
+  }
+
+  request<K extends RequestType>(request: RequestOf<K>): Promise<ResponseOf[K]> {
+    return this.send(request) as Promise<ResponseOf[K]>;
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+
+  private send(request: RequestOf<RequestType>): Promise<unknown> {
+    if (this.closedError) return Promise.reject(this.closedError);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.socket.write(encodeFrame({ ...request, id }));
+    });
+  }
+
+  private onReply(reply: ReplyFrame): void {
+    if (reply.id === null) return;
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    this.pending.delete(reply.id);
+    if (reply.ok) {
+      pending.resolve(reply.data);
+      return;
+    }
+    const error = fromWireError(reply.error);
+    pending.reject(error);
+    // A daemon of another protocol version refuses everything that follows the hello.
+    if (error.code === 'version-mismatch') this.failAll(error);
+  }
+
+  private failAll(error: Error): void {
+    this.closedError ??= error;
+    for (const pending of this.pending.values()) pending.reject(this.closedError);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,72 @@
+// Start the daemon on demand. proper-lockfile serializes concurrent CLIs, so ten commands started
+// at once against a fresh home end with exactly one daemon, and all ten succeed.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import lockfile from 'proper-lockfile';
+import { ensureHome } from '../config/home.js';
+import type { PmPaths } from '../config/paths.js';
+import { PmError } from '../protocol/errors.js';
+
+const DAEMON_ENTRY = new URL('../daemon/main.js', import.meta.url);
+const START_TIMEOUT_MS = 10_000;
+
+function canConnect(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(socketPath);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function lastLines(file: string, count: number): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count).join(' | ');
+  } catch {
+    return '';
+  }
+}
+
+async function waitForSocket(paths: PmPaths, exited: () => number | null): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (await canConnect(paths.socket)) return;
+    if (exited() !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new PmError(
+    'daemon-unavailable',
+    `the daemon did not start (see ${paths.daemonLog}): ${lastLines(paths.daemonLog, 2) || 'no output'}`,
+  );
+}
+
+export async function launchDaemon(paths: PmPaths): Promise<void> {
+  ensureHome(paths.home);
+  const release = await lockfile.lock(paths.startLock, {
+    realpath: false,
+    stale: 5000,
+    retries: { retries: 400, minTimeout: 10, maxTimeout: 50, factor: 1.2 },
+  });
+  try {
+    if (await canConnect(paths.socket)) return;
+    const logFd = fs.openSync(paths.daemonLog, 'a', 0o600);
+    const child = spawn(process.execPath, [DAEMON_ENTRY.pathname], {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      cwd: paths.home,
+      env: process.env,
+    });
+    fs.closeSync(logFd);
+    let exitCode: number | null = null;
+    child.once('exit', (code) => {
+      exitCode = code ?? 1;
+    });
+    child.unref();
+    await waitForSocket(paths, () => exitCode);
+  } finally {
+    await release();
+  }
+}

@@ -1,0 +1,51 @@
+// `pm describe` as text: the definition, each instance's state, last exit and restart history.
+import type { AppDetails } from '../../protocol/messages.js';
+import type { ExitInfo } from '../../protocol/process-info.js';
+import { formatBytes, formatCpu, formatUptime, maskEnv } from './format.js';
+
+function formatExit(exit: ExitInfo | null): string {
+  if (!exit) return '-';
+  const how = exit.signal
+    ? `signal ${exit.signal}`
+    : exit.code === null
+      ? 'code unknown'
+      : `code ${exit.code}`;
+  return `${how} at ${new Date(exit.at).toISOString()} after ${formatUptime(exit.at - exit.uptimeMs, exit.at)}`;
+}
+
+export function renderDescribe(apps: AppDetails[], now = Date.now()): string {
+  const out: string[] = [];
+  for (const { spec, instances } of apps) {
+    const env = Object.entries(maskEnv(spec.env)).map(([k, v]) => `${k}=${v}`);
+    out.push(
+      `app ${spec.name}`,
+      `  command       ${spec.run.display}`,
+      `  exec          ${[spec.run.file, ...spec.run.args].join(' ')}`,
+      `  cwd           ${spec.cwd}`,
+      `  instances     ${spec.instances}`,
+      `  env           ${env.length > 0 ? env.join(' ') : '-'}`,
+      `  stop          ${spec.stop.signal}, SIGKILL after ${spec.stop.killTimeoutMs} ms`,
+      `  restart       ${spec.recovery.autoRestart}, max ${spec.recovery.maxRestarts} in ${spec.recovery.restartWindowMs} ms, delay ${spec.recovery.restartDelayMs} ms, min uptime ${spec.recovery.minUptimeMs} ms`,
+      ...(spec.limits.maxMemoryBytes ? [`  max memory    ${formatBytes(spec.limits.maxMemoryBytes)}`] : []),
+      ...(spec.source ? [`  config        ${spec.source}`] : []),
+    );
+    for (const p of instances) {
+      out.push(
+        `  ${p.name}:${p.index} [id ${p.id}]`,
+        `    state       ${p.status}${p.reason ? ` (${p.reason})` : ''}`,
+        `    pid         ${p.pid ?? '-'}`,
+        `    health      ${p.health}`,
+        `    uptime      ${formatUptime(p.startedAt, now)}`,
+        `    restarts    ${p.restarts}`,
+        `    cpu / mem   ${formatCpu(p.cpuPercent)} / ${formatBytes(p.memoryBytes)}`,
+        `    last exit   ${formatExit(p.lastExit)}`,
+        `    logs        ${p.outLog}`,
+        `                ${p.errLog}`,
+      );
+      for (const record of p.history.slice(-5)) {
+        out.push(`    history     ${new Date(record.at).toISOString()} ${record.reason}`);
+      }
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,17 @@
+// One line per affected instance after a lifecycle command: terse, greppable, no table.
+import type { ProcessInfo } from '../../protocol/process-info.js';
+import { failCommand } from '../session.js';
+
+export function printSummary(infos: ProcessInfo[], options: { json: boolean }): void {
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(infos, null, 2)}\n`);
+  } else {
+    const lines = infos.map((p) => {
+      const pid = p.pid === null ? '' : ` pid ${p.pid}`;
+      const reason = p.reason ? ` (${p.reason})` : '';
+      return `${p.name}:${p.index} [${p.id}] ${p.status}${pid}${reason}`;
+    });
+    if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  for (const p of infos) if (p.status === 'errored') failCommand(`${p.name}:${p.index} errored: ${p.reason}`);
+}

@@ -1,0 +1,21 @@
+// Run one command against the daemon: connect (auto-starting it), act, always disconnect.
+import { resolvePaths } from '../config/paths.js';
+import { DaemonClient } from './daemon-client.js';
+
+export async function withDaemon<T>(
+  action: (client: DaemonClient) => Promise<T>,
+  options: { autoStart: boolean } = { autoStart: true },
+): Promise<T> {
+  const client = await DaemonClient.connect(resolvePaths(), options);
+  try {
+    return await action(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** Set by a command whose work succeeded only in part (e.g. an instance errored): exit code 1. */
+export function failCommand(message: string): void {
+  process.stderr.write(`pm: ${message}\n`);
+  process.exitCode = 1;
+}

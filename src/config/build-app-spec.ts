@@ -1,0 +1,71 @@
+// One way to build an AppSpec, for the command line and for config files alike: defaults
+// applied, the command resolved, names and numbers checked.
+import path from 'node:path';
+import type { AppSpec, LimitsSpec, RecoveryPolicy, StopPolicy } from '../protocol/app-spec.js';
+import { PmError } from '../protocol/errors.js';
+import { APP_NAME_PATTERN } from '../protocol/target.js';
+import { DEFAULT_RECOVERY, DEFAULT_STOP } from './defaults.js';
+import { defaultAppName, resolveRun } from './resolve-run.js';
+
+/** An app as the user described it; units already parsed; anything missing takes its default. */
+export interface AppInput {
+  name?: string;
+  script: string;
+  args?: string[];
+  interpreter?: string;
+  /** Relative to `baseDir`. */
+  cwd?: string;
+  env?: Record<string, string>;
+  instances?: number;
+  stop?: Partial<StopPolicy>;
+  recovery?: Partial<RecoveryPolicy>;
+  limits?: LimitsSpec;
+  source?: string;
+}
+
+export interface BuildContext {
+  /** The CLI's working directory, or the config file's directory. */
+  baseDir: string;
+  /** The environment the app inherits. */
+  baseEnv: Record<string, string>;
+}
+
+export function buildAppSpec(input: AppInput, context: BuildContext): AppSpec {
+  const name = input.name ?? defaultAppName(input.script);
+  if (!APP_NAME_PATTERN.test(name)) {
+    throw new PmError(
+      'bad-request',
+      `"${name}" is not a valid app name: use letters, digits, "_", "-" and "." (max 64)`,
+    );
+  }
+  const instances = input.instances ?? 1;
+  if (!Number.isInteger(instances) || instances < 0 || instances > 10_000) {
+    throw new PmError('bad-request', `instances must be a whole number from 0 to 10000, found ${instances}`);
+  }
+  const cwd = path.resolve(context.baseDir, input.cwd ?? '.');
+  const run = resolveRun({
+    script: input.script,
+    args: input.args ?? [],
+    cwd,
+    interpreter: input.interpreter,
+  });
+  return {
+    name,
+    run,
+    cwd,
+    env: input.env ?? {},
+    baseEnv: context.baseEnv,
+    instances,
+    stop: { ...DEFAULT_STOP, ...input.stop },
+    recovery: { ...DEFAULT_RECOVERY, ...input.recovery },
+    limits: input.limits ?? {},
+    ...(input.source ? { source: input.source } : {}),
+  };
+}
+
+/** The calling process's environment as plain strings. */
+export function currentEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  return env;
+}

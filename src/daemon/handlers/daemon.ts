@@ -1,0 +1,19 @@
+// Requests about the daemon itself.
+import type { RequestOf, ResponseOf } from '../../protocol/messages.js';
+import { PROTOCOL_VERSION, packageVersion } from '../../protocol/version.js';
+import type { DaemonContext } from '../context.js';
+
+export const ping = async (_r: RequestOf<'ping'>, ctx: DaemonContext): Promise<ResponseOf['ping']> => ({
+  pid: process.pid,
+  daemonVersion: packageVersion(),
+  protocolVersion: PROTOCOL_VERSION,
+  home: ctx.paths.home,
+  uptimeMs: Date.now() - ctx.startedAt,
+  memoryBytes: process.memoryUsage.rss(),
+  apps: ctx.pool.appCount,
+  instances: ctx.pool.instanceCount,
+});
+
+export const kill = async (_r: RequestOf<'kill'>, ctx: DaemonContext): Promise<ResponseOf['kill']> => ({
+  stopped: await ctx.shutdown(),
+});

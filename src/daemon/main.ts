@@ -1,0 +1,121 @@
+// The daemon entry: claim the socket, restore the pool from the state file (adopting processes
+// that survived the previous daemon), serve requests, and shut down cleanly on `kill` or SIGTERM.
+import fs from 'node:fs';
+import net from 'node:net';
+import { START_WAIT_MS } from '../config/defaults.js';
+import { ensureHome } from '../config/home.js';
+import { instanceLogPath, instancePipePath, type PmPaths, resolvePaths } from '../config/paths.js';
+import { InstanceOutput } from '../logs/instance-output.js';
+import { ExitPoller } from '../supervisor/exit-poller.js';
+import { ProcessPool } from '../supervisor/process-pool.js';
+import { spawnInstance } from '../supervisor/spawn.js';
+import { TreeReaper } from '../supervisor/tree-reaper.js';
+import type { DaemonContext } from './context.js';
+import { createServer } from './server.js';
+import { StateStore } from './state-store.js';
+
+function log(message: string): void {
+  process.stderr.write(`${new Date().toISOString()} ${message}\n`);
+}
+
+/** True when another daemon answers on the socket. */
+function isSocketLive(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.connect(socketPath);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+}
+
+function listen(server: net.Server, socketPath: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // The socket is created 0600: no window in which another user could connect.
+    const previousUmask = process.umask(0o177);
+    server.once('error', reject);
+    server.listen(socketPath, () => {
+      process.umask(previousUmask);
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function createPool(paths: PmPaths): ProcessPool {
+  return new ProcessPool({
+    spawn: spawnInstance,
+    reaper: new TreeReaper(),
+    exitPoller: new ExitPoller(),
+    now: Date.now,
+    startWaitMs: START_WAIT_MS,
+    createOutput: (name, index) =>
+      new InstanceOutput({
+        pipe: {
+          out: instancePipePath(paths, name, index, 'out'),
+          err: instancePipePath(paths, name, index, 'err'),
+        },
+        log: {
+          out: instanceLogPath(paths, name, index, 'out'),
+          err: instanceLogPath(paths, name, index, 'err'),
+        },
+      }),
+  });
+}
+
+async function main(): Promise<void> {
+  const paths = resolvePaths();
+  ensureHome(paths.home);
+  for (const dir of [paths.logDir, paths.pipeDir]) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (await isSocketLive(paths.socket)) {
+    log('another daemon is already serving this PM_HOME; exiting');
+    return;
+  }
+  fs.rmSync(paths.socket, { force: true });
+
+  const pool = createPool(paths);
+  const store = new StateStore(paths.stateFile, () => pool.snapshot());
+  const snapshot = store.load();
+  if (snapshot) {
+    const { adopted, started } = pool.restore(snapshot);
+    log(`restored ${pool.instanceCount} instances: ${adopted} adopted, ${started} started`);
+  }
+  pool.on('change', () => store.schedule());
+  store.writeNow();
+
+  let shuttingDown: Promise<number> | null = null;
+  const ctx: DaemonContext = {
+    pool,
+    paths,
+    startedAt: Date.now(),
+    shutdown: () => {
+      shuttingDown ??= (async () => {
+        server.close();
+        const stopped = await pool.stopAll();
+        store.writeNow();
+        fs.rmSync(paths.socket, { force: true });
+        fs.rmSync(paths.pidFile, { force: true });
+        // Let the reply to `kill` flush before the process goes.
+        setTimeout(() => process.exit(0), 50).unref();
+        return stopped;
+      })();
+      return shuttingDown;
+    },
+  };
+  const server = createServer(ctx);
+  await listen(server, paths.socket);
+  fs.writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
+  log(`daemon ${process.pid} listening on ${paths.socket}`);
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void ctx.shutdown());
+  process.on('SIGHUP', () => {});
+  // A bug in one request must not take every app's supervisor down with it.
+  process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error}`));
+  process.on('unhandledRejection', (error) => log(`unhandled rejection: ${String(error)}`));
+}
+
+main().catch((error) => {
+  log(`daemon failed to start: ${(error as Error).stack ?? error}`);
+  process.exit(2);
+});

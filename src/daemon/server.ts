@@ -1,0 +1,77 @@
+// The daemon's only socket code: accept, decode frames, check the handshake, dispatch, reply.
+// A bad frame gets an error reply (or, for an oversize one, a closed connection); the daemon goes on.
+import net from 'node:net';
+import { PmError, toWireError } from '../protocol/errors.js';
+import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
+import type { ReplyFrame, RequestFrame } from '../protocol/messages.js';
+import { frameId, validateRequestFrame } from '../protocol/validate-request.js';
+import { PROTOCOL_VERSION, packageVersion } from '../protocol/version.js';
+import type { DaemonContext } from './context.js';
+import { type HandledType, type Handler, handlers } from './handlers/index.js';
+
+function send(socket: net.Socket, reply: ReplyFrame): void {
+  if (!socket.destroyed && socket.writable) socket.write(encodeFrame(reply));
+}
+
+async function dispatch(frame: RequestFrame, ctx: DaemonContext): Promise<unknown> {
+  const handler = handlers[frame.type as HandledType] as Handler<HandledType>;
+  return handler(frame as never, ctx);
+}
+
+function serveConnection(socket: net.Socket, ctx: DaemonContext): void {
+  const decoder = new FrameDecoder();
+  let greeted = false;
+  const fail = (id: number | null, error: unknown) =>
+    send(socket, { id, ok: false, error: toWireError(error) });
+
+  socket.on('error', () => socket.destroy());
+  socket.on('data', (chunk) => {
+    for (const decoded of decoder.push(chunk)) {
+      if (!decoded.ok) {
+        const message = decoded.error === 'oversize' ? 'frame larger than 1 MiB' : 'malformed JSON frame';
+        fail(null, new PmError('bad-request', message));
+        if (decoded.error === 'oversize') socket.end();
+        continue;
+      }
+      let frame: RequestFrame;
+      try {
+        frame = validateRequestFrame(decoded.value);
+      } catch (error) {
+        fail(frameId(decoded.value), error);
+        continue;
+      }
+      if (frame.type === 'hello') {
+        if (frame.protocolVersion !== PROTOCOL_VERSION) {
+          fail(frame.id, versionMismatch(frame.protocolVersion));
+          continue;
+        }
+        greeted = true;
+        send(socket, {
+          id: frame.id,
+          ok: true,
+          data: { protocolVersion: PROTOCOL_VERSION, daemonVersion: packageVersion() },
+        });
+        continue;
+      }
+      if (!greeted) {
+        fail(frame.id, new PmError('bad-request', 'send hello with the protocol version first'));
+        continue;
+      }
+      dispatch(frame, ctx).then(
+        (data) => send(socket, { id: frame.id, ok: true, data }),
+        (error) => fail(frame.id, error),
+      );
+    }
+  });
+}
+
+function versionMismatch(clientVersion: number): PmError {
+  return new PmError(
+    'version-mismatch',
+    `the running daemon speaks protocol ${PROTOCOL_VERSION}, this CLI ${clientVersion}: run \`pm update\` to restart it in place`,
+  );
+}
+
+export function createServer(ctx: DaemonContext): net.Server {
+  return net.createServer((socket) => serveConnection(socket, ctx));
+}

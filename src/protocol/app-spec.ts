@@ -1,0 +1,75 @@
+// A validated app definition, as the CLI sends it in `apply`. Plain data: it is stored in the
+// state file and compared field by field when a config is applied again.
+
+export type StopSignal = 'SIGTERM' | 'SIGINT' | 'SIGQUIT' | 'SIGHUP' | 'SIGUSR1' | 'SIGUSR2' | 'SIGKILL';
+export const STOP_SIGNALS: readonly StopSignal[] = [
+  'SIGTERM',
+  'SIGINT',
+  'SIGQUIT',
+  'SIGHUP',
+  'SIGUSR1',
+  'SIGUSR2',
+  'SIGKILL',
+];
+
+/** What to execute: the program and its argv, already resolved from a script or command line. */
+export interface RunSpec {
+  /** Program to exec (absolute path, a bare name looked up on PATH, or `/bin/sh` for shell syntax). */
+  file: string;
+  /** Arguments after argv[0]. */
+  args: string[];
+  /** The script or command line as the user wrote it, for display. */
+  display: string;
+}
+
+/** When and how fast to restart an instance that exits on its own. */
+export interface RecoveryPolicy {
+  /** `always`: any exit; `on-failure`: non-zero code or a signal; `never`. */
+  autoRestart: 'always' | 'on-failure' | 'never';
+  /** Restarts allowed within `restartWindowMs` before the instance is `errored` (crash-loop). */
+  maxRestarts: number;
+  /** The window in which `maxRestarts` counts. */
+  restartWindowMs: number;
+  /** A run shorter than this counts as a crash-loop run. */
+  minUptimeMs: number;
+  /** Delay before the first restart. */
+  restartDelayMs: number;
+  /** Exponential backoff for consecutive short runs: factor, capped at `backoffMaxMs` (0 disables). */
+  backoffMaxMs: number;
+  /** Exit codes that mean "done on purpose": never restarted. */
+  stopExitCodes: number[];
+  /** After a crash-loop, try again after this long with a fresh count (0: never). */
+  retryAfterMs: number;
+}
+
+/** How to stop an instance gracefully. */
+export interface StopPolicy {
+  /** Sent to the process group first. */
+  signal: StopSignal;
+  /** Then wait this long before SIGKILL to every remaining process of the tree. */
+  killTimeoutMs: number;
+}
+
+export interface LimitsSpec {
+  /** Restart when the tree's resident memory exceeds this (bytes). */
+  maxMemoryBytes?: number;
+}
+
+export interface AppSpec {
+  /** Unique app name: letters, digits, `_`, `-`, `.`. */
+  name: string;
+  run: RunSpec;
+  /** Absolute working directory. */
+  cwd: string;
+  /** Environment the user gave (`--env`, config `env:`); shown, secrets masked, in `describe`. */
+  env: Record<string, string>;
+  /** The environment inherited from the CLI that defined the app (not the daemon's). */
+  baseEnv: Record<string, string>;
+  /** Number of instances to keep. */
+  instances: number;
+  stop: StopPolicy;
+  recovery: RecoveryPolicy;
+  limits: LimitsSpec;
+  /** Where the definition came from: a config file path, or undefined for a command line. */
+  source?: string;
+}

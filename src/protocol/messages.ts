@@ -1,0 +1,75 @@
+// Every message between CLI and daemon. Both ends import these types, so a request and its reply
+// cannot drift apart, and a request type without a daemon handler does not compile.
+import type { AppSpec } from './app-spec.js';
+import type { WireError } from './errors.js';
+import type { ProcessInfo, RestartRecord } from './process-info.js';
+import type { Target } from './target.js';
+
+/** `scale web 4` sets; `scale web +2` / `-1` adds. */
+export type ScaleChange = { mode: 'set'; count: number } | { mode: 'add'; count: number };
+
+export type Request =
+  /** First frame of every connection. */
+  | { type: 'hello'; protocolVersion: number }
+  /** Create apps, or reconcile them with a new definition. */
+  | { type: 'apply'; apps: AppSpec[] }
+  | { type: 'start'; target: Target }
+  | { type: 'stop'; target: Target }
+  | { type: 'restart'; target: Target }
+  | { type: 'delete'; target: Target }
+  | { type: 'pause'; target: Target }
+  | { type: 'resume'; target: Target }
+  | { type: 'scale'; name: string; change: ScaleChange }
+  | { type: 'list' }
+  | { type: 'describe'; target: Target }
+  | { type: 'ping' }
+  /** Stop every app, then the daemon. */
+  | { type: 'kill' };
+
+export type RequestType = Request['type'];
+export type RequestOf<K extends RequestType> = Extract<Request, { type: K }>;
+
+export interface HelloReply {
+  protocolVersion: number;
+  daemonVersion: string;
+}
+
+export interface PingReply {
+  pid: number;
+  daemonVersion: string;
+  protocolVersion: number;
+  home: string;
+  uptimeMs: number;
+  memoryBytes: number;
+  apps: number;
+  instances: number;
+}
+
+/** An app with its full definition and per-instance restart history, for `describe`. */
+export interface AppDetails {
+  spec: AppSpec;
+  instances: Array<ProcessInfo & { history: RestartRecord[] }>;
+}
+
+export interface ResponseOf {
+  hello: HelloReply;
+  apply: ProcessInfo[];
+  start: ProcessInfo[];
+  stop: ProcessInfo[];
+  restart: ProcessInfo[];
+  delete: ProcessInfo[];
+  pause: ProcessInfo[];
+  resume: ProcessInfo[];
+  scale: ProcessInfo[];
+  list: ProcessInfo[];
+  describe: AppDetails[];
+  ping: PingReply;
+  kill: { stopped: number };
+}
+
+/** A request on the wire: the request plus an id that its reply echoes. */
+export type RequestFrame = Request & { id: number };
+
+export type ReplyFrame =
+  | { id: number; ok: true; data: unknown }
+  | { id: number | null; ok: false; error: WireError };

@@ -1,0 +1,53 @@
+// The serializable snapshot of one instance: what `list`, `describe` and `top` show.
+// No handles, no timers: the daemon derives it from its state on request.
+
+export type ProcessStatus =
+  | 'starting'
+  | 'online'
+  | 'stopping'
+  | 'stopped'
+  | 'waiting-restart'
+  | 'errored'
+  | 'paused';
+export type Health = 'unknown' | 'healthy' | 'unhealthy';
+
+/** How a process ended: `code` or `signal` (null when unknown, e.g. an adopted process). */
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+  /** Epoch ms. */
+  at: number;
+  /** Run length in ms. */
+  uptimeMs: number;
+}
+
+export interface ProcessInfo {
+  /** Daemon-wide unique instance id (a target, like PM2's id). */
+  id: number;
+  name: string;
+  index: number;
+  pid: number | null;
+  status: ProcessStatus;
+  /** Why the instance is errored, or what it waits for; empty otherwise. */
+  reason: string;
+  health: Health;
+  restarts: number;
+  /** Epoch ms of the current run's start, or null. */
+  startedAt: number | null;
+  /** Percent of one core, summed over the process tree; null before the first sample. */
+  cpuPercent: number | null;
+  /** Resident bytes summed over the process tree; null before the first sample. */
+  memoryBytes: number | null;
+  lastExit: ExitInfo | null;
+  /** Epoch ms when a waiting restart is due. */
+  restartAt: number | null;
+  outLog: string;
+  errLog: string;
+}
+
+/** One instance's restart history entry, shown by `describe`. */
+export interface RestartRecord {
+  at: number;
+  exit: ExitInfo | null;
+  reason: string;
+}

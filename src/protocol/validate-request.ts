@@ -1,0 +1,87 @@
+// Runtime validation of every incoming request frame, typed against messages.ts.
+import { type AppSpec, STOP_SIGNALS } from './app-spec.js';
+import { array, type Check, int, literal, object, optional, record, str } from './check.js';
+import { PmError } from './errors.js';
+import type { Request, RequestFrame, RequestType, ScaleChange } from './messages.js';
+import { APP_NAME_PATTERN, type Target } from './target.js';
+
+const appName: Check<string> = (v, path) => {
+  const name = str(v, path);
+  if (!APP_NAME_PATTERN.test(name))
+    throw new PmError('bad-request', `${path}: "${name}" is not a valid app name`);
+  return name;
+};
+
+const target: Check<Target> = (v, path) => {
+  const { kind } = object({ kind: literal('all', 'name', 'id', 'instance') })(v, path);
+  switch (kind) {
+    case 'all':
+      return { kind };
+    case 'name':
+      return { kind, ...object({ name: appName })(v, path) };
+    case 'id':
+      return { kind, ...object({ id: int() })(v, path) };
+    case 'instance':
+      return { kind, ...object({ name: appName, index: int() })(v, path) };
+  }
+};
+
+const MAX_MS = 365 * 24 * 3600 * 1000;
+
+const appSpec: Check<AppSpec> = object({
+  name: appName,
+  run: object({ file: str, args: array(str), display: str }),
+  cwd: str,
+  env: record(str),
+  baseEnv: record(str),
+  instances: int(0, 10_000),
+  stop: object({ signal: literal(...STOP_SIGNALS), killTimeoutMs: int(0, MAX_MS) }),
+  recovery: object({
+    autoRestart: literal('always', 'on-failure', 'never'),
+    maxRestarts: int(0, 1_000_000),
+    restartWindowMs: int(0, MAX_MS),
+    minUptimeMs: int(0, MAX_MS),
+    restartDelayMs: int(0, MAX_MS),
+    backoffMaxMs: int(0, MAX_MS),
+    stopExitCodes: array(int(0, 255)),
+    retryAfterMs: int(0, MAX_MS),
+  }),
+  limits: object({ maxMemoryBytes: optional(int(1)) }),
+  source: optional(str),
+}) as Check<AppSpec>;
+
+const scaleChange: Check<ScaleChange> = object({
+  mode: literal('set', 'add'),
+  count: int(-10_000, 10_000),
+});
+
+const targeted = object({ target });
+
+const payloads: { [K in RequestType]: Check<Omit<Extract<Request, { type: K }>, 'type'>> } = {
+  hello: object({ protocolVersion: int() }),
+  apply: object({ apps: array(appSpec, 10_000) }),
+  start: targeted,
+  stop: targeted,
+  restart: targeted,
+  delete: targeted,
+  pause: targeted,
+  resume: targeted,
+  scale: object({ name: appName, change: scaleChange }),
+  list: object({}),
+  describe: targeted,
+  ping: object({}),
+  kill: object({}),
+};
+
+/** Returns the frame's id (null when it has none) so an error reply can still be correlated. */
+export function frameId(value: unknown): number | null {
+  const id = (value as { id?: unknown } | null)?.id;
+  return typeof id === 'number' && Number.isSafeInteger(id) ? id : null;
+}
+
+export function validateRequestFrame(value: unknown): RequestFrame {
+  const { id, type } = object({ id: int(), type: str })(value, '');
+  if (!Object.hasOwn(payloads, type)) throw new PmError('bad-request', `unknown request type "${type}"`);
+  const payload = payloads[type as RequestType](value, '');
+  return { ...payload, id, type } as RequestFrame;
+}

@@ -1,0 +1,297 @@
+// One instance: applies the state machine and runs the effects it asks for (spawn, signals,
+// timers). The only place that changes an instance's state.
+import type { ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import type { InstanceOutput } from '../logs/instance-output.js';
+import type { AppSpec } from '../protocol/app-spec.js';
+import type { ExitInfo, Health, ProcessInfo, RestartRecord } from '../protocol/process-info.js';
+import type { ExitPoller } from './exit-poller.js';
+import { type Effect, type InstanceEvent, type InstanceState, next, pidOf } from './process-state.js';
+import { readProcEntry, signalPids } from './process-tree.js';
+import {
+  decideRestart,
+  describeExit,
+  EMPTY_HISTORY,
+  type RestartHistory,
+  recordExit,
+} from './restart-policy.js';
+import type { SpawnOptions, SpawnResult } from './spawn.js';
+import type { TreeReaper } from './tree-reaper.js';
+
+export interface InstanceDeps {
+  spawn: (options: SpawnOptions) => SpawnResult;
+  reaper: TreeReaper;
+  exitPoller: ExitPoller;
+  now: () => number;
+}
+
+/** What survives a daemon restart: enough to adopt the running process or restore the state. */
+export interface InstanceRecord {
+  id: number;
+  index: number;
+  status: InstanceState['status'];
+  pid: number | null;
+  /** /proc start time of `pid`, so that a reused pid is never adopted. */
+  pidStartTime: number | null;
+  startedAt: number | null;
+  restarts: number;
+  lastExit: ExitInfo | null;
+}
+
+const MAX_RECORDS = 20;
+
+export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
+  state: InstanceState = { status: 'stopped', lastExit: null };
+  health: Health = 'unknown';
+  restarts = 0;
+  usage: { cpuPercent: number; memoryBytes: number } | null = null;
+  private runs = 0;
+  private history: RestartHistory = EMPTY_HISTORY;
+  private records: RestartRecord[] = [];
+  private child: ChildProcess | null = null;
+  private pidStartTime: number | null = null;
+  private stopWatchingAdopted: (() => void) | null = null;
+  /** Every pid seen in the current run's tree, so that descendants that left the group are still found. */
+  private readonly runTree = new Set<number>();
+  private restartTimer: NodeJS.Timeout | null = null;
+  private killTimer: NodeJS.Timeout | null = null;
+  private readonly queue: InstanceEvent[] = [];
+  private applying = false;
+
+  constructor(
+    readonly id: number,
+    public spec: AppSpec,
+    readonly index: number,
+    readonly output: InstanceOutput,
+    private readonly deps: InstanceDeps,
+  ) {
+    super();
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get pid(): number | null {
+    return pidOf(this.state);
+  }
+
+  /** Queue an event; events raised while effects run are applied after them, in order. */
+  apply(event: InstanceEvent): void {
+    this.queue.push(event);
+    if (this.applying) return;
+    this.applying = true;
+    try {
+      for (let e = this.queue.shift(); e; e = this.queue.shift()) {
+        const transition = next(this.state, e, { stopSignal: this.spec.stop.signal });
+        this.state = transition.state;
+        for (const effect of transition.effects) this.run(effect);
+      }
+    } finally {
+      this.applying = false;
+    }
+    this.emit('change', this);
+  }
+
+  /** Take over a process started by an earlier daemon, if it is still the same process. */
+  adopt(record: InstanceRecord): boolean {
+    if (record.pid === null || record.pidStartTime === null) return false;
+    const entry = readProcEntry(record.pid);
+    if (!entry || entry.state === 'Z' || entry.startTime !== record.pidStartTime) return false;
+    this.restarts = record.restarts;
+    this.runs = 1;
+    this.pidStartTime = entry.startTime;
+    this.runTree.clear();
+    this.runTree.add(record.pid);
+    const pid = record.pid;
+    this.stopWatchingAdopted = this.deps.exitPoller.watch(pid, entry.startTime, () =>
+      this.onExit(pid, null, null),
+    );
+    this.apply({ type: 'adopted', pid, startedAt: record.startedAt ?? this.deps.now() });
+    if (record.status === 'paused') this.apply({ type: 'pause' });
+    return true;
+  }
+
+  /** Restore a stopped or errored instance's last known facts after a daemon restart. */
+  restoreRecord(record: InstanceRecord): void {
+    this.restarts = record.restarts;
+    this.state = { status: 'stopped', lastExit: record.lastExit };
+  }
+
+  toRecord(): InstanceRecord {
+    const state = this.state;
+    return {
+      id: this.id,
+      index: this.index,
+      status: state.status,
+      pid: pidOf(state),
+      pidStartTime: pidOf(state) === null ? null : this.pidStartTime,
+      startedAt: 'startedAt' in state ? state.startedAt : null,
+      restarts: this.restarts,
+      lastExit: 'lastExit' in state ? state.lastExit : null,
+    };
+  }
+
+  info(): ProcessInfo {
+    const state = this.state;
+    const running = 'startedAt' in state;
+    return {
+      id: this.id,
+      name: this.name,
+      index: this.index,
+      pid: pidOf(state),
+      status: state.status,
+      reason: state.status === 'errored' ? `${state.reason}: ${state.detail}` : '',
+      health: this.health,
+      restarts: this.restarts,
+      startedAt: running ? state.startedAt : null,
+      cpuPercent: running && this.usage ? this.usage.cpuPercent : null,
+      memoryBytes: running && this.usage ? this.usage.memoryBytes : null,
+      lastExit: 'lastExit' in state ? state.lastExit : null,
+      restartAt: state.status === 'waiting-restart' ? state.restartAt : null,
+      outLog: this.output.paths.log.out,
+      errLog: this.output.paths.log.err,
+    };
+  }
+
+  restartRecords(): RestartRecord[] {
+    return [...this.records];
+  }
+
+  /** Reset the crash-loop count and the restart counter (`pm reset`). */
+  resetCounters(): void {
+    this.history = EMPTY_HISTORY;
+    this.restarts = 0;
+    this.records = [];
+    this.emit('change', this);
+  }
+
+  private run(effect: Effect): void {
+    switch (effect.type) {
+      case 'spawn':
+        this.spawn();
+        return;
+      case 'signal-tree':
+        this.signalTree(effect.signal);
+        if (effect.thaw) this.signalTree('SIGCONT');
+        return;
+      case 'schedule-kill':
+        this.clearTimer('killTimer');
+        this.killTimer = setTimeout(() => this.apply({ type: 'kill-timeout' }), this.spec.stop.killTimeoutMs);
+        return;
+      case 'kill-tree':
+        this.signalTree('SIGKILL');
+        return;
+      case 'schedule-restart':
+        this.clearTimer('restartTimer');
+        this.restartTimer = setTimeout(() => this.apply({ type: 'restart-due' }), effect.delayMs);
+        return;
+      case 'cancel-timer':
+        this.clearTimer('restartTimer');
+        this.clearTimer('killTimer');
+        return;
+      case 'freeze':
+        this.signalTree('SIGSTOP');
+        return;
+      case 'thaw':
+        this.signalTree('SIGCONT');
+        return;
+    }
+  }
+
+  private clearTimer(which: 'restartTimer' | 'killTimer'): void {
+    const timer = this[which];
+    if (timer) clearTimeout(timer);
+    this[which] = null;
+  }
+
+  private spawn(): void {
+    this.clearTimer('restartTimer');
+    let fds: { stdoutFd: number; stderrFd: number };
+    try {
+      fds = this.output.openChildFds();
+    } catch (error) {
+      this.apply({ type: 'spawn-failed', message: `cannot open output pipes: ${(error as Error).message}` });
+      return;
+    }
+    const result = this.deps.spawn({ spec: this.spec, index: this.index, id: this.id, ...fds });
+    fs.closeSync(fds.stdoutFd);
+    fs.closeSync(fds.stderrFd);
+    if (!result.ok) {
+      this.apply({ type: 'spawn-failed', message: result.message });
+      return;
+    }
+    const child = result.child;
+    const pid = child.pid!;
+    if (this.runs > 0) this.restarts += 1;
+    this.runs += 1;
+    this.child = child;
+    this.health = 'unknown';
+    this.usage = null;
+    this.runTree.clear();
+    this.runTree.add(pid);
+    this.pidStartTime = readProcEntry(pid)?.startTime ?? null;
+    child.once('spawn', () => {
+      if (this.child === child) this.apply({ type: 'ready' });
+    });
+    child.on('error', (error) => {
+      if (this.child === child && child.exitCode === null && this.state.status === 'starting') {
+        this.apply({ type: 'spawn-failed', message: error.message });
+      }
+    });
+    child.once('exit', (code, signal) => {
+      if (this.child === child) this.onExit(pid, code, signal);
+    });
+    this.apply({ type: 'spawned', pid, at: this.deps.now() });
+  }
+
+  private signalTree(signal: NodeJS.Signals): void {
+    const pid = this.pid;
+    if (pid === null) return;
+    signalPids([-pid], signal);
+    signalPids(this.deps.reaper.liveTree(pid, this.runTree), signal);
+  }
+
+  /** The main process is gone: once the rest of its tree is gone too, the run has ended. */
+  private onExit(pid: number, code: number | null, signal: NodeJS.Signals | null): void {
+    this.child = null;
+    this.stopWatchingAdopted?.();
+    this.stopWatchingAdopted = null;
+    const state = this.state;
+    const now = this.deps.now();
+    const exit: ExitInfo = {
+      code,
+      signal,
+      at: now,
+      uptimeMs: 'startedAt' in state ? now - state.startedAt : 0,
+    };
+    if (state.status !== 'stopping') {
+      // Leftovers of a crashed run (children of a shell, workers) must not outlive it.
+      this.signalTree(this.spec.stop.signal);
+      this.killTimer = setTimeout(() => this.signalTree('SIGKILL'), this.spec.stop.killTimeoutMs);
+    }
+    this.deps.reaper.waitGone(pid, this.runTree).then(() => this.onRunEnded(exit));
+  }
+
+  private onRunEnded(exit: ExitInfo): void {
+    this.clearTimer('killTimer');
+    if (this.state.status === 'stopping') {
+      this.apply({ type: 'exited', exit, decision: { action: 'stop', reason: 'stopped' } });
+      return;
+    }
+    const decision = decideRestart(exit, this.history, this.spec.recovery);
+    this.history = recordExit(this.history, exit, decision, this.spec.recovery);
+    const outcome =
+      decision.action === 'restart'
+        ? `restart in ${decision.delayMs} ms`
+        : decision.action === 'stop'
+          ? decision.reason
+          : `${decision.reason}: ${decision.detail}`;
+    this.records = [
+      ...this.records,
+      { at: exit.at, exit, reason: `${describeExit(exit)}; ${outcome}` },
+    ].slice(-MAX_RECORDS);
+    this.apply({ type: 'exited', exit, decision });
+  }
+}

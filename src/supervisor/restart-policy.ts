@@ -1,0 +1,79 @@
+// Pure restart decisions: given how a run ended and the recent history, restart (after how long),
+// stop on purpose, or give up. ManagedProcess sets the timers; this only decides.
+import type { RecoveryPolicy } from '../protocol/app-spec.js';
+import type { ExitInfo } from '../protocol/process-info.js';
+
+export type RestartDecision =
+  | { action: 'restart'; delayMs: number }
+  | { action: 'stop'; reason: string }
+  | { action: 'give-up'; reason: 'crash-loop' | 'spawn-failed'; detail: string };
+
+/** Recent automatic restarts (epoch ms) and the length of the current run of short-lived exits. */
+export interface RestartHistory {
+  restartTimes: number[];
+  consecutiveShortRuns: number;
+}
+
+export const EMPTY_HISTORY: RestartHistory = { restartTimes: [], consecutiveShortRuns: 0 };
+
+const COMMAND_NOT_FOUND = 127;
+const NOT_EXECUTABLE = 126;
+
+export function describeExit(exit: ExitInfo): string {
+  if (exit.signal) return `killed by ${exit.signal}`;
+  if (exit.code === null) return 'exited (code unknown)';
+  return `exited with code ${exit.code}`;
+}
+
+export function decideRestart(
+  exit: ExitInfo,
+  history: RestartHistory,
+  policy: RecoveryPolicy,
+): RestartDecision {
+  const shortRun = exit.uptimeMs < policy.minUptimeMs;
+  if (shortRun && (exit.code === COMMAND_NOT_FOUND || exit.code === NOT_EXECUTABLE)) {
+    const what = exit.code === COMMAND_NOT_FOUND ? 'command not found' : 'command not executable';
+    return { action: 'give-up', reason: 'spawn-failed', detail: `${what} (exit code ${exit.code})` };
+  }
+  if (policy.autoRestart === 'never') return { action: 'stop', reason: 'auto-restart is off' };
+  const clean = exit.code !== null && policy.stopExitCodes.includes(exit.code);
+  if (clean) return { action: 'stop', reason: `exit code ${exit.code} is a stop exit code` };
+  const failed = exit.signal !== null || exit.code !== 0;
+  if (policy.autoRestart === 'on-failure' && !failed) return { action: 'stop', reason: 'exited with code 0' };
+
+  const windowStart = exit.at - policy.restartWindowMs;
+  const recent = history.restartTimes.filter((t) => t > windowStart).length;
+  if (recent >= policy.maxRestarts) {
+    return {
+      action: 'give-up',
+      reason: 'crash-loop',
+      detail: `${describeExit(exit)}; ${recent} restarts within ${Math.round(policy.restartWindowMs / 1000)}s`,
+    };
+  }
+  const shortRuns = shortRun ? history.consecutiveShortRuns : 0;
+  const backoff =
+    shortRuns === 0 || policy.backoffMaxMs === 0
+      ? 0
+      : Math.min(policy.backoffMaxMs, 100 * 2 ** (shortRuns - 1));
+  return { action: 'restart', delayMs: Math.max(policy.restartDelayMs, backoff) };
+}
+
+/** The history after a run ends; a stable run (at least minUptime) clears it. */
+export function recordExit(
+  history: RestartHistory,
+  exit: ExitInfo,
+  decision: RestartDecision,
+  policy: RecoveryPolicy,
+): RestartHistory {
+  if (exit.uptimeMs >= policy.minUptimeMs && decision.action !== 'give-up') {
+    return { restartTimes: decision.action === 'restart' ? [exit.at] : [], consecutiveShortRuns: 0 };
+  }
+  const windowStart = exit.at - policy.restartWindowMs;
+  return {
+    restartTimes: [
+      ...history.restartTimes.filter((t) => t > windowStart),
+      ...(decision.action === 'restart' ? [exit.at] : []),
+    ],
+    consecutiveShortRuns: history.consecutiveShortRuns + 1,
+  };
+}

@@ -1,0 +1,126 @@
+// Start one instance's process: its own session and process group (so a signal to the group reaches
+// the whole tree and the daemon's death does not), stdout/stderr into the instance's pipes.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppSpec } from '../protocol/app-spec.js';
+
+export interface SpawnOptions {
+  spec: AppSpec;
+  index: number;
+  id: number;
+  stdoutFd: number;
+  stderrFd: number;
+}
+
+export type SpawnResult = { ok: true; child: ChildProcess } | { ok: false; message: string };
+
+const SHELL_WORDS = new Set([
+  '.',
+  ':',
+  'cd',
+  'exec',
+  'export',
+  'eval',
+  'set',
+  'trap',
+  'ulimit',
+  'umask',
+  'wait',
+  'true',
+  'false',
+  'echo',
+  'printf',
+  'test',
+  '[',
+  'while',
+  'until',
+  'for',
+  'if',
+  'case',
+  '{',
+  '(',
+  '!',
+  'read',
+  'sleep',
+]);
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The path `name` would run as, or null: what execvp would find. */
+export function findExecutable(name: string, pathEnv: string | undefined, cwd: string): string | null {
+  if (name.includes('/')) {
+    const file = path.resolve(cwd, name);
+    return isExecutable(file) ? file : null;
+  }
+  for (const dir of (pathEnv ?? '/usr/local/bin:/usr/bin:/bin').split(':')) {
+    const file = path.join(dir || '.', name);
+    if (isExecutable(path.resolve(cwd, file))) return file;
+  }
+  return null;
+}
+
+/** First command word of a shell line, skipping `VAR=value` assignments. */
+function firstCommandWord(line: string): string | null {
+  for (const word of line.trim().split(/\s+/)) {
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) continue;
+    return /^[A-Za-z0-9_./-]+$/.test(word) ? word : null;
+  }
+  return null;
+}
+
+/** Why the instance cannot start, checked before forking so the user gets a precise reason. */
+export function preflight(spec: AppSpec, env: NodeJS.ProcessEnv): string | null {
+  try {
+    if (!fs.statSync(spec.cwd).isDirectory()) return `cwd ${spec.cwd} is not a directory`;
+  } catch {
+    return `cwd ${spec.cwd} does not exist`;
+  }
+  const isShell = spec.run.file === '/bin/sh' && spec.run.args[0] === '-c';
+  const program = isShell ? firstCommandWord(spec.run.args[1] ?? '') : spec.run.file;
+  if (program && !SHELL_WORDS.has(program) && !findExecutable(program, env.PATH, spec.cwd)) {
+    return program.includes('/')
+      ? `${program}: no such executable file (check the path and chmod +x)`
+      : `${program}: command not found in PATH`;
+  }
+  return null;
+}
+
+export function instanceEnv(spec: AppSpec, index: number, id: number): NodeJS.ProcessEnv {
+  return {
+    ...spec.baseEnv,
+    ...spec.env,
+    PM_APP_NAME: spec.name,
+    PM_INSTANCE: String(index),
+    PM_ID: String(id),
+  };
+}
+
+export function spawnInstance(options: SpawnOptions): SpawnResult {
+  const { spec, index, id } = options;
+  const env = instanceEnv(spec, index, id);
+  const problem = preflight(spec, env);
+  if (problem) return { ok: false, message: problem };
+  try {
+    const child = spawn(spec.run.file, spec.run.args, {
+      cwd: spec.cwd,
+      env,
+      detached: true,
+      stdio: ['ignore', options.stdoutFd, options.stderrFd],
+    });
+    if (child.pid === undefined) {
+      child.on('error', () => {}); // reported here; the late 'error' event must not crash the daemon
+      return { ok: false, message: `cannot start ${spec.run.file}` };
+    }
+    return { ok: true, child };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+}
