@@ -1,0 +1,58 @@
+// A fresh PM_HOME per test, and a cleanup that kills the daemon and every process it started,
+// even when the test failed.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isPidAlive, readProcTable } from '../../src/supervisor/process-tree.js';
+
+export interface TempHome {
+  home: string;
+  env: NodeJS.ProcessEnv;
+  /** Kill the daemon and all processes whose environment names this home, then remove it. */
+  cleanup: () => Promise<void>;
+}
+
+function daemonPid(home: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(path.join(home, 'daemon.pid'), 'utf8'));
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Pids of live processes started for this home: the daemon and every app (their env holds PM_HOME). */
+export function processesOf(home: string): number[] {
+  const marker = Buffer.from(`PM_HOME=${home}\0`);
+  const pids: number[] = [];
+  for (const pid of readProcTable().keys()) {
+    if (pid === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/environ`).includes(marker) && isPidAlive(pid)) pids.push(pid);
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return pids;
+}
+
+export function createTempHome(): TempHome {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-test-'));
+  fs.chmodSync(home, 0o700);
+  const env = { ...process.env, PM_HOME: home, NO_COLOR: '1' };
+  return {
+    home,
+    env,
+    cleanup: async () => {
+      const pids = [daemonPid(home), ...processesOf(home)].filter((p): p is number => p !== null);
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
