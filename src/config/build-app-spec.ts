@@ -1,10 +1,19 @@
 // One way to build an AppSpec, for the command line and for config files alike: defaults
 // applied, the command resolved, names and numbers checked.
 import path from 'node:path';
-import type { AppSpec, LimitsSpec, RecoveryPolicy, StopPolicy } from '../protocol/app-spec.js';
+import type {
+  AppSpec,
+  LimitsSpec,
+  LogSpec,
+  MonitoringSpec,
+  PoolSpec,
+  ProbeSpec,
+  RecoveryPolicy,
+  StopPolicy,
+} from '../protocol/app-spec.js';
 import { PmError } from '../protocol/errors.js';
 import { APP_NAME_PATTERN } from '../protocol/target.js';
-import { DEFAULT_RECOVERY, DEFAULT_STOP } from './defaults.js';
+import { DEFAULT_LOGS, DEFAULT_MONITORING, DEFAULT_RECOVERY, DEFAULT_STOP } from './defaults.js';
 import { defaultAppName, resolveRun } from './resolve-run.js';
 
 /** An app as the user described it; units already parsed; anything missing takes its default. */
@@ -20,6 +29,11 @@ export interface AppInput {
   stop?: Partial<StopPolicy>;
   recovery?: Partial<RecoveryPolicy>;
   limits?: LimitsSpec;
+  /** Complete probes (defaults already applied by the caller). */
+  health?: ProbeSpec[];
+  logs?: Partial<LogSpec>;
+  pool?: PoolSpec;
+  monitoring?: Partial<MonitoringSpec>;
   source?: string;
 }
 
@@ -59,6 +73,10 @@ export function buildAppSpec(input: AppInput, context: BuildContext): AppSpec {
     stop: { ...DEFAULT_STOP, ...input.stop },
     recovery: { ...DEFAULT_RECOVERY, ...input.recovery },
     limits: input.limits ?? {},
+    health: input.health ?? [],
+    logs: { ...DEFAULT_LOGS, ...input.logs },
+    ...(input.pool ? { pool: input.pool } : {}),
+    monitoring: { ...DEFAULT_MONITORING, ...input.monitoring },
     ...(input.source ? { source: input.source } : {}),
   };
 }

@@ -1,5 +1,12 @@
 // Every default value of an app definition, in one place.
-import type { RecoveryPolicy, StopPolicy } from '../protocol/app-spec.js';
+import type {
+  LogSpec,
+  MonitoringSpec,
+  PoolSpec,
+  ProbeSpec,
+  RecoveryPolicy,
+  StopPolicy,
+} from '../protocol/app-spec.js';
 
 export const DEFAULT_STOP: StopPolicy = { signal: 'SIGTERM', killTimeoutMs: 5000 };
 
@@ -16,3 +23,31 @@ export const DEFAULT_RECOVERY: RecoveryPolicy = {
 
 /** How long `start`, `restart` and `scale` wait for new instances to come online before replying. */
 export const START_WAIT_MS = 3000;
+
+export const DEFAULT_LOGS: LogSpec = {
+  merge: false,
+  timestamps: true,
+  format: 'text',
+  maxSizeBytes: 10 * 1024 * 1024,
+  maxFiles: 5,
+  compress: false,
+};
+
+/** Probe fields a probe definition may leave out; `intervalMs` follows monitoring.health_check_interval. */
+export const DEFAULT_PROBE: Omit<ProbeSpec, 'kind' | 'check'> = {
+  intervalMs: 30_000,
+  timeoutMs: 2000,
+  failureThreshold: 3,
+  successThreshold: 1,
+  startPeriodMs: 0,
+};
+
+export const DEFAULT_POOL: PoolSpec = {
+  minSize: 1,
+  maxSize: 1,
+  idleTimeoutMs: 300_000,
+  targetCpuPercent: 70,
+  cooldownMs: 30_000,
+};
+
+export const DEFAULT_MONITORING: MonitoringSpec = { metricsCollection: true, alerting: null };

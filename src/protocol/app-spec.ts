@@ -55,6 +55,71 @@ export interface LimitsSpec {
   maxMemoryBytes?: number;
 }
 
+/** What a health probe checks. */
+export type ProbeCheck =
+  | { type: 'http'; url: string }
+  | { type: 'tcp'; host: string; port: number }
+  | { type: 'exec'; command: string };
+
+/** A health probe, with Kubernetes-style fields. */
+export interface ProbeSpec {
+  /** liveness: restart on failure; readiness: shown and used by reload; startup: gates the others. */
+  kind: 'liveness' | 'readiness' | 'startup';
+  check: ProbeCheck;
+  intervalMs: number;
+  timeoutMs: number;
+  /** Consecutive failures before the instance is unhealthy. */
+  failureThreshold: number;
+  /** Consecutive successes before it is healthy again. */
+  successThreshold: number;
+  /** No verdict before the run is this old. */
+  startPeriodMs: number;
+}
+
+/** Where and how an instance's output is written. */
+export interface LogSpec {
+  /** Absolute paths overriding `$PM_HOME/logs/<name>-<index>.<stream>.log`. */
+  outFile?: string;
+  errFile?: string;
+  /** One file for all instances of the app. */
+  merge: boolean;
+  /** Prefix each line with an ISO-8601 time. */
+  timestamps: boolean;
+  format: 'text' | 'json';
+  /** Rotate when a file grows past this. */
+  maxSizeBytes: number;
+  /** Rotated files kept. */
+  maxFiles: number;
+  /** gzip rotated files. */
+  compress: boolean;
+}
+
+/** Autoscaling bounds: the instance count moves between minSize and maxSize. */
+export interface PoolSpec {
+  minSize: number;
+  maxSize: number;
+  /** An instance idle this long may be removed (never below minSize). */
+  idleTimeoutMs: number;
+  /** Scale up when the average CPU of the pool is above this (percent of one core). */
+  targetCpuPercent: number;
+  /** Minimum time between two scaling decisions. */
+  cooldownMs: number;
+}
+
+/** Where alert-worthy events of the app are sent, besides the event log. */
+export interface AlertingSpec {
+  /** POST the event as JSON. */
+  webhook?: string;
+  /** Run with the event in env vars and on stdin. */
+  command?: string;
+}
+
+export interface MonitoringSpec {
+  metricsCollection: boolean;
+  /** null: alerts go to the event log only. */
+  alerting: AlertingSpec | null;
+}
+
 export interface AppSpec {
   /** Unique app name: letters, digits, `_`, `-`, `.`. */
   name: string;
@@ -70,6 +135,12 @@ export interface AppSpec {
   stop: StopPolicy;
   recovery: RecoveryPolicy;
   limits: LimitsSpec;
+  /** Health probes; empty: health stays `unknown`. */
+  health: ProbeSpec[];
+  logs: LogSpec;
+  /** Autoscaling; absent: a fixed `instances` count. */
+  pool?: PoolSpec;
+  monitoring: MonitoringSpec;
   /** Where the definition came from: a config file path, or undefined for a command line. */
   source?: string;
 }

@@ -28,6 +28,10 @@ export function optional<T>(check: Check<T>): Check<T | undefined> {
   return (v, path) => (v === undefined ? undefined : check(v, path));
 }
 
+export function nullable<T>(check: Check<T>): Check<T | null> {
+  return (v, path) => (v === null ? null : check(v, path));
+}
+
 export function array<T>(check: Check<T>, maxLength = 100_000): Check<T[]> {
   return (v, path) => {
     if (!Array.isArray(v) || v.length > maxLength) return fail(path, `an array (at most ${maxLength})`, v);

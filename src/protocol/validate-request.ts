@@ -1,6 +1,6 @@
 // Runtime validation of every incoming request frame, typed against messages.ts.
-import { type AppSpec, STOP_SIGNALS } from './app-spec.js';
-import { array, type Check, int, literal, object, optional, record, str } from './check.js';
+import { type AppSpec, type ProbeCheck, type ProbeSpec, STOP_SIGNALS } from './app-spec.js';
+import { array, bool, type Check, int, literal, nullable, object, optional, record, str } from './check.js';
 import { PmError } from './errors.js';
 import type { Request, RequestFrame, RequestType, ScaleChange } from './messages.js';
 import { APP_NAME_PATTERN, type Target } from './target.js';
@@ -28,6 +28,28 @@ const target: Check<Target> = (v, path) => {
 
 const MAX_MS = 365 * 24 * 3600 * 1000;
 
+const probeCheck: Check<ProbeCheck> = (v, path) => {
+  const { type } = object({ type: literal('http', 'tcp', 'exec') })(v, path);
+  switch (type) {
+    case 'http':
+      return { type, ...object({ url: str })(v, path) };
+    case 'tcp':
+      return { type, ...object({ host: str, port: int(1, 65535) })(v, path) };
+    case 'exec':
+      return { type, ...object({ command: str })(v, path) };
+  }
+};
+
+const probe: Check<ProbeSpec> = object({
+  kind: literal('liveness', 'readiness', 'startup'),
+  check: probeCheck,
+  intervalMs: int(1, MAX_MS),
+  timeoutMs: int(1, MAX_MS),
+  failureThreshold: int(1, 1000),
+  successThreshold: int(1, 1000),
+  startPeriodMs: int(0, MAX_MS),
+});
+
 const appSpec: Check<AppSpec> = object({
   name: appName,
   run: object({ file: str, args: array(str), display: str }),
@@ -47,6 +69,30 @@ const appSpec: Check<AppSpec> = object({
     retryAfterMs: int(0, MAX_MS),
   }),
   limits: object({ maxMemoryBytes: optional(int(1)) }),
+  health: array(probe, 16),
+  logs: object({
+    outFile: optional(str),
+    errFile: optional(str),
+    merge: bool,
+    timestamps: bool,
+    format: literal('text', 'json'),
+    maxSizeBytes: int(0),
+    maxFiles: int(0, 1000),
+    compress: bool,
+  }),
+  pool: optional(
+    object({
+      minSize: int(0, 10_000),
+      maxSize: int(0, 10_000),
+      idleTimeoutMs: int(0, MAX_MS),
+      targetCpuPercent: int(1, 100_000),
+      cooldownMs: int(0, MAX_MS),
+    }),
+  ),
+  monitoring: object({
+    metricsCollection: bool,
+    alerting: nullable(object({ webhook: optional(str), command: optional(str) })),
+  }),
   source: optional(str),
 }) as Check<AppSpec>;
 
