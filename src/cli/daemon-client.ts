@@ -4,10 +4,23 @@ import net from 'node:net';
 import type { PmPaths } from '../config/paths.js';
 import { fromWireError, PmError } from '../protocol/errors.js';
 import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
-import type { ReplyFrame, RequestOf, RequestType, ResponseOf } from '../protocol/messages.js';
+import type {
+  ReplyFrame,
+  RequestOf,
+  RequestType,
+  ResponseOf,
+  StreamEventOf,
+  StreamType,
+  UnaryType,
+} from '../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 
-type Pending = { resolve: (data: unknown) => void; reject: (error: Error) => void };
+type Pending = {
+  resolve: (data: unknown) => void;
+  reject: (error: Error) => void;
+  /** Set for a stream request: called for each event frame until the end frame. */
+  onEvent?: (event: unknown) => void;
+};
 
 const NO_DAEMON = new Set(['ENOENT', 'ECONNREFUSED']);
 
@@ -60,19 +73,27 @@ export class DaemonClient {
     return new DaemonClient(await connectSocket(paths.socket));
   }
 
-  request<K extends RequestType>(request: RequestOf<K>): Promise<ResponseOf[K]> {
+  request<K extends UnaryType>(request: RequestOf<K>): Promise<ResponseOf[K]> {
     return this.send(request) as Promise<ResponseOf[K]>;
+  }
+
+  /** Calls onEvent for each item of a stream; resolves at its end (or when the connection closes). */
+  stream<K extends StreamType>(
+    request: RequestOf<K>,
+    onEvent: (event: StreamEventOf[K]) => void,
+  ): Promise<void> {
+    return this.send(request, onEvent as (event: unknown) => void) as Promise<void>;
   }
 
   close(): void {
     this.socket.end();
   }
 
-  private send(request: RequestOf<RequestType>): Promise<unknown> {
+  private send(request: RequestOf<RequestType>, onEvent?: (event: unknown) => void): Promise<unknown> {
     if (this.closedError) return Promise.reject(this.closedError);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, ...(onEvent && { onEvent }) });
       this.socket.write(encodeFrame({ ...request, id }));
     });
   }
@@ -81,7 +102,15 @@ export class DaemonClient {
     if (reply.id === null) return;
     const pending = this.pending.get(reply.id);
     if (!pending) return;
+    if ('event' in reply) {
+      pending.onEvent?.(reply.event);
+      return;
+    }
     this.pending.delete(reply.id);
+    if ('end' in reply) {
+      pending.resolve(undefined);
+      return;
+    }
     if (reply.ok) {
       pending.resolve(reply.data);
       return;

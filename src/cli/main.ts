@@ -5,6 +5,7 @@ import { PmError } from '../protocol/errors.js';
 import { packageVersion } from '../protocol/version.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerDescribe } from './commands/describe.js';
+import { registerEvents } from './commands/events.js';
 import { registerLifecycle } from './commands/lifecycle.js';
 import { registerList } from './commands/list.js';
 import { registerScale } from './commands/scale.js';
@@ -21,6 +22,7 @@ function buildProgram(): Command {
   registerScale(program);
   registerList(program);
   registerDescribe(program);
+  registerEvents(program);
   registerDaemon(program);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -13,6 +13,8 @@ export interface PmPaths {
   /** Named pipes that carry each instance's stdout/stderr to the daemon. */
   pipeDir: string;
   daemonLog: string;
+  /** Lifecycle events, one JSON object per line. */
+  eventLog: string;
 }
 
 export function resolvePaths(env: NodeJS.ProcessEnv = process.env): PmPaths {
@@ -26,6 +28,7 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): PmPaths {
     logDir: path.join(home, 'logs'),
     pipeDir: path.join(home, 'pipes'),
     daemonLog: path.join(home, 'daemon.log'),
+    eventLog: path.join(home, 'events.log'),
   };
 }
 

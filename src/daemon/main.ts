@@ -5,6 +5,7 @@ import net from 'node:net';
 import { START_WAIT_MS } from '../config/defaults.js';
 import { ensureHome } from '../config/home.js';
 import { instanceLogPath, instancePipePath, type PmPaths, resolvePaths } from '../config/paths.js';
+import { EventLog } from '../logs/event-log.js';
 import { InstanceOutput } from '../logs/instance-output.js';
 import { ExitPoller } from '../supervisor/exit-poller.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
@@ -43,8 +44,9 @@ function listen(server: net.Server, socketPath: string): Promise<void> {
   });
 }
 
-function createPool(paths: PmPaths): ProcessPool {
+function createPool(paths: PmPaths, events: EventLog): ProcessPool {
   return new ProcessPool({
+    events,
     spawn: spawnInstance,
     reaper: new TreeReaper(),
     exitPoller: new ExitPoller(),
@@ -74,12 +76,26 @@ async function main(): Promise<void> {
   }
   fs.rmSync(paths.socket, { force: true });
 
-  const pool = createPool(paths);
+  const events = new EventLog(paths.eventLog);
+  const pool = createPool(paths, events);
   const store = new StateStore(paths.stateFile, () => pool.snapshot());
   const snapshot = store.load();
   if (snapshot) {
     const { adopted, started } = pool.restore(snapshot);
     log(`restored ${pool.instanceCount} instances: ${adopted} adopted, ${started} started`);
+    events.record({
+      type: 'daemon-started',
+      severity: adopted + started > 0 ? 'alert' : 'info',
+      message: `daemon ${process.pid} started; restored ${pool.instanceCount} instances: ${adopted} adopted, ${started} restarted`,
+      data: { pid: process.pid, adopted, started },
+    });
+  } else {
+    events.record({
+      type: 'daemon-started',
+      severity: 'info',
+      message: `daemon ${process.pid} started`,
+      data: { pid: process.pid },
+    });
   }
   pool.on('change', () => store.schedule());
   store.writeNow();
@@ -88,12 +104,18 @@ async function main(): Promise<void> {
   const ctx: DaemonContext = {
     pool,
     paths,
+    events,
     startedAt: Date.now(),
     shutdown: () => {
       shuttingDown ??= (async () => {
         server.close();
         const stopped = await pool.stopAll();
         store.writeNow();
+        events.record({
+          type: 'daemon-stopped',
+          severity: 'info',
+          message: `daemon stopped (${stopped} instances stopped)`,
+        });
         fs.rmSync(paths.socket, { force: true });
         fs.rmSync(paths.pidFile, { force: true });
         // Let the reply to `kill` flush before the process goes.

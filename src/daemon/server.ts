@@ -3,19 +3,37 @@
 import net from 'node:net';
 import { PmError, toWireError } from '../protocol/errors.js';
 import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
-import type { ReplyFrame, RequestFrame } from '../protocol/messages.js';
+import type { ReplyFrame, RequestFrame, StreamType } from '../protocol/messages.js';
 import { frameId, validateRequestFrame } from '../protocol/validate-request.js';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version.js';
 import type { DaemonContext } from './context.js';
-import { type HandledType, type Handler, handlers } from './handlers/index.js';
+import {
+  type HandledType,
+  type Handler,
+  handlers,
+  type StreamHandler,
+  streamHandlers,
+} from './handlers/index.js';
+import { createStreamWriter } from './stream-writer.js';
 
 function send(socket: net.Socket, reply: ReplyFrame): void {
   if (!socket.destroyed && socket.writable) socket.write(encodeFrame(reply));
 }
 
+function isStream(type: RequestFrame['type']): type is StreamType {
+  return Object.hasOwn(streamHandlers, type);
+}
+
 async function dispatch(frame: RequestFrame, ctx: DaemonContext): Promise<unknown> {
   const handler = handlers[frame.type as HandledType] as Handler<HandledType>;
   return handler(frame as never, ctx);
+}
+
+async function dispatchStream(frame: RequestFrame, ctx: DaemonContext, socket: net.Socket): Promise<void> {
+  const handler = streamHandlers[frame.type as StreamType] as StreamHandler<StreamType>;
+  const stream = createStreamWriter(socket, frame.id);
+  await handler(frame as never, ctx, stream);
+  stream.end();
 }
 
 function serveConnection(socket: net.Socket, ctx: DaemonContext): void {
@@ -55,6 +73,10 @@ function serveConnection(socket: net.Socket, ctx: DaemonContext): void {
       }
       if (!greeted) {
         fail(frame.id, new PmError('bad-request', 'send hello with the protocol version first'));
+        continue;
+      }
+      if (isStream(frame.type)) {
+        dispatchStream(frame, ctx, socket).catch((error) => fail(frame.id, error));
         continue;
       }
       dispatch(frame, ctx).then(

@@ -2,6 +2,7 @@
 // cannot drift apart, and a request type without a daemon handler does not compile.
 import type { AppSpec } from './app-spec.js';
 import type { WireError } from './errors.js';
+import type { PmEvent } from './events.js';
 import type { ProcessInfo, RestartRecord } from './process-info.js';
 import type { Target } from './target.js';
 
@@ -24,7 +25,9 @@ export type Request =
   | { type: 'describe'; target: Target }
   | { type: 'ping' }
   /** Stop every app, then the daemon. */
-  | { type: 'kill' };
+  | { type: 'kill' }
+  /** Stream: the last `lines` events (since `sinceMs`, epoch ms), then new ones while `follow`. */
+  | { type: 'events'; lines: number; follow: boolean; sinceMs?: number };
 
 export type RequestType = Request['type'];
 export type RequestOf<K extends RequestType> = Extract<Request, { type: K }>;
@@ -67,9 +70,21 @@ export interface ResponseOf {
   kill: { stopped: number };
 }
 
+/** Requests answered by a stream of `event` frames closed by an `end` frame, and what each event carries. */
+export interface StreamEventOf {
+  events: PmEvent;
+}
+
+export type StreamType = keyof StreamEventOf;
+export type UnaryType = Exclude<RequestType, StreamType>;
+
 /** A request on the wire: the request plus an id that its reply echoes. */
 export type RequestFrame = Request & { id: number };
 
 export type ReplyFrame =
   | { id: number; ok: true; data: unknown }
-  | { id: number | null; ok: false; error: WireError };
+  | { id: number | null; ok: false; error: WireError }
+  /** One item of a stream. */
+  | { id: number; event: unknown }
+  /** The stream is over. */
+  | { id: number; end: true };

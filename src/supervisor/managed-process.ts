@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type { InstanceOutput } from '../logs/instance-output.js';
 import type { AppSpec } from '../protocol/app-spec.js';
+import type { EventSink } from '../protocol/events.js';
 import type { ExitInfo, Health, ProcessInfo, RestartRecord } from '../protocol/process-info.js';
 import type { ExitPoller } from './exit-poller.js';
 import { type Effect, type InstanceEvent, type InstanceState, next, pidOf } from './process-state.js';
@@ -17,9 +18,11 @@ import {
   recordExit,
 } from './restart-policy.js';
 import type { SpawnOptions, SpawnResult } from './spawn.js';
+import { transitionEvent } from './transition-events.js';
 import type { TreeReaper } from './tree-reaper.js';
 
 export interface InstanceDeps {
+  events: EventSink;
   spawn: (options: SpawnOptions) => SpawnResult;
   reaper: TreeReaper;
   exitPoller: ExitPoller;
@@ -85,7 +88,13 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     try {
       for (let e = this.queue.shift(); e; e = this.queue.shift()) {
         const transition = next(this.state, e, { stopSignal: this.spec.stop.signal });
+        const event = transitionEvent(this.state, transition.state, {
+          app: this.name,
+          index: this.index,
+          id: this.id,
+        });
         this.state = transition.state;
+        if (event) this.deps.events.record(event);
         for (const effect of transition.effects) this.run(effect);
       }
     } finally {

@@ -201,7 +201,17 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     }
     app.spec = { ...app.spec, instances: count };
     for (const proc of app.instances) proc.spec = app.spec;
+    const before = app.instances.length;
     const added = await this.resize(app, count);
+    if (count !== before) {
+      this.deps.events.record({
+        type: 'scaled',
+        severity: 'info',
+        app: name,
+        message: `scaled from ${before} to ${count} instances`,
+        data: { from: before, to: count },
+      });
+    }
     await this.settleAll(added, isSettled, this.deps.startWaitMs);
     return app.instances.map((p) => p.info());
   }
@@ -312,7 +322,17 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     }
     await Promise.all(procs.map((p) => p.output.close()));
     const infos = procs.map((p) => p.info());
-    for (const proc of procs) this.emit('change', proc);
+    for (const proc of procs) {
+      this.deps.events.record({
+        type: 'deleted',
+        severity: 'info',
+        app: proc.name,
+        index: proc.index,
+        id: proc.id,
+        message: 'deleted',
+      });
+      this.emit('change', proc);
+    }
     return infos;
   }
 }

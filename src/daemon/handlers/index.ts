@@ -1,11 +1,13 @@
 // One handler per request type; a request type without a handler does not compile.
-import type { RequestOf, RequestType, ResponseOf } from '../../protocol/messages.js';
+import type { RequestOf, ResponseOf, StreamEventOf, StreamType, UnaryType } from '../../protocol/messages.js';
 import type { DaemonContext } from '../context.js';
+import type { StreamWriter } from '../stream-writer.js';
 import { kill, ping } from './daemon.js';
+import { events } from './events.js';
 import { apply, pause, remove, restart, resume, scale, start, stop } from './lifecycle.js';
 import { describe, list } from './list.js';
 
-export type HandledType = Exclude<RequestType, 'hello'>;
+export type HandledType = Exclude<UnaryType, 'hello'>;
 export type Handler<K extends HandledType> = (
   request: RequestOf<K>,
   ctx: DaemonContext,
@@ -24,4 +26,14 @@ export const handlers: { [K in HandledType]: Handler<K> } = {
   describe,
   ping,
   kill,
+};
+
+export type StreamHandler<K extends StreamType> = (
+  request: RequestOf<K>,
+  ctx: DaemonContext,
+  stream: StreamWriter<StreamEventOf[K]>,
+) => Promise<void>;
+
+export const streamHandlers: { [K in StreamType]: StreamHandler<K> } = {
+  events,
 };

@@ -1,0 +1,45 @@
+// Lifecycle events: what happened to which instance, for the event log, `pm events` and alerts.
+
+export type PmEventType =
+  | 'daemon-started'
+  | 'daemon-stopped'
+  | 'started'
+  | 'exited'
+  | 'stopped'
+  | 'errored'
+  | 'paused'
+  | 'resumed'
+  | 'adopted'
+  | 'deleted'
+  | 'scaled'
+  | 'health-changed'
+  | 'limit-exceeded'
+  | 'log-fallback'
+  | 'log-restored'
+  | 'alert-failed';
+
+/** `alert` events also go to the configured alert sinks. */
+export type Severity = 'info' | 'warning' | 'alert';
+
+export interface PmEvent {
+  /** Epoch ms. */
+  ts: number;
+  type: PmEventType;
+  severity: Severity;
+  /** The app and instance concerned, when there is one. */
+  app?: string;
+  index?: number;
+  id?: number;
+  /** One human line: what happened and why. */
+  message: string;
+  /** Machine-readable details (exit code, signal, probe, figures). */
+  data?: Record<string, string | number | boolean | null>;
+}
+
+/** An event before the event log stamps its time. */
+export type PmEventInput = Omit<PmEvent, 'ts'>;
+
+/** Where supervisor code reports events; the daemon decides where they go. */
+export interface EventSink {
+  record(event: PmEventInput): void;
+}
