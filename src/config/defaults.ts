@@ -51,3 +51,6 @@ export const DEFAULT_POOL: PoolSpec = {
 };
 
 export const DEFAULT_MONITORING: MonitoringSpec = { metricsCollection: true, alerting: null };
+
+/** How often the daemon samples CPU and memory of every instance tree. */
+export const METRICS_INTERVAL_MS = 1000;

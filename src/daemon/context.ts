@@ -1,12 +1,14 @@
 import type { PmPaths } from '../config/paths.js';
 import type { EventLog } from '../logs/event-log.js';
 import type { ProcessPool } from '../supervisor/process-pool.js';
+import type { Monitor } from './monitor.js';
 
 /** What request handlers may use. */
 export interface DaemonContext {
   pool: ProcessPool;
   paths: PmPaths;
   events: EventLog;
+  monitor: Monitor;
   startedAt: number;
   /** Stop every app, then exit once the current replies are sent. */
   shutdown: () => Promise<number>;

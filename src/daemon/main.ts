@@ -2,16 +2,18 @@
 // that survived the previous daemon), serve requests, and shut down cleanly on `kill` or SIGTERM.
 import fs from 'node:fs';
 import net from 'node:net';
-import { START_WAIT_MS } from '../config/defaults.js';
+import { METRICS_INTERVAL_MS, START_WAIT_MS } from '../config/defaults.js';
 import { ensureHome } from '../config/home.js';
 import { instanceLogPath, instancePipePath, type PmPaths, resolvePaths } from '../config/paths.js';
 import { EventLog } from '../logs/event-log.js';
 import { InstanceOutput } from '../logs/instance-output.js';
+import { UsageSampler } from '../metrics/sample-usage.js';
 import { ExitPoller } from '../supervisor/exit-poller.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
 import { spawnInstance } from '../supervisor/spawn.js';
 import { TreeReaper } from '../supervisor/tree-reaper.js';
 import type { DaemonContext } from './context.js';
+import { Monitor } from './monitor.js';
 import { createServer } from './server.js';
 import { StateStore } from './state-store.js';
 
@@ -99,16 +101,20 @@ async function main(): Promise<void> {
   }
   pool.on('change', () => store.schedule());
   store.writeNow();
+  const monitor = new Monitor(pool, new UsageSampler(), METRICS_INTERVAL_MS);
+  monitor.start();
 
   let shuttingDown: Promise<number> | null = null;
   const ctx: DaemonContext = {
     pool,
     paths,
     events,
+    monitor,
     startedAt: Date.now(),
     shutdown: () => {
       shuttingDown ??= (async () => {
         server.close();
+        monitor.stop();
         const stopped = await pool.stopAll();
         store.writeNow();
         events.record({

@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type { InstanceOutput } from '../logs/instance-output.js';
+import type { TreeUsage } from '../metrics/sample-usage.js';
 import type { AppSpec } from '../protocol/app-spec.js';
 import type { EventSink } from '../protocol/events.js';
 import type { ExitInfo, Health, ProcessInfo, RestartRecord } from '../protocol/process-info.js';
@@ -162,6 +163,17 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       outLog: this.output.paths.log.out,
       errLog: this.output.paths.log.err,
     };
+  }
+
+  /** Pids known to be part of the current run's tree. */
+  trackedPids(): ReadonlySet<number> {
+    return this.runTree;
+  }
+
+  /** The latest tree sample; its pids are remembered so that a stop finds descendants that left the group. */
+  recordUsage(sample: TreeUsage): void {
+    this.usage = { cpuPercent: sample.cpuPercent, memoryBytes: sample.memoryBytes };
+    for (const pid of sample.pids) this.runTree.add(pid);
   }
 
   restartRecords(): RestartRecord[] {

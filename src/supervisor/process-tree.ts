@@ -10,6 +10,10 @@ export interface ProcEntry {
   state: string;
   /** Clock ticks since boot: with the pid it identifies a process, since pids are reused. */
   startTime: number;
+  /** CPU time used so far (user + system), in clock ticks. */
+  cpuTicks: number;
+  /** Resident set size, in pages. */
+  rssPages: number;
 }
 
 export type ProcTable = Map<number, ProcEntry>;
@@ -25,6 +29,8 @@ export function parseStat(pid: number, text: string): ProcEntry | null {
     ppid: Number(fields[1]),
     pgrp: Number(fields[2]),
     startTime: Number(fields[19]),
+    cpuTicks: Number(fields[11]) + Number(fields[12]),
+    rssPages: Number(fields[21]),
   };
 }
 
