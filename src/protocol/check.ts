@@ -6,7 +6,7 @@ export type Check<T> = (value: unknown, path: string) => T;
 
 function fail(path: string, expected: string, value: unknown): never {
   const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-  throw new PmError('bad-request', `${path}: expected ${expected}, found ${found}`);
+  throw new PmError('bad-request', `${path || 'message'}: expected ${expected}, found ${found}`);
 }
 
 export const str: Check<string> = (v, path) => (typeof v === 'string' ? v : fail(path, 'a string', v));
