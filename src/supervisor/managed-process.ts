@@ -270,8 +270,11 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   private signalTree(signal: NodeJS.Signals): void {
     const pid = this.pid;
     if (pid === null) return;
+    // Scan before signalling: a main process that exits on the signal orphans its descendants,
+    // and a scan after that would no longer find the ones that left the group.
+    const tree = this.deps.reaper.liveTree(pid, this.runTree);
     signalPids([-pid], signal);
-    signalPids(this.deps.reaper.liveTree(pid, this.runTree), signal);
+    signalPids(tree, signal);
   }
 
   /** The main process is gone: once the rest of its tree is gone too, the run has ended. */

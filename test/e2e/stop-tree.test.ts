@@ -1,0 +1,81 @@
+// Graceful stop of trees that resist it: after `pm stop` returns, no process of the instance is
+// left running, including descendants that left the process group; zombies count as gone.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import { readProcTable } from '../../src/supervisor/process-tree.js';
+import { listApps } from '../helpers/daemon.js';
+import { isGone, procState, waitForPids } from '../helpers/proc.js';
+import { fixtureApp, pm } from '../helpers/run-cli.js';
+import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let t: TempHome;
+beforeEach(() => {
+  t = createTempHome();
+});
+afterEach(async () => {
+  await t.cleanup();
+});
+
+for (const main of ['ignore', 'exit'] as const) {
+  const how = main === 'ignore' ? 'ignores SIGTERM' : 'exits on SIGTERM';
+  test(`stop kills a descendant that called setsid and left the group, when the main process ${how}`, async () => {
+    const pidFile = path.join(t.home, 'tree.pids');
+    await pm(
+      [
+        'start',
+        fixtureApp('setsid-tree.js'),
+        '--name',
+        'escape',
+        '--kill-timeout',
+        '300ms',
+        '--',
+        pidFile,
+        main,
+      ],
+      t.env,
+    );
+    const [mainPid, childPid] = await waitForPids(pidFile, 2);
+    assert.notEqual(readProcTable().get(childPid!)?.pgrp, mainPid, 'the child did not leave the group');
+
+    await pm(['stop', 'escape'], t.env);
+
+    assert.ok(isGone(mainPid!), `main ${mainPid} is still running (state ${procState(mainPid!)})`);
+    assert.ok(
+      isGone(childPid!),
+      `escaped child ${childPid} is still running (state ${procState(childPid!)})`,
+    );
+    const [info] = await listApps(t.env);
+    assert.equal(info?.status, 'stopped');
+  });
+}
+
+test('stop counts a zombie left in the process group as gone', async () => {
+  await pm(
+    [
+      'start',
+      fixtureApp('hold-zombie.sh'),
+      '--name',
+      'zombie',
+      '--kill-timeout',
+      '300ms',
+      '--',
+      process.execPath,
+    ],
+    t.env,
+  );
+  const [info] = await listApps(t.env);
+  const pid = info!.pid!;
+  const zombie = await waitFor(
+    () => [...readProcTable().values()].find((e) => e.ppid === pid && e.pgrp === pid && e.state === 'Z'),
+    { message: 'a zombie child in the group' },
+  );
+
+  await pm(['stop', 'zombie'], t.env);
+
+  assert.ok(isGone(pid), `main ${pid} is still running`);
+  assert.ok(isGone(zombie.pid));
+  const [after] = await listApps(t.env);
+  assert.equal(after?.status, 'stopped');
+});
