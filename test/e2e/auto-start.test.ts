@@ -1,0 +1,46 @@
+// The first command starts the daemon: racing CLIs end with exactly one, and commands that do
+// not need a daemon never start one.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import { daemonPidsOf, readDaemonPidFile } from '../helpers/proc.js';
+import { runCli } from '../helpers/run-cli.js';
+import { createTempHome, processesOf, type TempHome } from '../helpers/temp-home.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let t: TempHome;
+beforeEach(() => {
+  t = createTempHome();
+});
+afterEach(async () => {
+  await t.cleanup();
+});
+
+test('ten CLIs started at the same moment against a fresh home all succeed and share one daemon', async () => {
+  fs.rmSync(t.home, { recursive: true });
+  const results = await Promise.all(Array.from({ length: 10 }, () => runCli(['ping', '--json'], t.env)));
+
+  for (const result of results) assert.equal(result.code, 0, result.stderr);
+  const pids = new Set(results.map((r) => JSON.parse(r.stdout).pid as number));
+  assert.equal(pids.size, 1, `the CLIs talked to ${pids.size} daemons`);
+  const [pid] = pids;
+  assert.equal(readDaemonPidFile(t.home), pid);
+  // A losing daemon would exit on its own; give it the chance, then count what is left.
+  await waitFor(() => daemonPidsOf(t.home).length === 1, { message: 'exactly one daemon process' });
+  assert.deepEqual(daemonPidsOf(t.home), [pid]);
+  assert.ok(fs.existsSync(`/proc/${pid}`));
+});
+
+test('pm --version and pm --help answer without starting a daemon', async () => {
+  for (const args of [['--version'], ['-v'], ['--help'], ['start', '--help'], ['help']]) {
+    const result = await runCli(args, t.env);
+    assert.equal(result.code, 0, `pm ${args.join(' ')}: ${result.stderr}`);
+    assert.notEqual(result.stdout, '');
+  }
+  const version = await runCli(['--version'], t.env);
+  assert.match(version.stdout, /^\d+\.\d+\.\d+/);
+  assert.deepEqual(processesOf(t.home), [], 'a daemon process was started');
+  assert.equal(fs.existsSync(path.join(t.home, 'daemon.sock')), false);
+  assert.equal(fs.existsSync(path.join(t.home, 'daemon.pid')), false);
+});
