@@ -22,7 +22,7 @@ export function parseDuration(text: string | number): number | undefined {
 /** Bytes, or undefined when the text is not a size. */
 export function parseSize(text: string | number): number | undefined {
   if (typeof text === 'number') return Number.isFinite(text) && text >= 0 ? Math.round(text) : undefined;
-  const match = /^(\d+(?:\.\d+)?)\s*([bkmgt])?(?:i?b)?$/i.exec(text.trim());
+  const match = /^(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:i?b)?|b)?$/i.exec(text.trim());
   if (!match) return undefined;
   return Math.round(Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()]!);
 }

@@ -7,7 +7,8 @@ export type Target =
   | { kind: 'id'; id: number }
   | { kind: 'instance'; name: string; index: number };
 
-export const APP_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+// Not all digits and not `all`: those read as an id or as every app, so such an app could not be targeted.
+export const APP_NAME_PATTERN = /^(?!\d+$)(?!all$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
 // `all`, a numeric id, `name` or `name:index`, as typed on the command line.
 export function parseTarget(text: string): Target {
