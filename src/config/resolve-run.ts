@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunSpec } from '../protocol/app-spec.js';
 import { PmError } from '../protocol/errors.js';
+import { APP_NAME_PATTERN } from '../protocol/target.js';
 
 const NODE_SCRIPT = /\.(js|mjs|cjs|ts|mts|cts)$/;
 const INTERPRETERS: Record<string, string> = {
@@ -14,6 +15,9 @@ const INTERPRETERS: Record<string, string> = {
 };
 /** Characters that need a shell: quoting, expansion, redirection, pipes, lists, globs. */
 const SHELL_SYNTAX = /[|&;<>()$`\\"'*?[\]#~{}\n]/;
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+/** A leading `VAR=value`, or a builtin with no program of its name, also needs a shell. */
+const SHELL_START = /^([A-Za-z_][A-Za-z0-9_]*=|(cd|exec|export|eval|set|trap|ulimit|umask|\.)(\s|$))/;
 
 function quoteForShell(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
@@ -63,7 +67,7 @@ export function resolveRun({ script, args, cwd, interpreter }: RunInput): RunSpe
       `${trimmed} is not executable: run chmod +x ${trimmed}, or pass --interpreter`,
     );
   }
-  if (SHELL_SYNTAX.test(trimmed)) {
+  if (SHELL_SYNTAX.test(trimmed) || SHELL_START.test(trimmed)) {
     return { file: '/bin/sh', args: ['-c', [trimmed, ...args.map(quoteForShell)].join(' ')], display };
   }
   const words = trimmed.split(/\s+/);
@@ -77,8 +81,14 @@ export function resolveRun({ script, args, cwd, interpreter }: RunInput): RunSpe
 
 /** A default app name: the script's base name without extension, or the program's name. */
 export function defaultAppName(script: string): string {
-  const first = script.trim().split(/\s+/)[0] ?? 'app';
+  const first =
+    script
+      .trim()
+      .split(/\s+/)
+      .find((word) => !ASSIGNMENT.test(word)) ?? 'app';
   const base = path.basename(first).replace(/\.[^.]+$/, '');
   const cleaned = base.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[.-]+/, '');
-  return cleaned.slice(0, 64) || 'app';
+  const name = cleaned.slice(0, 64) || 'app';
+  // `123` or `all` would read as a target rather than as this app.
+  return APP_NAME_PATTERN.test(name) ? name : `app-${name}`.slice(0, 64);
 }
