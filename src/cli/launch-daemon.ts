@@ -3,12 +3,13 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { ensureHome } from '../config/home.js';
 import type { PmPaths } from '../config/paths.js';
 import { PmError } from '../protocol/errors.js';
+import { packageRoot } from '../protocol/version.js';
 
-const DAEMON_ENTRY = new URL('../daemon/main.js', import.meta.url);
 const START_TIMEOUT_MS = 10_000;
 
 function canConnect(socketPath: string): Promise<boolean> {
@@ -53,7 +54,7 @@ export async function launchDaemon(paths: PmPaths): Promise<void> {
   try {
     if (await canConnect(paths.socket)) return;
     const logFd = fs.openSync(paths.daemonLog, 'a', 0o600);
-    const child = spawn(process.execPath, [DAEMON_ENTRY.pathname], {
+    const child = spawn(process.execPath, [path.join(packageRoot(), 'dist/src/daemon/main.js')], {
       detached: true,
       stdio: ['ignore', logFd, logFd],
       cwd: paths.home,

@@ -1,14 +1,26 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // Bumped on any incompatible change to messages.ts; checked in the hello handshake.
 export const PROTOCOL_VERSION = 1;
 
-// The package version, read once from package.json (dist/src/protocol/ → the package root).
-let cached: string | undefined;
-export function packageVersion(): string {
-  if (cached === undefined) {
-    const url = new URL('../../../package.json', import.meta.url);
-    cached = (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+// The installed package's root: the nearest folder above this module with a package.json. Works
+// the same from dist/src/... and from the bundled CLI.
+let root: string | undefined;
+export function packageRoot(): string {
+  if (root === undefined) {
+    let dir = path.dirname(fileURLToPath(import.meta.url));
+    while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    root = dir;
   }
-  return cached;
+  return root;
+}
+
+let version: string | undefined;
+export function packageVersion(): string {
+  version ??= (
+    JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  return version;
 }
