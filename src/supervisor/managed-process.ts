@@ -15,6 +15,7 @@ import {
   decideRestart,
   describeExit,
   EMPTY_HISTORY,
+  type RestartDecision,
   type RestartHistory,
   recordExit,
 } from './restart-policy.js';
@@ -293,6 +294,8 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     if (state.status !== 'stopping') {
       // Leftovers of a crashed run (children of a shell, workers) must not outlive it.
       this.signalTree(this.spec.stop.signal);
+      // A frozen leftover acts on the signal only once continued.
+      if (state.status === 'paused') this.signalTree('SIGCONT');
       this.killTimer = setTimeout(() => this.signalTree('SIGKILL'), this.spec.stop.killTimeoutMs);
     }
     this.deps.reaper.waitGone(pid, this.runTree).then(() => this.onRunEnded(exit));
@@ -304,7 +307,11 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       this.apply({ type: 'exited', exit, decision: { action: 'stop', reason: 'stopped' } });
       return;
     }
-    const decision = decideRestart(exit, this.history, this.spec.recovery);
+    // A paused instance is never restarted: the user froze it, and a new run would not be frozen.
+    const decision: RestartDecision =
+      this.state.status === 'paused'
+        ? { action: 'stop', reason: 'exited while paused' }
+        : decideRestart(exit, this.history, this.spec.recovery);
     this.history = recordExit(this.history, exit, decision, this.spec.recovery);
     const outcome =
       decision.action === 'restart'

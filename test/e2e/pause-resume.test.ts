@@ -1,0 +1,121 @@
+// pause freezes every process of an instance's tree, resume thaws it; a paused instance is never
+// restarted, and stop works on it.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import { listApps } from '../helpers/daemon.js';
+import { isGone, lineCount, procState, waitForPids } from '../helpers/proc.js';
+import { fixtureApp, pm } from '../helpers/run-cli.js';
+import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let t: TempHome;
+beforeEach(() => {
+  t = createTempHome();
+});
+afterEach(async () => {
+  await t.cleanup();
+});
+
+/** A counter app that is never paused: its progress shows that time passed for the others. */
+async function startReference(): Promise<() => Promise<void>> {
+  const file = path.join(t.home, 'reference.count');
+  await pm(['start', fixtureApp('counter.js'), '--name', 'reference', '--', file], t.env);
+  return async () => {
+    const start = lineCount(file);
+    await waitFor(() => lineCount(file) >= start + 25, { message: 'the reference counter to advance' });
+  };
+}
+
+async function statusOf(name: string): Promise<string | undefined> {
+  return (await listApps(t.env)).find((p) => p.name === name)?.status;
+}
+
+test('a paused tree stops advancing, with every pid in state T, and advances again after resume', async () => {
+  const letTimePass = await startReference();
+  const file = path.join(t.home, 'count');
+  await pm(['start', fixtureApp('counter-tree.js'), '--name', 'count', '--', file], t.env);
+  const pids = await waitForPids(`${file}.pids`, 2);
+  await waitFor(() => lineCount(file) > 0 && lineCount(`${file}.child`) > 0, { message: 'both counters' });
+
+  const paused = await pm(['pause', 'count'], t.env);
+  assert.match(paused.stdout, /count:0 \[\d+\] paused/);
+  await waitFor(() => pids.every((pid) => procState(pid) === 'T'), { message: 'every pid stopped (T)' });
+  const counts = [lineCount(file), lineCount(`${file}.child`)];
+  await letTimePass();
+  assert.deepEqual([lineCount(file), lineCount(`${file}.child`)], counts, 'a paused process kept counting');
+  assert.equal(await statusOf('count'), 'paused');
+
+  await pm(['resume', 'count'], t.env);
+  assert.equal(await statusOf('count'), 'online');
+  await waitFor(() => pids.every((pid) => procState(pid) !== 'T'), { message: 'every pid running again' });
+  await waitFor(() => lineCount(file) > counts[0]! && lineCount(`${file}.child`) > counts[1]!, {
+    message: 'both counters to advance after resume',
+  });
+});
+
+test('pause of an app freezes the trees of all its instances', async () => {
+  await pm(['start', fixtureApp('forever.js'), '--name', 'web', '-i', '2'], t.env);
+  await pm(['pause', 'web'], t.env);
+  const instances = await listApps(t.env);
+  assert.deepEqual(
+    instances.map((p) => p.status),
+    ['paused', 'paused'],
+  );
+  await waitFor(() => instances.every((p) => procState(p.pid!) === 'T'), {
+    message: 'both processes stopped',
+  });
+  await pm(['resume', 'all'], t.env);
+  await waitFor(() => instances.every((p) => procState(p.pid!) !== 'T'), {
+    message: 'both processes running',
+  });
+});
+
+test('a paused instance is never restarted: a crash due while paused happens only after resume', async () => {
+  const letTimePass = await startReference();
+  const trigger = path.join(t.home, 'crash-now');
+  await pm(['start', fixtureApp('exit-when-file.js'), '--name', 'crashy', '--', trigger], t.env);
+  const [before] = (await listApps(t.env)).filter((p) => p.name === 'crashy');
+  await pm(['pause', 'crashy'], t.env);
+  await waitFor(() => procState(before!.pid!) === 'T', { message: 'the process to stop' });
+
+  fs.writeFileSync(trigger, '');
+  await letTimePass();
+  const [paused] = (await listApps(t.env)).filter((p) => p.name === 'crashy');
+  assert.deepEqual([paused?.status, paused?.pid, paused?.restarts], ['paused', before!.pid, 0]);
+
+  // The crash was real: once thawed, the process exits at once and is restarted.
+  await pm(['resume', 'crashy'], t.env);
+  await waitFor(async () => ((await listApps(t.env)).find((e) => e.name === 'crashy')?.restarts ?? 0) >= 1, {
+    message: 'the crash to be restarted after resume',
+  });
+  fs.rmSync(trigger);
+});
+
+test('a paused instance whose process is killed from outside stays down instead of restarting', async () => {
+  const file = path.join(t.home, 'count');
+  await pm(['start', fixtureApp('counter-tree.js'), '--name', 'count', '--', file], t.env);
+  const pids = await waitForPids(`${file}.pids`, 2);
+  await pm(['pause', 'count'], t.env);
+  process.kill(pids[0]!, 'SIGKILL');
+
+  await waitFor(async () => (await statusOf('count')) === 'stopped', { message: 'the instance to stop' });
+  const [info] = await listApps(t.env);
+  assert.equal(info?.restarts, 0);
+  assert.equal(info?.lastExit?.signal, 'SIGKILL');
+  for (const pid of pids) assert.ok(isGone(pid), `pid ${pid} of the paused tree is still there`);
+});
+
+test('stop of a paused instance ends every process of its tree', async () => {
+  const file = path.join(t.home, 'count');
+  await pm(['start', fixtureApp('counter-tree.js'), '--name', 'count', '--', file], t.env);
+  const pids = await waitForPids(`${file}.pids`, 2);
+  await pm(['pause', 'count'], t.env);
+  await waitFor(() => pids.every((pid) => procState(pid) === 'T'), { message: 'every pid stopped (T)' });
+
+  await pm(['stop', 'count'], t.env);
+
+  assert.equal(await statusOf('count'), 'stopped');
+  for (const pid of pids) assert.ok(isGone(pid), `pid ${pid} survived the stop (state ${procState(pid)})`);
+});
