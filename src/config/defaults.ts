@@ -42,6 +42,9 @@ export const DEFAULT_PROBE: Omit<ProbeSpec, 'kind' | 'check'> = {
   startPeriodMs: 0,
 };
 
+/** Host of a health probe written `tcp: PORT`. */
+export const DEFAULT_PROBE_HOST = '127.0.0.1';
+
 export const DEFAULT_POOL: PoolSpec = {
   minSize: 1,
   maxSize: 1,
@@ -54,3 +57,6 @@ export const DEFAULT_MONITORING: MonitoringSpec = { metricsCollection: true, ale
 
 /** How often the daemon samples CPU and memory of every instance tree. */
 export const METRICS_INTERVAL_MS = 1000;
+
+/** How much usage history the daemon keeps per instance (for `describe` min/avg/max and sparklines). */
+export const METRICS_HISTORY_MS = 5 * 60_000;

@@ -1,0 +1,183 @@
+// The config file format, key by key: the loader reads with it, docs/pm.schema.json is generated
+// from it, and `ConfigFile` is its type.
+import { STOP_SIGNALS } from '../protocol/app-spec.js';
+import { APP_NAME_PATTERN } from '../protocol/target.js';
+import {
+  boolean,
+  count,
+  duration,
+  either,
+  type Infer,
+  list,
+  map,
+  oneOf,
+  section,
+  size,
+  string,
+  text,
+} from './format-fields.js';
+
+const pool = section(
+  'Autoscaling: the instance count moves between min_size and max_size (an app with `instances:` has a fixed count instead).',
+  {
+    min_size: count('Fewest instances; also the number started.', 0, 10_000),
+    max_size: count('Most instances.', 0, 10_000),
+    idle_timeout: duration('An instance idle this long may be removed, never below min_size.', '300s'),
+    target_cpu: count(
+      'Scale up when the average CPU of the pool is above this (percent of one core).',
+      1,
+      100_000,
+    ),
+    cooldown: duration('Minimum time between two scaling decisions.', '30s'),
+  },
+  { title: 'pool' },
+);
+
+const alerting = either(
+  'Alerts (crash loop, limit exceeded, unhealthy): true for the event log only, or sinks to notify as well.',
+  boolean('true: alerts go to the event log.'),
+  section('Where alerts are sent besides the event log.', {
+    webhook: string('POST each alert as JSON to this URL.', 'http://127.0.0.1:9000/alerts'),
+    command: string('Run this command for each alert (the event in env vars and on stdin).', 'logger -t pm'),
+  }),
+);
+
+const monitoring = section(
+  'Metrics and alerts.',
+  {
+    health_check_interval: duration('Default interval of health probes.', '30s', 1),
+    metrics_collection: boolean('Sample CPU and memory of each instance.'),
+    alerting,
+  },
+  { title: 'monitoring' },
+);
+
+const recovery = section(
+  'When and how fast an instance that exits on its own is restarted.',
+  {
+    auto_restart: either(
+      'Restart on exit: true (always), false (never), or always, on-failure, never.',
+      boolean('true: always; false: never.'),
+      oneOf('always: any exit; on-failure: non-zero code or a signal; never.', [
+        'always',
+        'on-failure',
+        'never',
+      ]),
+    ),
+    max_restarts: count(
+      'Restarts allowed within restart_window before the instance is errored.',
+      0,
+      1_000_000,
+    ),
+    restart_window: duration('The window in which max_restarts counts.', '60s'),
+    restart_delay: duration('Delay before the first restart.', '1s'),
+    min_uptime: duration('A run shorter than this counts as a crash.', '1s'),
+    backoff: duration('Cap of the exponential backoff between crash restarts (0 disables it).', '30s'),
+    stop_exit_codes: list(
+      'Exit codes that mean "done on purpose": never restarted.',
+      count('An exit code.', 0, 255),
+    ),
+    retry_after: duration('After giving up, try again this long later with a fresh count (0: never).', '5m'),
+  },
+  { title: 'recovery' },
+);
+
+const probe = section(
+  'A health probe: exactly one of http, tcp or exec, with Kubernetes-style timing.',
+  {
+    http: string('GET this URL; a 2xx or 3xx status passes.', 'http://127.0.0.1:3000/health', {
+      pattern: /^https?:\/\/\S+$/,
+      patternHint: 'an http:// or https:// URL',
+    }),
+    tcp: either(
+      'Connect to this port (on 127.0.0.1) or host:port.',
+      count('A port on 127.0.0.1.', 1, 65_535),
+      string('host:port', '127.0.0.1:5432', { pattern: /^[^\s:]+:\d+$/, patternHint: 'a host:port string' }),
+    ),
+    exec: string('Run this command; exit code 0 passes.', 'test -f /tmp/ready'),
+    kind: oneOf(
+      'liveness restarts on failure; readiness is shown and used by reload; startup gates the others.',
+      ['liveness', 'readiness', 'startup'],
+    ),
+    interval: duration('Time between probes (default: monitoring.health_check_interval).', '10s', 1),
+    timeout: duration('A probe slower than this fails.', '2s', 1),
+    failure_threshold: count('Consecutive failures before the instance is unhealthy.', 1, 1000),
+    success_threshold: count('Consecutive successes before it is healthy again.', 1, 1000),
+    start_period: duration('No verdict before the run is this old.', '10s'),
+  },
+  { title: 'probe', exactlyOne: ['http', 'tcp', 'exec'] },
+);
+
+const env = map(
+  'Environment variables; numbers and booleans are taken as written.',
+  text('A value.', 'production'),
+);
+
+const logs = section(
+  'Where and how output is written.',
+  {
+    out_file: string('stdout file (relative to the config file).', 'logs/web.out.log'),
+    err_file: string('stderr file (relative to the config file).', 'logs/web.err.log'),
+    merge: boolean('One file for all instances of the app.'),
+    timestamps: boolean('Prefix each line with an ISO-8601 time.'),
+    format: oneOf('text lines, or one JSON object per line.', ['text', 'json']),
+    max_size: size('Rotate a file when it grows past this.', '10M'),
+    max_files: count('Rotated files kept.', 0, 1000),
+    compress: boolean('gzip rotated files.'),
+  },
+  { title: 'logs' },
+);
+
+const app = section(
+  'One app: a program to keep running, with its own policies.',
+  {
+    name: string('Unique app name.', 'web', {
+      pattern: APP_NAME_PATTERN,
+      patternHint: 'a name of letters, digits, "_", "-" and "." (at most 64)',
+    }),
+    script: string('A script file (relative to cwd); .js/.mjs/.cjs/.ts run with node.', 'server.js'),
+    command: string(
+      'A command line, run directly or through /bin/sh when it uses shell syntax.',
+      'node server.js',
+    ),
+    args: either(
+      'Arguments after the script (a string is split on spaces).',
+      list('One argument each.', text('An argument.', '--port')),
+      string('Arguments separated by spaces.', '--port 3000'),
+    ),
+    cwd: string('Working directory, relative to the config file.', '.'),
+    env,
+    env_file: string('KEY=VALUE lines read before env: (relative to the config file).', '.env'),
+    interpreter: string('Run the script with this program (`none`: execute it directly).', 'node'),
+    instances: count('A fixed number of instances (instead of pool:).', 0, 10_000),
+    pool,
+    health: either('One health probe, or a list of them.', list('Health probes.', probe, 16), probe),
+    limits: section('Resource limits.', {
+      max_memory: size('Restart when the process tree uses more resident memory.', '300M', 1),
+    }),
+    stop: section('How an instance is stopped.', {
+      signal: oneOf('Sent to the process group first.', STOP_SIGNALS),
+      kill_timeout: duration('Then wait this long before SIGKILL to the whole tree.', '5s'),
+    }),
+    recovery,
+    logs,
+    monitoring,
+  },
+  { title: 'app', required: ['name'], exactlyOne: ['script', 'command'], profiles: env },
+);
+
+export const CONFIG_FORMAT = section('A pm config file.', {
+  process_management: section('Defaults for every app; each app may override any of them.', {
+    pool,
+    monitoring,
+    recovery,
+  }),
+  apps: list('The apps to run.', app),
+});
+
+export type ConfigFile = Infer<typeof CONFIG_FORMAT>;
+export type AppEntry = NonNullable<ConfigFile['apps']>[number];
+export type ProbeEntry = Infer<typeof probe>;
+export type RecoveryEntry = Infer<typeof recovery>;
+export type MonitoringEntry = Infer<typeof monitoring>;
+export type PoolEntry = Infer<typeof pool>;

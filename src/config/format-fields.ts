@@ -1,0 +1,125 @@
+// The building blocks of the config format. Each field says what it accepts, how it is described,
+// and which TypeScript type it reads as, so that the loader, the JSON Schema and the types come from
+// one table and cannot drift.
+
+export type Field =
+  | { kind: 'string'; description: string; example: string; pattern?: RegExp; patternHint?: string }
+  /** Any scalar, taken as written (`PORT: 3000` reads as "3000"). */
+  | { kind: 'text'; description: string; example: string }
+  | { kind: 'boolean'; description: string }
+  | { kind: 'count'; description: string; min: number; max: number }
+  /** Milliseconds: `500ms`, `5s`, `1h30m`, or a plain number of milliseconds. */
+  | { kind: 'duration'; description: string; example: string; minMs: number }
+  /** Bytes: `200M`, `1G`, or a plain number of bytes. */
+  | { kind: 'size'; description: string; example: string; minBytes: number }
+  | { kind: 'enum'; description: string; values: readonly string[] }
+  | { kind: 'list'; description: string; item: Field; maxItems?: number }
+  /** Free-form keys, e.g. environment variables. */
+  | { kind: 'map'; description: string; value: Field }
+  | Section
+  /** The first option whose shape matches the value (scalar type, map or list) reads it. */
+  | { kind: 'either'; description: string; options: readonly Field[] };
+
+export interface Section {
+  kind: 'section';
+  description: string;
+  keys: Readonly<Record<string, Field>>;
+  /** Name of the definition in the JSON Schema, for sections used in several places. */
+  title?: string;
+  required?: readonly string[];
+  /** Exactly one of these keys must be present. */
+  exactlyOne?: readonly string[];
+  /** Keys `env_<profile>` read with this field into `profiles[<profile>]`. */
+  profiles?: Field;
+}
+
+/** Profile keys: `env_production`, `env_staging`; never `env_file`, which is a key of its own. */
+/** The daemon refuses longer durations: a year is beyond any sensible timeout or delay. */
+export const MAX_DURATION_MS = 365 * 24 * 3600 * 1000;
+
+export const PROFILE_KEY = /^env_(?!file$)([A-Za-z0-9_-]+)$/;
+
+type Optional<T> = { [K in keyof T]?: T[K] };
+type ReadKeys<K extends Readonly<Record<string, Field>>> = { [P in keyof K]: Infer<K[P]> };
+
+/** The value a field reads as, once units are parsed. */
+export type Infer<F> = F extends { kind: 'string' | 'text' }
+  ? string
+  : F extends { kind: 'boolean' }
+    ? boolean
+    : F extends { kind: 'count' | 'duration' | 'size' }
+      ? number
+      : F extends { kind: 'enum'; values: readonly (infer V)[] }
+        ? V
+        : F extends { kind: 'list'; item: infer I }
+          ? Infer<I>[]
+          : F extends { kind: 'map'; value: infer V }
+            ? Record<string, Infer<V>>
+            : F extends { kind: 'either'; options: readonly (infer O)[] }
+              ? Infer<O>
+              : F extends { kind: 'section'; keys: infer K extends Readonly<Record<string, Field>> }
+                ? Optional<ReadKeys<K>> &
+                    (F extends { required: readonly (infer R extends keyof K)[] }
+                      ? Pick<ReadKeys<K>, R>
+                      : unknown) &
+                    (F extends { profiles: infer P } ? { profiles?: Record<string, Infer<P>> } : unknown)
+                : never;
+
+export const string = (
+  description: string,
+  example: string,
+  rule?: { pattern: RegExp; patternHint: string },
+) => ({ kind: 'string', description, example, ...rule }) as const;
+export const text = (description: string, example: string) =>
+  ({ kind: 'text', description, example }) as const;
+export const boolean = (description: string) => ({ kind: 'boolean', description }) as const;
+export const count = (description: string, min: number, max: number) =>
+  ({ kind: 'count', description, min, max }) as const;
+export const duration = (description: string, example: string, minMs = 0) =>
+  ({ kind: 'duration', description, example, minMs }) as const;
+export const size = (description: string, example: string, minBytes = 0) =>
+  ({ kind: 'size', description, example, minBytes }) as const;
+export const oneOf = <const V extends readonly string[]>(description: string, values: V) =>
+  ({ kind: 'enum', description, values }) as const;
+export const list = <const I extends Field>(description: string, item: I, maxItems?: number) =>
+  ({ kind: 'list', description, item, ...(maxItems === undefined ? {} : { maxItems }) }) as const;
+export const map = <const V extends Field>(description: string, value: V) =>
+  ({ kind: 'map', description, value }) as const;
+export const either = <const O extends readonly Field[]>(description: string, ...options: O) =>
+  ({ kind: 'either', description, options }) as const;
+export const section = <
+  const K extends Readonly<Record<string, Field>>,
+  const R extends Omit<Section, 'kind' | 'keys' | 'description'> = Record<never, never>,
+>(
+  description: string,
+  keys: K,
+  rules?: R,
+) => ({ kind: 'section', description, keys, ...(rules as R) }) as const;
+
+/** What a field expects, in words, for error messages. */
+export function describeExpected(field: Field): string {
+  switch (field.kind) {
+    case 'string':
+      return field.patternHint ?? 'a string';
+    case 'text':
+      return 'a value';
+    case 'boolean':
+      return 'true or false';
+    case 'count':
+      return `a whole number from ${field.min} to ${field.max}`;
+    case 'duration':
+      return `a duration${field.minMs > 0 ? ` of at least ${field.minMs}ms` : ''} such as 500ms, 5s, 2m or 1h30m (at most 365d)`;
+    case 'size':
+      return `a size${field.minBytes > 0 ? ` of at least ${field.minBytes} bytes` : ''} such as 512K, 200M or 1G`;
+    case 'enum':
+      return `one of ${field.values.join(', ')}`;
+    case 'list':
+      return field.maxItems === undefined ? 'a list' : `a list of at most ${field.maxItems}`;
+    case 'map':
+      return 'a map of NAME: value';
+    case 'section':
+      return `a map with the keys ${Object.keys(field.keys).join(', ')}`;
+    case 'either':
+      return field.options.map(describeExpected).join(', or ');
+  }
+}

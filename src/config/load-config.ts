@@ -1,0 +1,80 @@
+// `pm start|validate config.yaml`: file → text → checked shape → AppSpecs, all or nothing. Every
+// problem of the file is reported at once, and no AppSpec comes out of a file that has one.
+import path from 'node:path';
+import type { AppSpec } from '../protocol/app-spec.js';
+import { currentEnv } from './build-app-spec.js';
+import type { ConfigFile } from './config-format.js';
+import { type ConfigIssue, configError } from './config-issue.js';
+import { parseConfig } from './parse-config.js';
+import { readConfigFile } from './read-config-file.js';
+import { resolveApps } from './resolve-apps.js';
+
+export interface LoadOptions {
+  /** `--env <profile>`: use each app's `env_<profile>:`. */
+  profile?: string;
+  /** `--only web,worker`: return only these apps (the whole file is still checked). */
+  only?: string[];
+  /** The environment the apps inherit (default: this process's, minus shell bookkeeping). */
+  baseEnv?: Record<string, string>;
+}
+
+export interface LoadedConfig {
+  /** Absolute path of the file. */
+  file: string;
+  apps: AppSpec[];
+}
+
+/** Shell bookkeeping that changes from one terminal to the next without changing what an app should see. */
+const VOLATILE_ENV = ['PWD', 'OLDPWD', 'SHLVL', '_'];
+
+/** The inherited environment of config apps: stable, so that starting from another directory reconciles to no change. */
+function inheritedEnv(): Record<string, string> {
+  const env = currentEnv();
+  for (const key of VOLATILE_ENV) delete env[key];
+  return env;
+}
+
+export function isConfigPath(text: string): boolean {
+  return /\.(ya?ml|json)$/i.test(text);
+}
+
+function optionIssues(config: ConfigFile, { profile, only }: LoadOptions): ConfigIssue[] {
+  const apps = (config.apps ?? []).filter(Boolean);
+  const names = apps.map((app) => app.name);
+  const issue = (message: string): ConfigIssue => ({ line: 0, column: 0, path: '', message });
+  const issues: ConfigIssue[] = [];
+  if (profile !== undefined && !apps.some((app) => app.profiles?.[profile])) {
+    const found = [...new Set(apps.flatMap((app) => Object.keys(app.profiles ?? {})))];
+    issues.push(
+      issue(
+        `--env ${profile}: no app has env_${profile}:, expected ${found.length > 0 ? `one of ${found.join(', ')}` : 'an env_<profile>: map in an app'}`,
+      ),
+    );
+  }
+  for (const name of only ?? []) {
+    if (!names.includes(name))
+      issues.push(issue(`--only ${name}: no such app, expected one of ${names.join(', ') || '(no apps)'}`));
+  }
+  return issues;
+}
+
+export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfig {
+  const parsed = parseConfig(readConfigFile(file));
+  const absolute = path.resolve(file);
+  const { specs, issues } = resolveApps(parsed, {
+    file: absolute,
+    profile: options.profile,
+    baseEnv: options.baseEnv ?? inheritedEnv(),
+  });
+  const all = [...parsed.issues, ...issues, ...(parsed.isYaml ? optionIssues(parsed.config, options) : [])];
+  if (all.length > 0) throw configError(file, all);
+  const { only } = options;
+  return { file: absolute, apps: only ? specs.filter((spec) => only.includes(spec.name)) : specs };
+}
+
+/** The app names of a config, for `pm stop|delete config.yaml`: its shape must be valid, its files need not exist. */
+export function readConfigAppNames(file: string): string[] {
+  const parsed = parseConfig(readConfigFile(file));
+  if (parsed.issues.length > 0) throw configError(file, parsed.issues);
+  return (parsed.config.apps ?? []).map((app) => app.name);
+}

@@ -1,0 +1,168 @@
+// From a well-shaped config to AppSpecs: what the file's shape cannot show is checked here (unique
+// names, directories and files that exist, pool bounds), and process_management: is merged into
+// each app, key by key, before buildAppSpec applies the built-in defaults.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppSpec, PoolSpec, ProbeSpec } from '../protocol/app-spec.js';
+import { PmError } from '../protocol/errors.js';
+import { buildAppSpec } from './build-app-spec.js';
+import type { AppEntry, ConfigFile } from './config-format.js';
+import type { ConfigIssue } from './config-issue.js';
+import { DEFAULT_POOL, DEFAULT_PROBE } from './defaults.js';
+import type { ParsedConfig } from './parse-config.js';
+import { readEnvFile } from './read-env-file.js';
+import { toLogs, toMonitoring, toPool, toRecovery, toStop } from './to-policies.js';
+import { toProbe } from './to-probes.js';
+
+export interface ResolveOptions {
+  /** Absolute path of the config file: cwd, env_file and log paths start from its directory. */
+  file: string;
+  /** `--env <profile>`: merge each app's `env_<profile>:` over its env. */
+  profile?: string;
+  /** The environment the apps inherit. */
+  baseEnv: Record<string, string>;
+}
+
+interface Resolution extends ResolveOptions {
+  config: ConfigFile;
+  configDir: string;
+  issues: ConfigIssue[];
+  report: (path: string, message: string) => void;
+}
+
+const isDirectory = (dir: string) => fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
+const isFile = (file: string) => fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+
+/** Where a key path is in the file, or its nearest parent that is. */
+export function issueAt(parsed: ParsedConfig, keyPath: string, message: string): ConfigIssue {
+  let at = keyPath;
+  while (at && !parsed.positions.has(at)) at = at.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+  const { line, column } = parsed.positions.get(at) ?? { line: 0, column: 0 };
+  return { line, column, path: keyPath, message };
+}
+
+function resolveEnv(app: AppEntry, at: string, r: Resolution): Record<string, string> {
+  let fromFile: Record<string, string> = {};
+  if (app.env_file !== undefined) {
+    const read = readEnvFile(path.resolve(r.configDir, app.env_file));
+    if (typeof read === 'string')
+      r.report(`${at}.env_file`, `found "${app.env_file}" (${read}), expected a readable env file`);
+    else fromFile = read;
+  }
+  const profile = r.profile === undefined ? {} : app.profiles?.[r.profile];
+  return { ...fromFile, ...app.env, ...profile };
+}
+
+/** An autoscaling pool, or undefined for a fixed `instances:` count. */
+function resolvePool(app: AppEntry, at: string, r: Resolution): PoolSpec | undefined {
+  const shared = r.config.process_management?.pool;
+  if (app.instances !== undefined) {
+    if (app.pool) r.report(`${at}.pool`, 'found both instances and pool, expected only one of them');
+    return undefined;
+  }
+  if (!app.pool && !shared) return undefined;
+  const given = { ...toPool(shared), ...toPool(app.pool) };
+  const minSize = given.minSize ?? DEFAULT_POOL.minSize;
+  const pool = { ...DEFAULT_POOL, maxSize: Math.max(minSize, DEFAULT_POOL.maxSize), ...given };
+  if (pool.minSize > pool.maxSize) {
+    const where = app.pool?.max_size !== undefined ? `${at}.pool` : 'process_management.pool';
+    r.report(`${where}.max_size`, `found ${pool.maxSize}, expected at least min_size (${pool.minSize})`);
+  }
+  return pool;
+}
+
+function resolveHealth(app: AppEntry, at: string, r: Resolution): ProbeSpec[] {
+  const intervalMs =
+    app.monitoring?.health_check_interval ??
+    r.config.process_management?.monitoring?.health_check_interval ??
+    DEFAULT_PROBE.intervalMs;
+  const single = app.health !== undefined && !Array.isArray(app.health);
+  const entries = app.health === undefined ? [] : Array.isArray(app.health) ? app.health : [app.health];
+  return entries.flatMap((entry, index) => {
+    const probe = toProbe(entry, intervalMs);
+    if (typeof probe !== 'string') return [probe];
+    r.report(`${at}.health${single ? '' : `[${index}]`}.tcp`, probe);
+    return [];
+  });
+}
+
+function resolveApp(app: AppEntry, at: string, r: Resolution): AppSpec | undefined {
+  const before = r.issues.length;
+  const cwd = path.resolve(r.configDir, app.cwd ?? '.');
+  if (!isDirectory(cwd)) {
+    r.report(`${at}.cwd`, `found "${app.cwd}" (${cwd} is not a directory), expected an existing directory`);
+  } else if (app.script !== undefined && !isFile(path.resolve(cwd, app.script))) {
+    r.report(
+      `${at}.script`,
+      `found "${app.script}" (no such file in ${cwd}), expected a script file relative to cwd`,
+    );
+  }
+  const env = resolveEnv(app, at, r);
+  const pool = resolvePool(app, at, r);
+  const health = resolveHealth(app, at, r);
+  if (r.issues.length > before) return undefined;
+  const shared = r.config.process_management ?? {};
+  try {
+    return buildAppSpec(
+      {
+        name: app.name,
+        script: app.script ?? app.command!,
+        args: typeof app.args === 'string' ? app.args.split(/\s+/).filter(Boolean) : app.args,
+        interpreter: app.interpreter,
+        cwd: app.cwd,
+        env,
+        instances: pool ? pool.minSize : app.instances,
+        stop: toStop(app.stop),
+        recovery: { ...toRecovery(shared.recovery), ...toRecovery(app.recovery) },
+        limits: app.limits?.max_memory === undefined ? {} : { maxMemoryBytes: app.limits.max_memory },
+        health,
+        logs: toLogs(app.logs, r.configDir),
+        pool,
+        monitoring: { ...toMonitoring(shared.monitoring), ...toMonitoring(app.monitoring) },
+        source: r.file,
+      },
+      { baseDir: r.configDir, baseEnv: r.baseEnv },
+    );
+  } catch (error) {
+    if (!(error instanceof PmError)) throw error;
+    r.report(`${at}.${app.script === undefined ? 'command' : 'script'}`, error.message);
+    return undefined;
+  }
+}
+
+/** Whether a shape issue lies inside `at` (then the entry is incomplete and is not resolved). */
+const isWithin = (issuePath: string, at: string) =>
+  issuePath === at || (/^[.[]/.test(issuePath.slice(at.length)) && issuePath.startsWith(at));
+
+/**
+ * One AppSpec per app of the file, in file order; `issues` empty when all are valid. Apps with
+ * shape issues (already in `parsed.issues`) are skipped.
+ */
+export function resolveApps(
+  parsed: ParsedConfig,
+  options: ResolveOptions,
+): { specs: AppSpec[]; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const r: Resolution = {
+    ...options,
+    config: parsed.config,
+    configDir: path.dirname(options.file),
+    issues,
+    report: (keyPath, message) => issues.push(issueAt(parsed, keyPath, message)),
+  };
+  const firstLine = new Map<string, number>();
+  const specs: AppSpec[] = [];
+  for (const [index, app] of (parsed.config.apps ?? []).entries()) {
+    const at = `apps[${index}]`;
+    if (!app || parsed.issues.some((issue) => isWithin(issue.path, at))) continue;
+    const first = firstLine.get(app.name);
+    if (first !== undefined) {
+      r.report(`${at}.name`, `found "${app.name}" again (first at line ${first}), expected a unique name`);
+      continue;
+    }
+    firstLine.set(app.name, parsed.positions.get(`${at}.name`)?.line ?? 0);
+    const spec = resolveApp(app, at, r);
+    if (spec) specs.push(spec);
+  }
+  return { specs, issues };
+}
