@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderTable } from '../../../../src/cli/output/table.js';
+import { NOW, processInfo } from './process-info-fixture.js';
+
+const ANSI = /\u001b\[/;
+
+test('the table shows one row per instance, with volatile values formatted', () => {
+  const rows = [
+    processInfo(),
+    processInfo({
+      id: 1,
+      index: 1,
+      pid: null,
+      status: 'errored',
+      reason: 'crash-loop: exited with code 1',
+      health: 'unknown',
+      restarts: 15,
+      startedAt: null,
+      cpuPercent: null,
+      memoryBytes: null,
+    }),
+  ];
+  assert.equal(
+    renderTable(rows, { color: false, now: NOW }),
+    [
+      '┌────┬───────┬──────┬─────────┬─────────┬────────┬────┬──────┬─────────┐',
+      '│ id │ name  │ pid  │ state   │ health  │ uptime │ ↺  │ cpu  │ mem     │',
+      '├────┼───────┼──────┼─────────┼─────────┼────────┼────┼──────┼─────────┤',
+      '│ 0  │ web:0 │ 4242 │ online  │ healthy │ 1h     │ 2  │ 1.5% │ 50.0 MB │',
+      '├────┼───────┼──────┼─────────┼─────────┼────────┼────┼──────┼─────────┤',
+      '│ 1  │ web:1 │ -    │ errored │ unknown │ -      │ 15 │ -    │ -       │',
+      '└────┴───────┴──────┴─────────┴─────────┴────────┴────┴──────┴─────────┘',
+    ].join('\n'),
+  );
+});
+
+test('every status renders without ANSI escapes when color is off', () => {
+  const statuses = [
+    'starting',
+    'online',
+    'stopping',
+    'stopped',
+    'waiting-restart',
+    'errored',
+    'paused',
+  ] as const;
+  const text = renderTable(
+    statuses.map((status, id) => processInfo({ id, status, health: id % 2 ? 'unhealthy' : 'unknown' })),
+    { color: false, now: NOW },
+  );
+  assert.doesNotMatch(text, ANSI);
+  for (const status of statuses) assert.match(text, new RegExp(`│ ${status} `));
+});
+
+test('with color on, the state is coloured', () => {
+  const text = renderTable([processInfo()], { color: true, now: NOW });
+  assert.match(text, /\u001b\[32monline\u001b\[39m/);
+});
+
+test('an empty list says how to start a process', () => {
+  assert.equal(
+    renderTable([], { color: false, now: NOW }),
+    'no processes: start one with `pm start <script|command>`',
+  );
+});
