@@ -15,6 +15,8 @@ export interface PmPaths {
   daemonLog: string;
   /** Lifecycle events, one JSON object per line. */
   eventLog: string;
+  /** `pm save` writes the app definitions here; `pm resurrect` reads them back. */
+  dumpFile: string;
 }
 
 export function resolvePaths(env: NodeJS.ProcessEnv = process.env): PmPaths {
@@ -28,6 +30,7 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): PmPaths {
     logDir: path.join(home, 'logs'),
     pipeDir: path.join(home, 'pipes'),
     daemonLog: path.join(home, 'daemon.log'),
+    dumpFile: path.join(home, 'dump.yaml'),
     eventLog: path.join(home, 'events.log'),
   };
 }
