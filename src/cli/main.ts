@@ -6,10 +6,15 @@ import { packageVersion } from '../protocol/version.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerEvents } from './commands/events.js';
+import { registerInit } from './commands/init.js';
 import { registerLifecycle } from './commands/lifecycle.js';
 import { registerList } from './commands/list.js';
+import { registerResurrect } from './commands/resurrect.js';
+import { registerSave } from './commands/save.js';
 import { registerScale } from './commands/scale.js';
 import { registerStart } from './commands/start.js';
+import { registerStartup } from './commands/startup.js';
+import { registerValidate } from './commands/validate.js';
 
 function buildProgram(): Command {
   const program = new Command('pm')
@@ -24,6 +29,11 @@ function buildProgram(): Command {
   registerDescribe(program);
   registerEvents(program);
   registerDaemon(program);
+  registerValidate(program);
+  registerSave(program);
+  registerResurrect(program);
+  registerStartup(program);
+  registerInit(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

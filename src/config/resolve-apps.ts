@@ -154,13 +154,14 @@ export function resolveApps(
   const specs: AppSpec[] = [];
   for (const [index, app] of (parsed.config.apps ?? []).entries()) {
     const at = `apps[${index}]`;
-    if (!app || parsed.issues.some((issue) => isWithin(issue.path, at))) continue;
+    if (typeof app?.name !== 'string') continue;
     const first = firstLine.get(app.name);
     if (first !== undefined) {
       r.report(`${at}.name`, `found "${app.name}" again (first at line ${first}), expected a unique name`);
       continue;
     }
     firstLine.set(app.name, parsed.positions.get(`${at}.name`)?.line ?? 0);
+    if (parsed.issues.some((issue) => isWithin(issue.path, at))) continue;
     const spec = resolveApp(app, at, r);
     if (spec) specs.push(spec);
   }

@@ -1,6 +1,10 @@
 // `pm stop|restart|delete|pause|resume <target>`: the same shape, one request each.
 import type { Command } from 'commander';
+import { isConfigPath, readConfigAppNames } from '../../config/load-config.js';
+import { PmError } from '../../protocol/errors.js';
+import type { ProcessInfo } from '../../protocol/process-info.js';
 import { parseTarget } from '../../protocol/target.js';
+import type { DaemonClient } from '../daemon-client.js';
 import { printSummary } from '../output/summary.js';
 import { withDaemon } from '../session.js';
 
@@ -16,16 +20,36 @@ const VERBS = [
   { verb: 'resume', description: 'continue a paused tree (SIGCONT)' },
 ] as const;
 
+type Verb = (typeof VERBS)[number]['verb'];
+
+/** `pm delete pm.yaml`: the verb on each app of the file that the daemon knows; the others are skipped. */
+async function requestForConfig(client: DaemonClient, verb: Verb, file: string): Promise<ProcessInfo[]> {
+  const names = readConfigAppNames(file);
+  const known = new Set((await client.request({ type: 'list' })).map((p) => p.name));
+  const targets = names.filter((name) => known.has(name));
+  if (targets.length === 0) {
+    throw new PmError(
+      'not-found',
+      `no app of ${file} is running or known (${names.join(', ')}): see \`pm list\``,
+    );
+  }
+  const replies = await Promise.all(
+    targets.map((name) => client.request({ type: verb, target: { kind: 'name', name } })),
+  );
+  return replies.flat();
+}
+
 export function registerLifecycle(program: Command): void {
   for (const { verb, description, ...rest } of VERBS) {
     const command = program
       .command(verb)
       .description(description)
-      .argument('<target>', 'app name, id, name:index, or all')
+      .argument('<target>', 'app name, id, name:index, all, or a config file (its apps)')
       .option('--json', 'print the affected instances as JSON')
       .action(async (text: string, options: { json?: boolean }) => {
-        const target = parseTarget(text);
-        const infos = await withDaemon((client) => client.request({ type: verb, target }));
+        const infos = isConfigPath(text)
+          ? await withDaemon((client) => requestForConfig(client, verb, text))
+          : await withDaemon((client) => client.request({ type: verb, target: parseTarget(text) }));
         printSummary(infos, { json: Boolean(options.json) });
       });
     if ('alias' in rest) command.alias(rest.alias);

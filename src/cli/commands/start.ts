@@ -1,6 +1,8 @@
-// `pm start <script|command|app>`: define and start a new app, or start an existing one by target.
-import type { Command } from 'commander';
+// `pm start <script|command|app|config>`: define and start a new app, start an existing one by
+// target, or apply a config file (start what is missing, restart what changed).
+import { type Command, InvalidArgumentError } from 'commander';
 import { buildAppSpec, currentEnv } from '../../config/build-app-spec.js';
+import { isConfigPath, loadConfig } from '../../config/load-config.js';
 import type { RecoveryPolicy, StopSignal } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { parseTarget, type Target } from '../../protocol/target.js';
@@ -8,11 +10,18 @@ import { countOption, durationOption, envOption, signalOption, sizeOption } from
 import { printSummary } from '../output/summary.js';
 import { withDaemon } from '../session.js';
 
+/** `--env KEY=VALUE` (repeatable) for a script; `--env production` picks a config file's profile. */
+interface EnvOption {
+  vars: Record<string, string>;
+  profile?: string;
+}
+
 interface StartOptions {
   name?: string;
   instances?: number;
   cwd?: string;
-  env?: Record<string, string>;
+  env?: EnvOption;
+  only?: string;
   interpreter?: string;
   killTimeout?: number;
   stopSignal?: StopSignal;
@@ -23,6 +32,45 @@ interface StartOptions {
   autorestart: boolean;
   maxMemory?: number;
   json?: boolean;
+}
+
+function envOrProfileOption(value: string, previous?: EnvOption): EnvOption {
+  if (value.includes('=')) return { ...previous, vars: envOption(value, previous?.vars) };
+  if (!/^[A-Za-z0-9_-]+$/.test(value)) {
+    throw new InvalidArgumentError('expected KEY=VALUE, or with a config file the name of a profile');
+  }
+  return { vars: previous?.vars ?? {}, profile: value };
+}
+
+/** The options that define a single app: set in the file instead when starting a config. */
+function singleAppOptions(options: StartOptions): string[] {
+  const shared = ['env', 'only', 'json', 'autorestart'];
+  const flags = Object.keys(options).filter((key) => !shared.includes(key));
+  if (!options.autorestart) flags.push('noAutorestart');
+  if (Object.keys(options.env?.vars ?? {}).length > 0) flags.push('env KEY=VALUE');
+  return flags.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+}
+
+/** Apply every app of a config file (or those of --only) in one request: the daemon reconciles. */
+async function startConfig(file: string, args: string[], options: StartOptions): Promise<void> {
+  const misplaced = [
+    ...singleAppOptions(options),
+    ...(args.length > 0 ? [`arguments (${args.join(' ')})`] : []),
+  ];
+  if (misplaced.length > 0) {
+    throw new PmError(
+      'bad-request',
+      `${misplaced.join(', ')}: not used with a config file; set them for each app in ${file}`,
+    );
+  }
+  const only = options.only?.split(',').filter(Boolean);
+  const { apps } = loadConfig(file, { profile: options.env?.profile, only });
+  if (apps.length === 0) {
+    process.stdout.write(`${file} defines no apps: nothing to start\n`);
+    return;
+  }
+  const infos = await withDaemon((client) => client.request({ type: 'apply', apps }));
+  printSummary(infos, { json: Boolean(options.json) });
 }
 
 /** A bare word that could name an existing app: try it as a target before defining a new app. */
@@ -50,8 +98,13 @@ function toRecovery(options: StartOptions): Partial<RecoveryPolicy> {
 }
 
 async function start(script: string, args: string[], options: StartOptions): Promise<void> {
-  if (/\.(ya?ml|json)$/i.test(script)) {
-    throw new PmError('bad-request', `config files are not supported yet: ${script}`);
+  if (isConfigPath(script)) return startConfig(script, args, options);
+  if (options.env?.profile !== undefined || options.only !== undefined) {
+    const given = options.only !== undefined ? `--only ${options.only}` : `--env ${options.env?.profile}`;
+    throw new PmError(
+      'bad-request',
+      `${given}: works only with a config file; for a variable write --env KEY=VALUE`,
+    );
   }
   const target = asExistingTarget(script, args, options);
   const infos = await withDaemon(async (client) => {
@@ -70,7 +123,7 @@ async function start(script: string, args: string[], options: StartOptions): Pro
         name: options.name,
         instances: options.instances,
         cwd: options.cwd,
-        env: options.env,
+        env: options.env?.vars,
         interpreter: options.interpreter,
         stop: {
           ...(options.killTimeout !== undefined && { killTimeoutMs: options.killTimeout }),
@@ -93,14 +146,19 @@ export function registerStart(program: Command): void {
       'start a script or command as a new app, or start an existing app (name, id, name:index, all)',
     )
     .argument(
-      '<script|command|target>',
-      'a .js/.mjs/.cjs script (run with node), an executable, a shell command, or an app',
+      '<script|command|target|config>',
+      'a .js/.mjs/.cjs script (run with node), an executable, a shell command, an app, or a config file (.yaml)',
     )
     .argument('[args...]', 'arguments for the script, after --')
     .option('-n, --name <name>', 'app name (default: the script name)')
     .option('-i, --instances <count>', 'number of instances', countOption)
     .option('--cwd <dir>', 'working directory (default: the current one)')
-    .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)', envOption)
+    .option(
+      '-e, --env <KEY=VALUE|profile>',
+      'environment variable (repeatable); with a config file, the env_<profile>: to use',
+      envOrProfileOption,
+    )
+    .option('--only <apps>', 'with a config file: only these apps (comma-separated)')
     .option('--interpreter <program>', 'run the script with this program (`none`: execute it directly)')
     .option(
       '--kill-timeout <duration>',
