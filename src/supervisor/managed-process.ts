@@ -56,6 +56,8 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   private records: RestartRecord[] = [];
   private child: ChildProcess | null = null;
   private pidStartTime: number | null = null;
+  /** How the previous run ended, kept while a new run is up: `describe` and `list` show it. */
+  private lastExit: ExitInfo | null = null;
   private stopWatchingAdopted: (() => void) | null = null;
   /** Every pid seen in the current run's tree, so that descendants that left the group are still found. */
   private readonly runTree = new Set<number>();
@@ -111,6 +113,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     const entry = readProcEntry(record.pid);
     if (!entry || entry.state === 'Z' || entry.startTime !== record.pidStartTime) return false;
     this.restarts = record.restarts;
+    this.lastExit = record.lastExit;
     this.runs = 1;
     this.pidStartTime = entry.startTime;
     this.runTree.clear();
@@ -127,6 +130,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   /** Restore a stopped or errored instance's last known facts after a daemon restart. */
   restoreRecord(record: InstanceRecord): void {
     this.restarts = record.restarts;
+    this.lastExit = record.lastExit;
     this.state = { status: 'stopped', lastExit: record.lastExit };
   }
 
@@ -140,7 +144,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       pidStartTime: pidOf(state) === null ? null : this.pidStartTime,
       startedAt: 'startedAt' in state ? state.startedAt : null,
       restarts: this.restarts,
-      lastExit: 'lastExit' in state ? state.lastExit : null,
+      lastExit: 'lastExit' in state ? state.lastExit : this.lastExit,
     };
   }
 
@@ -159,7 +163,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       startedAt: running ? state.startedAt : null,
       cpuPercent: running && this.usage ? this.usage.cpuPercent : null,
       memoryBytes: running && this.usage ? this.usage.memoryBytes : null,
-      lastExit: 'lastExit' in state ? state.lastExit : null,
+      lastExit: 'lastExit' in state ? state.lastExit : this.lastExit,
       restartAt: state.status === 'waiting-restart' ? state.restartAt : null,
       outLog: this.output.paths.log.out,
       errLog: this.output.paths.log.err,
@@ -303,6 +307,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
 
   private onRunEnded(exit: ExitInfo): void {
     this.clearTimer('killTimer');
+    this.lastExit = exit;
     if (this.state.status === 'stopping') {
       this.apply({ type: 'exited', exit, decision: { action: 'stop', reason: 'stopped' } });
       return;
