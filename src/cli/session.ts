@@ -1,4 +1,6 @@
 // Run one command against the daemon: connect (auto-starting it), act, always disconnect.
+import fs from 'node:fs';
+import { checkHome } from '../config/home.js';
 import { resolvePaths } from '../config/paths.js';
 import { DaemonClient } from './daemon-client.js';
 
@@ -6,7 +8,11 @@ export async function withDaemon<T>(
   action: (client: DaemonClient) => Promise<T>,
   options: { autoStart: boolean } = { autoStart: true },
 ): Promise<T> {
-  const client = await DaemonClient.connect(resolvePaths(), options);
+  const paths = resolvePaths();
+  // Every command, not only the one that starts the daemon: whoever can write to the home can put
+  // their own socket there and receive our requests (with the environment that `start` sends).
+  if (fs.existsSync(paths.home)) checkHome(paths.home);
+  const client = await DaemonClient.connect(paths, options);
   try {
     return await action(client);
   } finally {

@@ -1,0 +1,113 @@
+// Exit codes and error messages of the CLI: 1 for what the user can fix, one line on stderr
+// saying what happened; no colour codes unless stdout is a terminal and NO_COLOR is unset.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import { listApps } from '../helpers/daemon.js';
+import { fixtureApp, PM_BIN, pm, runCli } from '../helpers/run-cli.js';
+import { createTempHome, processesOf, type TempHome } from '../helpers/temp-home.js';
+
+let t: TempHome;
+beforeEach(() => {
+  t = createTempHome();
+});
+afterEach(async () => {
+  await t.cleanup();
+});
+
+const ANSI = /\u001b\[/;
+
+test('an unknown target exits 1 with one line on stderr that names it', async () => {
+  await pm(['start', fixtureApp('forever.js'), '--name', 'web'], t.env);
+  for (const args of [
+    ['stop', 'nope'],
+    ['restart', 'nope'],
+    ['delete', 'web:7'],
+    ['pause', '4242'],
+    ['resume', 'nope'],
+    ['describe', 'nope'],
+    ['stop', 'not a name'],
+  ]) {
+    const result = await runCli(args, t.env);
+    assert.equal(result.code, 1, `pm ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    assert.match(result.stderr, /^pm: [^\n]+\n$/, `pm ${args.join(' ')} did not print one line`);
+    assert.ok(result.stderr.includes(args[1]!), `the message does not name "${args[1]}": ${result.stderr}`);
+    assert.equal(result.stdout, '');
+  }
+  assert.equal((await listApps(t.env))[0]?.status, 'online');
+});
+
+test('a bad option value exits 1, names the option, and starts no daemon', async () => {
+  const script = fixtureApp('forever.js');
+  for (const [option, value] of [
+    ['-i', 'x'],
+    ['--kill-timeout', '5x'],
+    ['--max-memory', 'lots'],
+    ['--stop-signal', 'SIGFOO'],
+    ['--env', 'NOVALUE'],
+  ] as const) {
+    const result = await runCli(['start', script, option, value], t.env);
+    assert.equal(result.code, 1, `${option} ${value} exited ${result.code}: ${result.stderr}`);
+    assert.ok(result.stderr.includes(option), `the message does not name ${option}: ${result.stderr}`);
+  }
+  const unknown = await runCli(['frobnicate'], t.env);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /frobnicate/);
+  assert.deepEqual(processesOf(t.home), []);
+});
+
+test('a command that does not exist leaves the instance errored with the reason, and start exits 1', async () => {
+  const result = await runCli(['start', 'definitely-not-a-command-xyz'], t.env);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /definitely-not-a-command-xyz.*command not found/);
+  const shell = await runCli(
+    ['start', 'definitely-not-a-command-xyz --flag | cat', '--name', 'piped'],
+    t.env,
+  );
+  assert.equal(shell.code, 1);
+
+  const list = JSON.parse((await pm(['list', '--json'], t.env)).stdout);
+  assert.deepEqual(
+    list.map((e: { name: string; state: string; pid: number | null }) => [e.name, e.state, e.pid]),
+    [
+      ['definitely-not-a-command-xyz', 'errored', null],
+      ['piped', 'errored', null],
+    ],
+  );
+  for (const entry of list) assert.match(entry.reason, /command not found/);
+});
+
+test('a script that does not exist or is not executable exits 1 and defines no app', async () => {
+  const plain = path.join(t.home, 'plain.txt');
+  fs.writeFileSync(plain, 'not a program\n');
+  for (const script of ['./missing-script.js', plain]) {
+    const result = await runCli(['start', script], t.env);
+    assert.equal(result.code, 1, `${script}: ${result.stderr}`);
+    assert.match(result.stderr, /^pm: [^\n]+\n$/);
+  }
+  assert.deepEqual(await listApps(t.env), []);
+});
+
+/** Runs bin/pm under a pseudo-terminal (util-linux `script`), so that stdout is a TTY. */
+function runInTerminal(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const command = [process.execPath, PM_BIN, ...args].map((a) => `'${a}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    execFile('script', ['-qec', command, '/dev/null'], { env: { ...env, TERM: 'xterm' } }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    );
+  });
+}
+
+test('output has no colour codes when stdout is not a terminal or NO_COLOR is set', async () => {
+  const { NO_COLOR: _, ...colorEnv } = t.env;
+  await pm(['start', fixtureApp('forever.js'), '--name', 'web'], colorEnv);
+  for (const args of [['list'], ['describe', 'web'], ['stop', 'nope'], ['restart', 'web']]) {
+    const result = await runCli(args, colorEnv);
+    assert.doesNotMatch(result.stdout + result.stderr, ANSI, `pm ${args.join(' ')} printed colour codes`);
+  }
+  assert.doesNotMatch(await runInTerminal(['list'], t.env), ANSI, 'colour codes despite NO_COLOR');
+  // The check above means something only if a terminal does get colours.
+  assert.match(await runInTerminal(['list'], colorEnv), ANSI, 'no colour codes in a terminal');
+});
