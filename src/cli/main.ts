@@ -9,6 +9,7 @@ import { registerEvents } from './commands/events.js';
 import { registerInit } from './commands/init.js';
 import { registerLifecycle } from './commands/lifecycle.js';
 import { registerList } from './commands/list.js';
+import { registerMetrics } from './commands/metrics.js';
 import { registerResurrect } from './commands/resurrect.js';
 import { registerSave } from './commands/save.js';
 import { registerScale } from './commands/scale.js';
@@ -28,6 +29,7 @@ function buildProgram(): Command {
   registerList(program);
   registerDescribe(program);
   registerEvents(program);
+  registerMetrics(program);
   registerDaemon(program);
   registerValidate(program);
   registerSave(program);

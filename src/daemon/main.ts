@@ -2,18 +2,17 @@
 // that survived the previous daemon), serve requests, and shut down cleanly on `kill` or SIGTERM.
 import fs from 'node:fs';
 import net from 'node:net';
-import { METRICS_INTERVAL_MS, START_WAIT_MS } from '../config/defaults.js';
+import { START_WAIT_MS } from '../config/defaults.js';
 import { ensureHome } from '../config/home.js';
 import { instanceLogPath, instancePipePath, type PmPaths, resolvePaths } from '../config/paths.js';
 import { EventLog } from '../logs/event-log.js';
 import { InstanceOutput } from '../logs/instance-output.js';
-import { UsageSampler } from '../metrics/sample-usage.js';
 import { ExitPoller } from '../supervisor/exit-poller.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
 import { spawnInstance } from '../supervisor/spawn.js';
 import { TreeReaper } from '../supervisor/tree-reaper.js';
 import type { DaemonContext } from './context.js';
-import { Monitor } from './monitor.js';
+import { readMonitoringSettings, startAlerts, startMonitor, startPrometheus } from './monitoring.js';
 import { createServer } from './server.js';
 import { StateStore } from './state-store.js';
 
@@ -80,6 +79,7 @@ async function main(): Promise<void> {
 
   const events = new EventLog(paths.eventLog);
   const pool = createPool(paths, events);
+  const alerts = startAlerts(pool, events);
   const store = new StateStore(paths.stateFile, () => pool.snapshot());
   const snapshot = store.load();
   if (snapshot) {
@@ -101,8 +101,10 @@ async function main(): Promise<void> {
   }
   pool.on('change', () => store.schedule());
   store.writeNow();
-  const monitor = new Monitor(pool, new UsageSampler(), METRICS_INTERVAL_MS);
-  monitor.start();
+  const startedAt = Date.now();
+  const monitoring = readMonitoringSettings();
+  const monitor = startMonitor(pool, monitoring, startedAt);
+  const prometheus = await startPrometheus(monitoring, pool, monitor, log);
 
   let shuttingDown: Promise<number> | null = null;
   const ctx: DaemonContext = {
@@ -110,11 +112,12 @@ async function main(): Promise<void> {
     paths,
     events,
     monitor,
-    startedAt: Date.now(),
+    startedAt,
     shutdown: () => {
       shuttingDown ??= (async () => {
         server.close();
         monitor.stop();
+        prometheus?.close();
         const stopped = await pool.stopAll();
         store.writeNow();
         events.record({
@@ -122,6 +125,7 @@ async function main(): Promise<void> {
           severity: 'info',
           message: `daemon stopped (${stopped} instances stopped)`,
         });
+        alerts.stop();
         fs.rmSync(paths.socket, { force: true });
         fs.rmSync(paths.pidFile, { force: true });
         // Let the reply to `kill` flush before the process goes.

@@ -1,22 +1,53 @@
-// Samples every running instance's tree on one interval and hands the figures to the instances
-// and to subscribers (top, limits); nothing samples on request, so `list` stays cheap.
+// Samples every running instance's tree on one interval, keeps a few minutes of history per
+// instance, and hands the figures to the instances and to subscribers (top, limits, alerts).
+// Nothing samples on request, so `list` stays cheap with 1000 instances.
 import { EventEmitter } from 'node:events';
 import type { UsageSampler } from '../metrics/sample-usage.js';
+import { UsageHistory } from '../metrics/usage-history.js';
+import type { DaemonUsage, InstanceUsage, UsageStats, UsageTrail } from '../protocol/monitoring.js';
 import type { ProcessPool } from '../supervisor/process-pool.js';
 
-export class Monitor extends EventEmitter<{ sample: [] }> {
+export interface MonitorSample {
+  at: number;
+  usage: InstanceUsage[];
+  daemon: DaemonUsage;
+}
+
+export interface MonitorOptions {
+  /** Time between samples; 0 turns sampling off. */
+  intervalMs: number;
+  /** How much history each instance keeps. */
+  historyWindowMs: number;
+  startedAt: number;
+}
+
+export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
   private timer: NodeJS.Timeout | null = null;
+  private readonly histories = new Map<number, UsageHistory>();
+  private readonly historyLength: number;
+  private daemon: DaemonUsage;
+  private lastCpu = process.cpuUsage();
+  private lastTickAt: number;
 
   constructor(
     private readonly pool: ProcessPool,
     private readonly sampler: UsageSampler,
-    private readonly intervalMs: number,
+    readonly options: MonitorOptions,
   ) {
     super();
+    this.historyLength = Math.max(2, Math.ceil(options.historyWindowMs / Math.max(1, options.intervalMs)));
+    this.lastTickAt = options.startedAt;
+    this.daemon = {
+      pid: process.pid,
+      startedAt: options.startedAt,
+      cpuPercent: null,
+      memoryBytes: process.memoryUsage.rss(),
+    };
   }
 
   start(): void {
-    this.timer ??= setInterval(() => this.tick(), this.intervalMs);
+    if (this.options.intervalMs <= 0) return;
+    this.timer ??= setInterval(() => this.tick(), this.options.intervalMs);
   }
 
   stop(): void {
@@ -24,17 +55,69 @@ export class Monitor extends EventEmitter<{ sample: [] }> {
     this.timer = null;
   }
 
+  /** The daemon's own CPU and memory as of the last tick (memory read now). */
+  daemonUsage(): DaemonUsage {
+    return { ...this.daemon, memoryBytes: process.memoryUsage.rss() };
+  }
+
+  /** Min/avg/max over the instance's history; null before its first sample. */
+  stats(id: number): UsageStats | null {
+    return this.histories.get(id)?.stats() ?? null;
+  }
+
+  /** The last `points` samples of every instance that has any. */
+  trails(points: number): Record<number, UsageTrail> {
+    const trails: Record<number, UsageTrail> = {};
+    for (const [id, history] of this.histories) trails[id] = history.trail(points);
+    return trails;
+  }
+
   tick(now = Date.now()): void {
-    const running = this.pool.all().filter((p) => p.pid !== null && p.spec.monitoring.metricsCollection);
-    if (running.length === 0) return;
-    const usage = this.sampler.sample(
-      running.map((p) => ({ id: p.id, pgid: p.pid!, tracked: p.trackedPids() })),
-      now,
-    );
-    for (const proc of running) {
-      const sample = usage.get(proc.id);
-      if (sample) proc.recordUsage(sample);
+    const all = this.pool.all();
+    const running = all.filter((p) => p.pid !== null && p.spec.monitoring.metricsCollection);
+    const usage: InstanceUsage[] = [];
+    if (running.length > 0) {
+      const sampled = this.sampler.sample(
+        running.map((p) => ({ id: p.id, pgid: p.pid!, tracked: p.trackedPids() })),
+        now,
+      );
+      for (const proc of running) {
+        const sample = sampled.get(proc.id);
+        if (!sample) continue;
+        proc.recordUsage(sample);
+        this.historyOf(proc.id).push(sample.cpuPercent, sample.memoryBytes, now);
+        usage.push({ id: proc.id, cpuPercent: sample.cpuPercent, memoryBytes: sample.memoryBytes });
+      }
     }
-    this.emit('sample');
+    this.forgetRemoved(all);
+    this.daemon = this.measureDaemon(now);
+    this.emit('sample', { at: now, usage, daemon: this.daemon });
+  }
+
+  private historyOf(id: number): UsageHistory {
+    let history = this.histories.get(id);
+    if (!history) {
+      history = new UsageHistory(this.historyLength);
+      this.histories.set(id, history);
+    }
+    return history;
+  }
+
+  private forgetRemoved(all: ReadonlyArray<{ id: number }>): void {
+    if (this.histories.size === 0) return;
+    const ids = new Set(all.map((p) => p.id));
+    for (const id of this.histories.keys()) if (!ids.has(id)) this.histories.delete(id);
+  }
+
+  private measureDaemon(now: number): DaemonUsage {
+    const cpu = process.cpuUsage(this.lastCpu);
+    const elapsedMs = now - this.lastTickAt;
+    this.lastCpu = process.cpuUsage();
+    this.lastTickAt = now;
+    return {
+      ...this.daemon,
+      cpuPercent: elapsedMs > 0 ? ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100 : null,
+      memoryBytes: process.memoryUsage.rss(),
+    };
   }
 }

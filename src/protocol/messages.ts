@@ -3,6 +3,7 @@
 import type { AppSpec } from './app-spec.js';
 import type { WireError } from './errors.js';
 import type { PmEvent } from './events.js';
+import type { MetricFamily, UsageStats, WatchEvent } from './monitoring.js';
 import type { ProcessInfo, RestartRecord } from './process-info.js';
 import type { Target } from './target.js';
 
@@ -27,7 +28,11 @@ export type Request =
   /** Stop every app, then the daemon. */
   | { type: 'kill' }
   /** Stream: the last `lines` events (since `sinceMs`, epoch ms), then new ones while `follow`. */
-  | { type: 'events'; lines: number; follow: boolean; sinceMs?: number };
+  | { type: 'events'; lines: number; follow: boolean; sinceMs?: number }
+  /** Stream: a snapshot of every instance and the daemon, then changes and samples (`pm top`). */
+  | { type: 'watch' }
+  /** The Prometheus metric families, from the latest sample. */
+  | { type: 'metrics' };
 
 export type RequestType = Request['type'];
 export type RequestOf<K extends RequestType> = Extract<Request, { type: K }>;
@@ -51,7 +56,7 @@ export interface PingReply {
 /** An app with its full definition and per-instance restart history, for `describe`. */
 export interface AppDetails {
   spec: AppSpec;
-  instances: Array<ProcessInfo & { history: RestartRecord[] }>;
+  instances: Array<ProcessInfo & { history: RestartRecord[]; usage?: UsageStats | null }>;
 }
 
 export interface ResponseOf {
@@ -68,11 +73,13 @@ export interface ResponseOf {
   describe: AppDetails[];
   ping: PingReply;
   kill: { stopped: number };
+  metrics: MetricFamily[];
 }
 
 /** Requests answered by a stream of `event` frames closed by an `end` frame, and what each event carries. */
 export interface StreamEventOf {
   events: PmEvent;
+  watch: WatchEvent;
 }
 
 export type StreamType = keyof StreamEventOf;

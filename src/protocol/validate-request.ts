@@ -118,6 +118,8 @@ const payloads: { [K in RequestType]: Check<Omit<Extract<Request, { type: K }>, 
   ping: object({}),
   kill: object({}),
   events: object({ lines: int(0, 1_000_000), follow: bool, sinceMs: optional(int()) }),
+  watch: object({}),
+  metrics: object({}),
 };
 
 /** Returns the frame's id (null when it has none) so an error reply can still be correlated. */

@@ -1,7 +1,8 @@
 // `pm describe` as text: the definition, each instance's state, last exit and restart history.
 import type { AppDetails } from '../../protocol/messages.js';
+import type { UsageStats } from '../../protocol/monitoring.js';
 import type { ExitInfo } from '../../protocol/process-info.js';
-import { formatBytes, formatCpu, formatUptime, maskEnv } from './format.js';
+import { formatBytes, formatCpu, formatDuration, formatUptime, maskEnv } from './format.js';
 
 function formatExit(exit: ExitInfo | null): string {
   if (!exit) return '-';
@@ -11,6 +12,18 @@ function formatExit(exit: ExitInfo | null): string {
       ? 'code unknown'
       : `code ${exit.code}`;
   return `${how} at ${new Date(exit.at).toISOString()} after ${formatUptime(exit.at - exit.uptimeMs, exit.at)}`;
+}
+
+/** min / avg / max over the monitor's history, e.g. `cpu 0.1% / 2.3% / 9.8% over 5m (300 samples)`. */
+function formatUsage(usage: UsageStats | null | undefined): string[] {
+  if (!usage) return [];
+  const cpu = usage.cpuPercent;
+  const mem = usage.memoryBytes;
+  const span = `over ${formatDuration(usage.windowMs)} (${usage.samples} samples)`;
+  return [
+    `    cpu range   ${formatCpu(cpu.min)} / ${formatCpu(cpu.avg)} / ${formatCpu(cpu.max)} min/avg/max ${span}`,
+    `    mem range   ${formatBytes(mem.min)} / ${formatBytes(mem.avg)} / ${formatBytes(mem.max)} min/avg/max`,
+  ];
 }
 
 export function renderDescribe(apps: AppDetails[], now = Date.now()): string {
@@ -38,6 +51,7 @@ export function renderDescribe(apps: AppDetails[], now = Date.now()): string {
         `    uptime      ${formatUptime(p.startedAt, now)}`,
         `    restarts    ${p.restarts}`,
         `    cpu / mem   ${formatCpu(p.cpuPercent)} / ${formatBytes(p.memoryBytes)}`,
+        ...formatUsage(p.usage),
         `    last exit   ${formatExit(p.lastExit)}`,
         `    logs        ${p.outLog}`,
         `                ${p.errLog}`,

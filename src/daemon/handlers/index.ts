@@ -6,6 +6,8 @@ import { kill, ping } from './daemon.js';
 import { events } from './events.js';
 import { apply, pause, remove, restart, resume, scale, start, stop } from './lifecycle.js';
 import { describe, list } from './list.js';
+import { metrics } from './metrics.js';
+import { watch } from './watch.js';
 
 export type HandledType = Exclude<UnaryType, 'hello'>;
 export type Handler<K extends HandledType> = (
@@ -26,6 +28,7 @@ export const handlers: { [K in HandledType]: Handler<K> } = {
   describe,
   ping,
   kill,
+  metrics,
 };
 
 export type StreamHandler<K extends StreamType> = (
@@ -36,4 +39,5 @@ export type StreamHandler<K extends StreamType> = (
 
 export const streamHandlers: { [K in StreamType]: StreamHandler<K> } = {
   events,
+  watch,
 };

@@ -7,4 +7,8 @@ export const list = async (_r: RequestOf<'list'>, ctx: DaemonContext): Promise<R
 export const describe = async (
   r: RequestOf<'describe'>,
   ctx: DaemonContext,
-): Promise<ResponseOf['describe']> => ctx.pool.describe(r.target);
+): Promise<ResponseOf['describe']> =>
+  ctx.pool.describe(r.target).map((app) => ({
+    ...app,
+    instances: app.instances.map((p) => ({ ...p, usage: ctx.monitor.stats(p.id) })),
+  }));

@@ -27,6 +27,8 @@ const samples: { [K in RequestType]: RequestOf<K> } = {
   ping: { type: 'ping' },
   kill: { type: 'kill' },
   events: { type: 'events', lines: 50, follow: true, sinceMs: 1_700_000_000_000 },
+  watch: { type: 'watch' },
+  metrics: { type: 'metrics' },
 };
 
 /** As it arrives: JSON-parsed, so no undefined values and no shared references. */
