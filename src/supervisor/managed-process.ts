@@ -6,10 +6,17 @@ import fs from 'node:fs';
 import type { InstanceOutput } from '../logs/instance-output.js';
 import type { TreeUsage } from '../metrics/sample-usage.js';
 import type { AppSpec } from '../protocol/app-spec.js';
-import type { EventSink } from '../protocol/events.js';
+import type { EventSink, PmEventInput } from '../protocol/events.js';
 import type { ExitInfo, Health, ProcessInfo, RestartRecord } from '../protocol/process-info.js';
 import type { ExitPoller } from './exit-poller.js';
-import { type Effect, type InstanceEvent, type InstanceState, next, pidOf } from './process-state.js';
+import {
+  type Effect,
+  type ErroredReason,
+  type InstanceEvent,
+  type InstanceState,
+  next,
+  pidOf,
+} from './process-state.js';
 import { readProcEntry, signalPids } from './process-tree.js';
 import {
   decideRestart,
@@ -42,6 +49,10 @@ export interface InstanceRecord {
   startedAt: number | null;
   restarts: number;
   lastExit: ExitInfo | null;
+  /** A stop in progress: what was to follow it. */
+  after?: 'stopped' | 'restart';
+  /** Why an errored instance gave up, and when it retries. */
+  errored?: { reason: ErroredReason; detail: string; retryAt: number | null };
 }
 
 const MAX_RECORDS = 20;
@@ -118,20 +129,30 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     this.pidStartTime = entry.startTime;
     this.runTree.clear();
     this.runTree.add(record.pid);
+    this.health = 'unknown';
     const pid = record.pid;
     this.stopWatchingAdopted = this.deps.exitPoller.watch(pid, entry.startTime, () =>
       this.onExit(pid, null, null),
     );
     this.apply({ type: 'adopted', pid, startedAt: record.startedAt ?? this.deps.now() });
     if (record.status === 'paused') this.apply({ type: 'pause' });
+    if (record.status === 'stopping') this.apply({ type: record.after === 'restart' ? 'restart' : 'stop' });
     return true;
   }
 
-  /** Restore a stopped or errored instance's last known facts after a daemon restart. */
+  /** Restore a stopped or errored instance's last known facts after a daemon restart; an errored one keeps its retry. */
   restoreRecord(record: InstanceRecord): void {
     this.restarts = record.restarts;
     this.lastExit = record.lastExit;
-    this.state = { status: 'stopped', lastExit: record.lastExit };
+    // A run that the previous daemon saw makes the next spawn a restart.
+    this.runs = record.pid !== null || record.lastExit !== null ? 1 : 0;
+    const errored = record.status === 'errored' ? record.errored : undefined;
+    this.state = errored
+      ? { status: 'errored', ...errored, lastExit: record.lastExit }
+      : { status: 'stopped', lastExit: record.lastExit };
+    if (errored?.retryAt != null) {
+      this.run({ type: 'schedule-restart', delayMs: Math.max(0, errored.retryAt - this.deps.now()) });
+    }
   }
 
   toRecord(): InstanceRecord {
@@ -145,6 +166,10 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       startedAt: 'startedAt' in state ? state.startedAt : null,
       restarts: this.restarts,
       lastExit: 'lastExit' in state ? state.lastExit : this.lastExit,
+      ...(state.status === 'stopping' && { after: state.after }),
+      ...(state.status === 'errored' && {
+        errored: { reason: state.reason, detail: state.detail, retryAt: state.retryAt },
+      }),
     };
   }
 
@@ -158,13 +183,18 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       pid: pidOf(state),
       status: state.status,
       reason: state.status === 'errored' ? `${state.reason}: ${state.detail}` : '',
-      health: this.health,
+      health: running ? this.health : 'unknown',
       restarts: this.restarts,
       startedAt: running ? state.startedAt : null,
       cpuPercent: running && this.usage ? this.usage.cpuPercent : null,
       memoryBytes: running && this.usage ? this.usage.memoryBytes : null,
       lastExit: 'lastExit' in state ? state.lastExit : this.lastExit,
-      restartAt: state.status === 'waiting-restart' ? state.restartAt : null,
+      restartAt:
+        state.status === 'waiting-restart'
+          ? state.restartAt
+          : state.status === 'errored'
+            ? state.retryAt
+            : null,
       outLog: this.output.paths.log.out,
       errLog: this.output.paths.log.err,
     };
@@ -181,6 +211,23 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     for (const pid of sample.pids) this.runTree.add(pid);
   }
 
+  /** A health verdict from the probes; a change is recorded as a `health-changed` event. */
+  setHealth(health: Health, message: string, data: PmEventInput['data'] = {}): void {
+    if (health === this.health) return;
+    const from = this.health;
+    this.health = health;
+    this.deps.events.record({
+      type: 'health-changed',
+      severity: health === 'unhealthy' ? 'warning' : 'info',
+      app: this.name,
+      index: this.index,
+      id: this.id,
+      message,
+      data: { ...data, from, to: health },
+    });
+    this.emit('change', this);
+  }
+
   restartRecords(): RestartRecord[] {
     return [...this.records];
   }
@@ -189,6 +236,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   resetCounters(): void {
     this.history = EMPTY_HISTORY;
     this.restarts = 0;
+    this.runs = this.pid === null ? 0 : 1;
     this.records = [];
     this.emit('change', this);
   }
@@ -222,6 +270,9 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
         return;
       case 'thaw':
         this.signalTree('SIGCONT');
+        return;
+      case 'clear-history':
+        this.history = EMPTY_HISTORY;
         return;
     }
   }

@@ -13,7 +13,14 @@ export type InstanceState =
   | { status: 'stopping'; pid: number; startedAt: number; after: 'stopped' | 'restart' }
   | { status: 'waiting-restart'; restartAt: number; lastExit: ExitInfo }
   | { status: 'stopped'; lastExit: ExitInfo | null }
-  | { status: 'errored'; reason: ErroredReason; detail: string; lastExit: ExitInfo | null };
+  /** `retryAt`: when a crash loop is tried again with a fresh count (null: only by hand). */
+  | {
+      status: 'errored';
+      reason: ErroredReason;
+      detail: string;
+      lastExit: ExitInfo | null;
+      retryAt: number | null;
+    };
 
 export type InstanceEvent =
   /** The user asks for it to run. */
@@ -32,7 +39,9 @@ export type InstanceEvent =
   /** The main process exited and no process of its tree is left; `decision` applies to unexpected exits. */
   | { type: 'exited'; exit: ExitInfo; decision: RestartDecision }
   | { type: 'restart-due' }
-  | { type: 'kill-timeout' };
+  | { type: 'kill-timeout' }
+  /** A liveness probe or a resource limit wants a fresh run: a graceful restart of a running process only. */
+  | { type: 'check-failed' };
 
 export type Effect =
   | { type: 'spawn' }
@@ -43,7 +52,9 @@ export type Effect =
   | { type: 'schedule-restart'; delayMs: number }
   | { type: 'cancel-timer' }
   | { type: 'freeze' }
-  | { type: 'thaw' };
+  | { type: 'thaw' }
+  /** Forget the crash-loop count: leaving `errored` starts afresh. */
+  | { type: 'clear-history' };
 
 export interface Transition {
   state: InstanceState;
@@ -87,10 +98,26 @@ function afterExit(exit: ExitInfo, decision: RestartDecision): Transition {
       };
     case 'stop':
       return stay({ status: 'stopped', lastExit: exit });
-    case 'give-up':
-      return stay({ status: 'errored', reason: decision.reason, detail: decision.detail, lastExit: exit });
+    case 'give-up': {
+      const errored: InstanceState = {
+        status: 'errored',
+        reason: decision.reason,
+        detail: decision.detail,
+        lastExit: exit,
+        retryAt: decision.retryInMs === undefined ? null : exit.at + decision.retryInMs,
+      };
+      return decision.retryInMs === undefined
+        ? stay(errored)
+        : { state: errored, effects: [{ type: 'schedule-restart', delayMs: decision.retryInMs }] };
+    }
   }
 }
+
+const spawnFailed = (message: string, lastExit: ExitInfo | null): Transition =>
+  stay({ status: 'errored', reason: 'spawn-failed', detail: message, lastExit, retryAt: null });
+
+/** A fresh run out of `errored`, by hand or by its retry timer, starts with a fresh crash-loop count. */
+const retry = (): Effect[] => [{ type: 'clear-history' }, { type: 'spawn' }];
 
 export function next(state: InstanceState, event: InstanceEvent, policy: MachinePolicy): Transition {
   switch (state.status) {
@@ -99,25 +126,25 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
       switch (event.type) {
         case 'start':
         case 'restart':
-          return { state, effects: [{ type: 'spawn' }] };
+          return { state, effects: state.status === 'errored' ? retry() : [{ type: 'spawn' }] };
         case 'stop':
+          // Stopping an errored instance cancels its retry; the reason stays on show.
+          return state.status === 'errored' && state.retryAt !== null
+            ? { state: { ...state, retryAt: null }, effects: [{ type: 'cancel-timer' }] }
+            : stay(state);
         case 'pause':
         case 'resume':
+        case 'check-failed':
           return stay(state);
         case 'spawned':
           return stay({ status: 'starting', pid: event.pid, startedAt: event.at });
         case 'adopted':
           return stay({ status: 'online', pid: event.pid, startedAt: event.startedAt });
         case 'spawn-failed':
-          return stay({
-            status: 'errored',
-            reason: 'spawn-failed',
-            detail: event.message,
-            lastExit: state.lastExit,
-          });
+          return spawnFailed(event.message, state.lastExit);
         case 'restart-due':
-          // A retry of an errored instance (retryAfter) arrives as restart-due.
-          return state.status === 'errored' ? { state, effects: [{ type: 'spawn' }] } : stay(state);
+          // The retry of a crash-looped instance (retryAfter) arrives as restart-due.
+          return state.status === 'errored' ? { state, effects: retry() } : stay(state);
         default:
           throw new IllegalTransition(state, event);
       }
@@ -135,16 +162,12 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
           };
         case 'pause':
         case 'resume':
+        case 'check-failed':
           return stay(state);
         case 'spawned':
           return stay({ status: 'starting', pid: event.pid, startedAt: event.at });
         case 'spawn-failed':
-          return stay({
-            status: 'errored',
-            reason: 'spawn-failed',
-            detail: event.message,
-            lastExit: state.lastExit,
-          });
+          return spawnFailed(event.message, state.lastExit);
         default:
           throw new IllegalTransition(state, event);
       }
@@ -156,6 +179,9 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
           return stay(state);
         case 'restart':
           return beginStop(state, 'restart', policy);
+        case 'check-failed':
+          // A frozen tree is not probed and cannot grow: a late verdict is ignored.
+          return state.status === 'paused' ? stay(state) : beginStop(state, 'restart', policy);
         case 'stop':
           return beginStop(state, 'stopped', policy);
         case 'ready':
@@ -172,7 +198,7 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
           return afterExit(event.exit, event.decision);
         case 'spawn-failed':
           // exec failed after fork (Node reports it as an 'error' of a child that had a pid).
-          return stay({ status: 'errored', reason: 'spawn-failed', detail: event.message, lastExit: null });
+          return spawnFailed(event.message, null);
         default:
           throw new IllegalTransition(state, event);
       }
@@ -186,6 +212,7 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
         case 'pause':
         case 'resume':
         case 'ready':
+        case 'check-failed':
           return stay(state);
         case 'kill-timeout':
           return { state, effects: [{ type: 'kill-tree' }] };

@@ -6,7 +6,8 @@ import type { ExitInfo } from '../protocol/process-info.js';
 export type RestartDecision =
   | { action: 'restart'; delayMs: number }
   | { action: 'stop'; reason: string }
-  | { action: 'give-up'; reason: 'crash-loop' | 'spawn-failed'; detail: string };
+  /** `retryInMs`: a crash loop is tried again this long after giving up (absent: never). */
+  | { action: 'give-up'; reason: 'crash-loop' | 'spawn-failed'; detail: string; retryInMs?: number };
 
 /** Recent automatic restarts (epoch ms) and the length of the current run of short-lived exits. */
 export interface RestartHistory {
@@ -42,12 +43,14 @@ export function decideRestart(
   if (policy.autoRestart === 'on-failure' && !failed) return { action: 'stop', reason: 'exited with code 0' };
 
   const windowStart = exit.at - policy.restartWindowMs;
-  const recent = history.restartTimes.filter((t) => t > windowStart).length;
+  // A stable run has reset the count: only the restarts of the current crash loop are held against it.
+  const recent = shortRun ? history.restartTimes.filter((t) => t > windowStart).length : 0;
   if (recent >= policy.maxRestarts) {
     return {
       action: 'give-up',
       reason: 'crash-loop',
       detail: `${describeExit(exit)}; ${recent} restarts within ${Math.round(policy.restartWindowMs / 1000)}s`,
+      ...(policy.retryAfterMs > 0 && { retryInMs: policy.retryAfterMs }),
     };
   }
   const shortRuns = shortRun ? history.consecutiveShortRuns : 0;

@@ -9,6 +9,8 @@ export interface InstanceRef {
   id: number;
 }
 
+const formatRetry = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms} ms`);
+
 export function transitionEvent(
   before: InstanceState,
   after: InstanceState,
@@ -27,7 +29,7 @@ export function transitionEvent(
         ...at,
         type: 'started',
         severity: 'info',
-        message: `started (pid ${after.pid})`,
+        message: `started (pid ${after.pid})${before.status === 'errored' ? ', out of errored with a fresh restart count' : ''}`,
         data: { pid: after.pid },
       };
     case 'online':
@@ -70,18 +72,21 @@ export function transitionEvent(
       return before.status === 'waiting-restart'
         ? { ...at, type: 'stopped', severity: 'info', message: 'stopped' }
         : null;
-    case 'errored':
+    case 'errored': {
+      const retryInMs = after.retryAt === null || !after.lastExit ? null : after.retryAt - after.lastExit.at;
       return {
         ...at,
         type: 'errored',
         severity: 'alert',
-        message: `errored: ${after.reason}: ${after.detail}`,
+        message: `errored: ${after.reason}: ${after.detail}${retryInMs === null ? '' : `; retrying in ${formatRetry(retryInMs)}`}`,
         data: {
           reason: after.reason,
           code: after.lastExit?.code ?? null,
           signal: after.lastExit?.signal ?? null,
+          retryAt: after.retryAt,
         },
       };
+    }
     case 'stopping':
       return null;
   }

@@ -34,6 +34,7 @@ const from = {
     reason: 'crash-loop',
     detail: '3 restarts within 60s',
     lastExit: previousExit,
+    retryAt: 300_900,
   },
 } satisfies { [S in Status]: Extract<InstanceState, { status: S }> };
 const stoppingForRestart: InstanceState = { ...from.stopping, after: 'restart' };
@@ -47,6 +48,12 @@ const restartNow = exited({ action: 'restart', delayMs: 0 });
 const restartLater = exited({ action: 'restart', delayMs: 1_500 });
 const stopDecision = exited({ action: 'stop', reason: 'auto-restart is off' });
 const giveUp = exited({ action: 'give-up', reason: 'crash-loop', detail: 'exited with code 1; 3 restarts' });
+const giveUpAndRetry = exited({
+  action: 'give-up',
+  reason: 'crash-loop',
+  detail: 'exited with code 1; 3 restarts',
+  retryInMs: 300_000,
+});
 
 // One sample event per type, with the same compile-time completeness.
 const on = {
@@ -62,6 +69,7 @@ const on = {
   exited: restartNow,
   'restart-due': { type: 'restart-due' },
   'kill-timeout': { type: 'kill-timeout' },
+  'check-failed': { type: 'check-failed' },
 } satisfies { [E in EventType]: Extract<InstanceEvent, { type: E }> };
 
 const ILLEGAL = 'illegal';
@@ -79,6 +87,7 @@ interface Edge {
 const to = (state: InstanceState, ...effects: Effect[]): Expected => ({ state, effects });
 const spawn: Effect = { type: 'spawn' };
 const cancelTimer: Effect = { type: 'cancel-timer' };
+const clearHistory: Effect = { type: 'clear-history' };
 const scheduleKill: Effect = { type: 'schedule-kill' };
 const signalTree = (thaw: boolean): Effect => ({ type: 'signal-tree', signal: 'SIGINT', thaw });
 
@@ -89,14 +98,15 @@ const spawnFailed = (lastExit: ExitInfo | null): InstanceState => ({
   reason: 'spawn-failed',
   detail: 'spawn ENOENT',
   lastExit,
+  retryAt: null,
 });
 
-/** The edges leaving stopped and errored: both are at rest with no process. */
+/** The edges leaving stopped and errored: both are at rest with no process; leaving errored clears the count. */
 function restingEdges(state: typeof from.stopped | typeof from.errored, restartDue: Expected): Edge[] {
+  const fresh = state.status === 'errored' ? [clearHistory, spawn] : [spawn];
   return [
-    { from: state, event: on.start, expected: to(state, spawn) },
-    { from: state, event: on.restart, expected: to(state, spawn) },
-    { from: state, event: on.stop, expected: NO_OP },
+    { from: state, event: on.start, expected: to(state, ...fresh) },
+    { from: state, event: on.restart, expected: to(state, ...fresh) },
     { from: state, event: on.pause, expected: NO_OP },
     { from: state, event: on.resume, expected: NO_OP },
     { from: state, event: on.spawned, expected: to(spawnedState) },
@@ -106,6 +116,7 @@ function restingEdges(state: typeof from.stopped | typeof from.errored, restartD
     { from: state, event: on.exited, expected: ILLEGAL },
     { from: state, event: on['restart-due'], expected: restartDue },
     { from: state, event: on['kill-timeout'], expected: ILLEGAL },
+    { from: state, event: on['check-failed'], expected: NO_OP },
   ];
 }
 
@@ -128,6 +139,13 @@ function runningEdges(state: typeof from.starting | typeof from.online | typeof 
       from: state,
       event: on.pause,
       expected: paused ? NO_OP : to({ status: 'paused', ...run }, { type: 'freeze' }),
+    },
+    {
+      from: state,
+      event: on['check-failed'],
+      expected: paused
+        ? NO_OP
+        : to({ status: 'stopping', ...run, after: 'restart' }, signalTree(false), scheduleKill),
     },
     {
       from: state,
@@ -172,7 +190,23 @@ function runningEdges(state: typeof from.starting | typeof from.online | typeof 
         reason: 'crash-loop',
         detail: 'exited with code 1; 3 restarts',
         lastExit: exit,
+        retryAt: null,
       }),
+    },
+    {
+      from: state,
+      event: giveUpAndRetry,
+      guard: 'decision give-up, retry later',
+      expected: to(
+        {
+          status: 'errored',
+          reason: 'crash-loop',
+          detail: 'exited with code 1; 3 restarts',
+          lastExit: exit,
+          retryAt: 305_000,
+        },
+        { type: 'schedule-restart', delayMs: 300_000 },
+      ),
     },
     { from: state, event: on['restart-due'], expected: ILLEGAL },
     { from: state, event: on['kill-timeout'], expected: ILLEGAL },
@@ -182,7 +216,15 @@ function runningEdges(state: typeof from.starting | typeof from.online | typeof 
 const waiting = from['waiting-restart'];
 const edges: Edge[] = [
   ...restingEdges(from.stopped, NO_OP),
-  ...restingEdges(from.errored, to(from.errored, spawn)),
+  { from: from.stopped, event: on.stop, expected: NO_OP },
+  ...restingEdges(from.errored, to(from.errored, clearHistory, spawn)),
+  {
+    from: from.errored,
+    event: on.stop,
+    guard: 'retry pending',
+    expected: to({ ...from.errored, retryAt: null }, cancelTimer),
+  },
+  { from: { ...from.errored, retryAt: null }, event: on.stop, guard: 'no retry', expected: NO_OP },
   ...runningEdges(from.starting),
   ...runningEdges(from.online),
   ...runningEdges(from.paused),
@@ -199,6 +241,7 @@ const edges: Edge[] = [
   { from: waiting, event: on.exited, expected: ILLEGAL },
   { from: waiting, event: on['restart-due'], expected: to(waiting, spawn) },
   { from: waiting, event: on['kill-timeout'], expected: ILLEGAL },
+  { from: waiting, event: on['check-failed'], expected: NO_OP },
 
   { from: from.stopping, event: on.start, expected: to(stoppingForRestart) },
   { from: from.stopping, event: on.restart, expected: to(stoppingForRestart) },
@@ -223,6 +266,7 @@ const edges: Edge[] = [
   },
   { from: from.stopping, event: on['restart-due'], expected: ILLEGAL },
   { from: from.stopping, event: on['kill-timeout'], expected: to(from.stopping, { type: 'kill-tree' }) },
+  { from: from.stopping, event: on['check-failed'], expected: NO_OP },
 ];
 
 const label = (state: InstanceState): string =>
