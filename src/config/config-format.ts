@@ -45,7 +45,7 @@ const alerting = either(
 const monitoring = section(
   'Metrics and alerts.',
   {
-    health_check_interval: duration('Default interval of health probes.', '30s', 1),
+    health_check_interval: duration('Default interval of health probes.', '30s', true),
     metrics_collection: boolean('Sample CPU and memory of each instance.'),
     alerting,
   },
@@ -99,8 +99,8 @@ const probe = section(
       'liveness restarts on failure; readiness is shown and used by reload; startup gates the others.',
       ['liveness', 'readiness', 'startup'],
     ),
-    interval: duration('Time between probes (default: monitoring.health_check_interval).', '10s', 1),
-    timeout: duration('A probe slower than this fails.', '2s', 1),
+    interval: duration('Time between probes (default: monitoring.health_check_interval).', '10s', true),
+    timeout: duration('A probe slower than this fails.', '2s', true),
     failure_threshold: count('Consecutive failures before the instance is unhealthy.', 1, 1000),
     success_threshold: count('Consecutive successes before it is healthy again.', 1, 1000),
     start_period: duration('No verdict before the run is this old.', '10s'),
@@ -153,7 +153,7 @@ const app = section(
     pool,
     health: either('One health probe, or a list of them.', list('Health probes.', probe, 16), probe),
     limits: section('Resource limits.', {
-      max_memory: size('Restart when the process tree uses more resident memory.', '300M', 1),
+      max_memory: size('Restart when the process tree uses more resident memory.', '300M', true),
     }),
     stop: section('How an instance is stopped.', {
       signal: oneOf('Sent to the process group first.', STOP_SIGNALS),

@@ -32,7 +32,7 @@ function toSchema(field: Field, definitions: Record<string, Schema>): Schema {
         type: ['string', 'number'],
         description: `${description} A duration: 500ms, 5s, 2m, 1h30m, or milliseconds.`,
         pattern: DURATION_PATTERN,
-        minimum: field.minMs,
+        minimum: field.positive ? 1 : 0,
         maximum: MAX_DURATION_MS,
         examples: [field.example],
       };
@@ -41,7 +41,7 @@ function toSchema(field: Field, definitions: Record<string, Schema>): Schema {
         type: ['string', 'number'],
         description: `${description} A size: 512K, 200M, 1G, or bytes.`,
         pattern: SIZE_PATTERN,
-        minimum: field.minBytes,
+        minimum: field.positive ? 1 : 0,
         examples: [field.example],
       };
     case 'enum':

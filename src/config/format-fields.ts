@@ -9,9 +9,9 @@ export type Field =
   | { kind: 'boolean'; description: string }
   | { kind: 'count'; description: string; min: number; max: number }
   /** Milliseconds: `500ms`, `5s`, `1h30m`, or a plain number of milliseconds. */
-  | { kind: 'duration'; description: string; example: string; minMs: number }
+  | { kind: 'duration'; description: string; example: string; positive: boolean }
   /** Bytes: `200M`, `1G`, or a plain number of bytes. */
-  | { kind: 'size'; description: string; example: string; minBytes: number }
+  | { kind: 'size'; description: string; example: string; positive: boolean }
   | { kind: 'enum'; description: string; values: readonly string[] }
   | { kind: 'list'; description: string; item: Field; maxItems?: number }
   /** Free-form keys, e.g. environment variables. */
@@ -75,10 +75,11 @@ export const text = (description: string, example: string) =>
 export const boolean = (description: string) => ({ kind: 'boolean', description }) as const;
 export const count = (description: string, min: number, max: number) =>
   ({ kind: 'count', description, min, max }) as const;
-export const duration = (description: string, example: string, minMs = 0) =>
-  ({ kind: 'duration', description, example, minMs }) as const;
-export const size = (description: string, example: string, minBytes = 0) =>
-  ({ kind: 'size', description, example, minBytes }) as const;
+/** `positive`: zero is refused (an interval, a timeout, a memory limit). */
+export const duration = (description: string, example: string, positive = false) =>
+  ({ kind: 'duration', description, example, positive }) as const;
+export const size = (description: string, example: string, positive = false) =>
+  ({ kind: 'size', description, example, positive }) as const;
 export const oneOf = <const V extends readonly string[]>(description: string, values: V) =>
   ({ kind: 'enum', description, values }) as const;
 export const list = <const I extends Field>(description: string, item: I, maxItems?: number) =>
@@ -108,9 +109,9 @@ export function describeExpected(field: Field): string {
     case 'count':
       return `a whole number from ${field.min} to ${field.max}`;
     case 'duration':
-      return `a duration${field.minMs > 0 ? ` of at least ${field.minMs}ms` : ''} such as 500ms, 5s, 2m or 1h30m (at most 365d)`;
+      return `a ${field.positive ? 'non-zero ' : ''}duration such as 500ms, 5s, 2m or 1h30m (at most 365d)`;
     case 'size':
-      return `a size${field.minBytes > 0 ? ` of at least ${field.minBytes} bytes` : ''} such as 512K, 200M or 1G`;
+      return `a ${field.positive ? 'non-zero ' : ''}size such as 512K, 200M or 1G`;
     case 'enum':
       return `one of ${field.values.join(', ')}`;
     case 'list':

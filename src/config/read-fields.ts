@@ -113,11 +113,11 @@ export function readField(
         : mismatch();
     case 'duration': {
       const ms = parseDuration(value as string | number);
-      return ms !== undefined && ms >= field.minMs && ms <= MAX_DURATION_MS ? ms : mismatch();
+      return ms !== undefined && ms >= (field.positive ? 1 : 0) && ms <= MAX_DURATION_MS ? ms : mismatch();
     }
     case 'size': {
       const bytes = parseSize(value as string | number);
-      return bytes !== undefined && bytes >= field.minBytes && Number.isSafeInteger(bytes)
+      return bytes !== undefined && bytes >= (field.positive ? 1 : 0) && Number.isSafeInteger(bytes)
         ? bytes
         : mismatch();
     }

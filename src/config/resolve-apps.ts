@@ -64,11 +64,22 @@ function resolvePool(app: AppEntry, at: string, r: Resolution): PoolSpec | undef
   const given = { ...toPool(shared), ...toPool(app.pool) };
   const minSize = given.minSize ?? DEFAULT_POOL.minSize;
   const pool = { ...DEFAULT_POOL, maxSize: Math.max(minSize, DEFAULT_POOL.maxSize), ...given };
-  if (pool.minSize > pool.maxSize) {
-    const where = app.pool?.max_size !== undefined ? `${at}.pool` : 'process_management.pool';
-    r.report(`${where}.max_size`, `found ${pool.maxSize}, expected at least min_size (${pool.minSize})`);
+  if (pool.minSize > pool.maxSize && app.pool) {
+    const [key, message] =
+      app.pool.max_size !== undefined
+        ? ['max_size', `found ${pool.maxSize}, expected at least min_size (${pool.minSize})`]
+        : ['min_size', `found ${pool.minSize}, expected at most max_size (${pool.maxSize})`];
+    r.report(`${at}.pool.${key}`, message);
   }
   return pool;
+}
+
+/** process_management.pool on its own: checked even when no app uses it. */
+function checkSharedPool(r: Resolution): void {
+  const { min_size: minSize, max_size: maxSize } = r.config.process_management?.pool ?? {};
+  if (minSize !== undefined && maxSize !== undefined && minSize > maxSize) {
+    r.report('process_management.pool.max_size', `found ${maxSize}, expected at least min_size (${minSize})`);
+  }
 }
 
 function resolveHealth(app: AppEntry, at: string, r: Resolution): ProbeSpec[] {
@@ -150,6 +161,7 @@ export function resolveApps(
     issues,
     report: (keyPath, message) => issues.push(issueAt(parsed, keyPath, message)),
   };
+  checkSharedPool(r);
   const firstLine = new Map<string, number>();
   const specs: AppSpec[] = [];
   for (const [index, app] of (parsed.config.apps ?? []).entries()) {
