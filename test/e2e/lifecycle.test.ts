@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
+import { toListJson } from '../../src/cli/output/list-json.js';
 import { listApps } from '../helpers/daemon.js';
 import { daemonPidsOf, isGone, readDaemonPidFile } from '../helpers/proc.js';
 import { FIXTURES, fixtureApp, pm, runCli } from '../helpers/run-cli.js';
@@ -34,6 +35,11 @@ interface ListEntry {
 
 async function listJson(): Promise<ListEntry[]> {
   return JSON.parse((await pm(['list', '--json'], t.env)).stdout);
+}
+
+/** The same entries as `pm list --json`, without the cost of a CLI process. */
+async function listNow(): Promise<ListEntry[]> {
+  return toListJson(await listApps(t.env));
 }
 
 /** The rows of the table, cells trimmed, with the border lines dropped. */
@@ -97,7 +103,7 @@ test('a shell command runs through /bin/sh, and a program with arguments runs di
   assert.deepEqual(loop.spec.run.args, ['-c', 'while :; do sleep 1; done']);
   assert.equal(files.spec.run.file, 'python3');
   assert.deepEqual(files.spec.run.args, ['-m', 'http.server', '0', '--bind', '127.0.0.1']);
-  const entries = await listJson();
+  const entries = await listNow();
   assert.deepEqual(
     entries.map((e) => [e.name, e.state]),
     [
@@ -120,18 +126,18 @@ test('an executable script given by a relative path receives the arguments after
     message: 'the worker to write its arguments',
   });
   assert.equal(args, '--queue\njobs\n');
-  const [entry] = await listJson();
+  const [entry] = await listNow();
   assert.equal(entry?.name, 'w');
   assert.equal(entry?.state, 'online');
 });
 
 test('restart name:index replaces only the process of that instance', async () => {
-  await pm(['start', fixtureApp('forever.js'), '--name', 'web', '-i', '2'], t.env);
-  const [web0, web1] = await listJson();
+  await pm(['start', 'sleep 100000', '--name', 'web', '-i', '2'], t.env);
+  const [web0, web1] = await listNow();
 
   await pm(['restart', 'web:1'], t.env);
 
-  const [after0, after1] = await listJson();
+  const [after0, after1] = await listNow();
   assert.equal(after0?.pid, web0?.pid, 'web:0 must keep its process');
   assert.notEqual(after1?.pid, web1?.pid, 'web:1 must get a new process');
   assert.equal(after1?.state, 'online');
@@ -140,14 +146,14 @@ test('restart name:index replaces only the process of that instance', async () =
 });
 
 test('stop all stops every instance of every app, and start by name brings an app back', async () => {
-  await pm(['start', fixtureApp('forever.js'), '--name', 'web', '-i', '2'], t.env);
-  await pm(['start', fixtureApp('forever.js'), '--name', 'other'], t.env);
-  const before = await listJson();
+  await pm(['start', 'sleep 100000', '--name', 'web', '-i', '2'], t.env);
+  await pm(['start', 'sleep 100000', '--name', 'other'], t.env);
+  const before = await listNow();
 
   const stopped = await pm(['stop', 'all'], t.env);
   assert.match(stopped.stdout, /web:0 \[\d+\] stopped/);
 
-  const after = await listJson();
+  const after = await listNow();
   assert.deepEqual(
     after.map((e) => [e.name, e.index, e.state, e.pid]),
     [
@@ -159,7 +165,7 @@ test('stop all stops every instance of every app, and start by name brings an ap
   for (const entry of before) assert.ok(isGone(entry.pid!), `pid ${entry.pid} survived stop all`);
 
   await pm(['start', 'web'], t.env);
-  const restarted = await listJson();
+  const restarted = await listNow();
   assert.deepEqual(
     restarted.map((e) => [e.name, e.state]),
     [
@@ -171,13 +177,13 @@ test('stop all stops every instance of every app, and start by name brings an ap
 });
 
 test('delete stops the app and forgets it, leaving the other apps alone', async () => {
-  await pm(['start', fixtureApp('forever.js'), '--name', 'web'], t.env);
+  await pm(['start', 'sleep 100000', '--name', 'web'], t.env);
   await pm(['start', 'sleep 100000', '--name', 'files'], t.env);
-  const [, files] = await listJson();
+  const [, files] = await listNow();
 
   await pm(['delete', 'files'], t.env);
 
-  const after = await listJson();
+  const after = await listNow();
   assert.deepEqual(
     after.map((e) => [e.name, e.state]),
     [['web', 'online']],
@@ -188,7 +194,7 @@ test('delete stops the app and forgets it, leaving the other apps alone', async 
 });
 
 test('ping names the daemon, and kill stops every app and then the daemon', async () => {
-  await pm(['start', fixtureApp('forever.js'), '--name', 'web', '-i', '2'], t.env);
+  await pm(['start', 'sleep 100000', '--name', 'web', '-i', '2'], t.env);
   const daemonPid = readDaemonPidFile(t.home);
   const ping = await pm(['ping'], t.env);
   assert.match(ping.stdout, new RegExp(`^pong: daemon ${daemonPid} `));
