@@ -119,3 +119,17 @@ test('stop of a paused instance ends every process of its tree', async () => {
   assert.equal(await statusOf('count'), 'stopped');
   for (const pid of pids) assert.ok(isGone(pid), `pid ${pid} survived the stop (state ${procState(pid)})`);
 });
+
+test('restart of a paused instance gives it a new, running process', async () => {
+  await pm(['start', 'sleep 100000', '--name', 'nap'], t.env);
+  const [before] = await listApps(t.env);
+  await pm(['pause', 'nap'], t.env);
+
+  await pm(['restart', 'nap'], t.env);
+
+  const [after] = await listApps(t.env);
+  assert.equal(after?.status, 'online');
+  assert.notEqual(after?.pid, before?.pid);
+  assert.notEqual(procState(after!.pid!), 'T');
+  assert.ok(isGone(before!.pid!));
+});
