@@ -166,6 +166,7 @@ const app = section(
   { title: 'app', required: ['name'], exactlyOne: ['script', 'command'], profiles: env },
 );
 
+/** The whole file: the defaults block of the seed, and the apps. */
 export const CONFIG_FORMAT = section('A pm config file.', {
   process_management: section('Defaults for every app; each app may override any of them.', {
     pool,
@@ -175,6 +176,7 @@ export const CONFIG_FORMAT = section('A pm config file.', {
   apps: list('The apps to run.', app),
 });
 
+// The types of a read config, derived from the table: they cannot disagree with what is read.
 export type ConfigFile = Infer<typeof CONFIG_FORMAT>;
 export type AppEntry = NonNullable<ConfigFile['apps']>[number];
 export type ProbeEntry = Infer<typeof probe>;

@@ -86,6 +86,7 @@ function toSchema(field: Field, definitions: Record<string, Schema>): Schema {
   }
 }
 
+/** Draft-07, which the YAML language server and most editors understand. */
 export function configJsonSchema(): Schema {
   const definitions: Record<string, Schema> = {};
   const root = toSchema(CONFIG_FORMAT, definitions);

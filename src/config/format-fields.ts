@@ -2,6 +2,7 @@
 // and which TypeScript type it reads as, so that the loader, the JSON Schema and the types come from
 // one table and cannot drift.
 
+/** One key's kind of value, with what the loader, the schema and the docs need to know about it. */
 export type Field =
   | { kind: 'string'; description: string; example: string; pattern?: RegExp; patternHint?: string }
   /** Any scalar, taken as written (`PORT: 3000` reads as "3000"). */
@@ -20,6 +21,7 @@ export type Field =
   /** The first option whose shape matches the value (scalar type, map or list) reads it. */
   | { kind: 'either'; description: string; options: readonly Field[] };
 
+/** A map with known keys: unknown keys are errors with a did-you-mean. */
 export interface Section {
   kind: 'section';
   description: string;
@@ -65,6 +67,7 @@ export type Infer<F> = F extends { kind: 'string' | 'text' }
                     (F extends { profiles: infer P } ? { profiles?: Record<string, Infer<P>> } : unknown)
                 : never;
 
+// Builders: each returns its field `as const`, so that `Infer` can read the type back from the table.
 export const string = (
   description: string,
   example: string,

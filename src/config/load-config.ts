@@ -34,6 +34,7 @@ function inheritedEnv(): Record<string, string> {
   return env;
 }
 
+/** A config file wherever a script or target is expected: decided by the extension, before any I/O. */
 export function isConfigPath(text: string): boolean {
   return /\.(ya?ml|json)$/i.test(text);
 }
@@ -58,6 +59,7 @@ function optionIssues(config: ConfigFile, { profile, only }: LoadOptions): Confi
   return issues;
 }
 
+/** The AppSpecs of a file; throws one bad-config PmError that lists every problem. */
 export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfig {
   const parsed = parseConfig(readConfigFile(file));
   const absolute = path.resolve(file);

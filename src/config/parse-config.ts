@@ -16,6 +16,7 @@ export interface ParsedConfig {
 const EMPTY_MESSAGE =
   'the file is empty, expected process_management: and apps: (run `pm init` for an example)';
 
+/** Never throws: a bad text comes back as issues. */
 export function parseConfig(source: string): ParsedConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });

@@ -7,6 +7,7 @@ import { configError } from './config-issue.js';
 /** Far above any real config (50 apps take about 5 KB), far below a mistake that would hurt. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
+/** The text of the file, or a bad-config PmError that says what is wrong with the path. */
 export function readConfigFile(file: string): string {
   const fail = (message: string) => configError(file, [{ line: 0, column: 0, path: '', message }]);
   let stat: fs.Stats;

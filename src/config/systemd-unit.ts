@@ -34,6 +34,7 @@ function quote(value: string): string {
 
 const target = (scope: UnitScope) => (scope === 'user' ? 'default.target' : 'multi-user.target');
 
+/** Where `pm startup` writes the unit: the user's own units, or the system's. */
 export function unitLocation(
   scope: UnitScope,
   user: string,
@@ -47,6 +48,7 @@ export function unitLocation(
   return { name, file: path.join(dir, name), wantsLink: path.join(dir, `${target(scope)}.wants`, name) };
 }
 
+/** Oneshot + RemainAfterExit: the daemon outlives `pm resurrect` inside the unit, and `pm kill` stops it. */
 export function renderSystemdUnit(options: UnitOptions): string {
   const pm = (verb: string) => [options.nodePath, options.pmBin, verb].map(quote).join(' ');
   return [
