@@ -133,7 +133,7 @@ const app = section(
   {
     name: string('Unique app name.', 'web', {
       pattern: APP_NAME_PATTERN,
-      patternHint: 'a name of letters, digits, "_", "-" and "." (at most 64)',
+      patternHint: 'a name of letters, digits, "_", "-" and "." (at most 64; not "all", not only digits)',
     }),
     script: string('A script file (relative to cwd); .js/.mjs/.cjs/.ts run with node.', 'server.js'),
     command: string(

@@ -90,6 +90,8 @@ function resolveHealth(app: AppEntry, at: string, r: Resolution): ProbeSpec[] {
   const single = app.health !== undefined && !Array.isArray(app.health);
   const entries = app.health === undefined ? [] : Array.isArray(app.health) ? app.health : [app.health];
   return entries.flatMap((entry, index) => {
+    // An entry with shape issues (already reported) has no single check to build.
+    if ([entry?.http, entry?.tcp, entry?.exec].filter((check) => check !== undefined).length !== 1) return [];
     const probe = toProbe(entry, intervalMs);
     if (typeof probe !== 'string') return [probe];
     r.report(`${at}.health${single ? '' : `[${index}]`}.tcp`, probe);
@@ -97,7 +99,8 @@ function resolveHealth(app: AppEntry, at: string, r: Resolution): ProbeSpec[] {
   });
 }
 
-function resolveApp(app: AppEntry, at: string, r: Resolution): AppSpec | undefined {
+/** Checks the app; builds its AppSpec when `build` is set (its shape is complete) and the checks pass. */
+function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): AppSpec | undefined {
   const before = r.issues.length;
   const cwd = path.resolve(r.configDir, app.cwd ?? '.');
   if (!isDirectory(cwd)) {
@@ -111,7 +114,7 @@ function resolveApp(app: AppEntry, at: string, r: Resolution): AppSpec | undefin
   const env = resolveEnv(app, at, r);
   const pool = resolvePool(app, at, r);
   const health = resolveHealth(app, at, r);
-  if (r.issues.length > before) return undefined;
+  if (!build || r.issues.length > before) return undefined;
   const shared = r.config.process_management ?? {};
   try {
     return buildAppSpec(
@@ -147,7 +150,7 @@ const isWithin = (issuePath: string, at: string) =>
 
 /**
  * One AppSpec per app of the file, in file order; `issues` empty when all are valid. Apps with
- * shape issues (already in `parsed.issues`) are skipped.
+ * shape issues (already in `parsed.issues`) are checked but not built.
  */
 export function resolveApps(
   parsed: ParsedConfig,
@@ -166,15 +169,15 @@ export function resolveApps(
   const specs: AppSpec[] = [];
   for (const [index, app] of (parsed.config.apps ?? []).entries()) {
     const at = `apps[${index}]`;
-    if (typeof app?.name !== 'string') continue;
+    if (!app) continue;
     const first = firstLine.get(app.name);
     if (first !== undefined) {
       r.report(`${at}.name`, `found "${app.name}" again (first at line ${first}), expected a unique name`);
-      continue;
+    } else if (typeof app.name === 'string') {
+      firstLine.set(app.name, parsed.positions.get(`${at}.name`)?.line ?? 0);
     }
-    firstLine.set(app.name, parsed.positions.get(`${at}.name`)?.line ?? 0);
-    if (parsed.issues.some((issue) => isWithin(issue.path, at))) continue;
-    const spec = resolveApp(app, at, r);
+    const complete = first === undefined && !parsed.issues.some((issue) => isWithin(issue.path, at));
+    const spec = resolveApp(app, at, r, complete);
     if (spec) specs.push(spec);
   }
   return { specs, issues };

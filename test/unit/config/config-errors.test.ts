@@ -211,3 +211,15 @@ test('a file that the process may not read says so', {
   fs.chmodSync(file, 0o000);
   assert.match(errorLines(file)[0]!, /cannot read it \(EACCES\): check its permissions$/);
 });
+
+test('an app with a shape error still gets its file checks in the same run', () => {
+  const file = writeConfig(
+    'apps:\n  - name: web\n    script: gone.js\n    instances: -1\n    health: { tcp: "db:99999" }\n',
+  );
+  assert.deepEqual(
+    errorLines(file)
+      .slice(1)
+      .map((line) => line.split(': ')[1]),
+    ['apps[0].script', 'apps[0].instances', 'apps[0].health.tcp'],
+  );
+});
