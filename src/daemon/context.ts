@@ -1,5 +1,6 @@
 import type { PmPaths } from '../config/paths.js';
 import type { EventLog } from '../logs/event-log.js';
+import type { Logging } from '../logs/logging.js';
 import type { ProcessPool } from '../supervisor/process-pool.js';
 import type { Monitor } from './monitor.js';
 
@@ -8,6 +9,8 @@ export interface DaemonContext {
   pool: ProcessPool;
   paths: PmPaths;
   events: EventLog;
+  /** Live output lines for `pm logs --follow`. */
+  logging: Logging;
   monitor: Monitor;
   startedAt: number;
   /** Stop every app, then exit once the current replies are sent. */

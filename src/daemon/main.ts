@@ -2,11 +2,12 @@
 // that survived the previous daemon), serve requests, and shut down cleanly on `kill` or SIGTERM.
 import fs from 'node:fs';
 import net from 'node:net';
-import { START_WAIT_MS } from '../config/defaults.js';
+import { DEFAULT_LOGS, START_WAIT_MS } from '../config/defaults.js';
 import { ensureHome } from '../config/home.js';
-import { instanceLogPath, instancePipePath, type PmPaths, resolvePaths } from '../config/paths.js';
+import { resolvePaths } from '../config/paths.js';
+import { watchDaemonLog } from '../logs/daemon-log.js';
 import { EventLog } from '../logs/event-log.js';
-import { InstanceOutput } from '../logs/instance-output.js';
+import { createLogging, type Logging } from '../logs/logging.js';
 import { ExitPoller } from '../supervisor/exit-poller.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
 import { spawnInstance } from '../supervisor/spawn.js';
@@ -15,6 +16,9 @@ import type { DaemonContext } from './context.js';
 import { readMonitoringSettings, startAlerts, startMonitor, startPrometheus } from './monitoring.js';
 import { createServer } from './server.js';
 import { StateStore } from './state-store.js';
+
+/** How often the daemon's own log is checked against the size limit. */
+const DAEMON_LOG_CHECK_MS = 60_000;
 
 function log(message: string): void {
   process.stderr.write(`${new Date().toISOString()} ${message}\n`);
@@ -45,7 +49,7 @@ function listen(server: net.Server, socketPath: string): Promise<void> {
   });
 }
 
-function createPool(paths: PmPaths, events: EventLog): ProcessPool {
+function createPool(events: EventLog, logging: Logging): ProcessPool {
   return new ProcessPool({
     events,
     spawn: spawnInstance,
@@ -53,17 +57,7 @@ function createPool(paths: PmPaths, events: EventLog): ProcessPool {
     exitPoller: new ExitPoller(),
     now: Date.now,
     startWaitMs: START_WAIT_MS,
-    createOutput: (name, index) =>
-      new InstanceOutput({
-        pipe: {
-          out: instancePipePath(paths, name, index, 'out'),
-          err: instancePipePath(paths, name, index, 'err'),
-        },
-        log: {
-          out: instanceLogPath(paths, name, index, 'out'),
-          err: instanceLogPath(paths, name, index, 'err'),
-        },
-      }),
+    createOutput: logging.createOutput,
   });
 }
 
@@ -77,8 +71,10 @@ async function main(): Promise<void> {
   }
   fs.rmSync(paths.socket, { force: true });
 
+  watchDaemonLog(paths.daemonLog, DEFAULT_LOGS, DAEMON_LOG_CHECK_MS);
   const events = new EventLog(paths.eventLog);
-  const pool = createPool(paths, events);
+  const logging = createLogging(paths, events);
+  const pool = createPool(events, logging);
   const alerts = startAlerts(pool, events);
   const store = new StateStore(paths.stateFile, () => pool.snapshot());
   const snapshot = store.load();
@@ -111,6 +107,7 @@ async function main(): Promise<void> {
     pool,
     paths,
     events,
+    logging,
     monitor,
     startedAt,
     shutdown: () => {

@@ -3,19 +3,25 @@
 // writes block instead of failing with EPIPE, and the next daemon reopens the pipe and loses nothing.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import type { Writable } from 'node:stream';
+import { isDeepStrictEqual } from 'node:util';
+import type { AppSpec } from '../protocol/app-spec.js';
+import { LOG_STREAMS, type LogStream } from '../protocol/log-line.js';
+import { createLineFormatter } from './line-format.js';
+import type { LogFileRegistry } from './log-file-registry.js';
+import { OutputStream, type OutputStreamDeps, type StreamSink } from './output-stream.js';
 
-export type StreamName = 'out' | 'err';
+export type StreamName = LogStream;
 
 export interface OutputPaths {
-  pipe: Record<StreamName, string>;
-  log: Record<StreamName, string>;
+  pipe: Record<LogStream, string>;
+  log: Record<LogStream, string>;
 }
 
-export type SinkFactory = (stream: StreamName, logPath: string) => Writable;
-
-const appendToFile: SinkFactory = (_stream, logPath) => fs.createWriteStream(logPath, { flags: 'a' });
+export interface InstanceOutputDeps extends OutputStreamDeps {
+  files: LogFileRegistry;
+  /** The log files of an instance under a definition (per instance, merged, or the app's own). */
+  logPathsOf: (spec: AppSpec, index: number) => Record<LogStream, string>;
+}
 
 function ensureFifos(paths: string[]): void {
   const missing = paths.filter((p) => {
@@ -32,26 +38,39 @@ function ensureFifos(paths: string[]): void {
 }
 
 export class InstanceOutput {
-  private readers: net.Socket[] = [];
-  private sinks: Writable[] = [];
+  readonly paths: OutputPaths;
+  private streams: OutputStream[] = [];
 
   constructor(
-    readonly paths: OutputPaths,
-    private readonly createSink: SinkFactory = appendToFile,
-  ) {}
+    private spec: AppSpec,
+    readonly index: number,
+    pipes: Record<LogStream, string>,
+    private readonly deps: InstanceOutputDeps,
+  ) {
+    this.paths = { pipe: pipes, log: deps.logPathsOf(spec, index) };
+  }
 
   /** Creates the pipes if needed and starts draining them into the log files. */
   open(): void {
-    ensureFifos([this.paths.pipe.out, this.paths.pipe.err]);
-    for (const stream of ['out', 'err'] as const) {
-      // Read-write, so the reader never sees EOF between two runs of the instance.
-      const fd = fs.openSync(this.paths.pipe[stream], fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
-      const reader = new net.Socket({ fd, readable: true, writable: false });
-      const sink = this.createSink(stream, this.paths.log[stream]);
-      sink.on('error', () => {}); // the logging issue adds the fallback; never crash the daemon
-      reader.pipe(sink);
-      this.readers.push(reader);
-      this.sinks.push(sink);
+    ensureFifos(LOG_STREAMS.map((stream) => this.paths.pipe[stream]));
+    this.streams = LOG_STREAMS.map((stream) => {
+      const origin = { app: this.spec.name, index: this.index, stream };
+      const output = new OutputStream(origin, this.paths.pipe[stream], this.createSink(stream), this.deps);
+      output.open();
+      return output;
+    });
+  }
+
+  /** A new definition of the app: its lines go where and how the new log settings say. */
+  configure(spec: AppSpec): void {
+    const before = this.spec;
+    this.spec = spec;
+    if (isDeepStrictEqual(before.logs, spec.logs)) return;
+    this.paths.log = this.deps.logPathsOf(spec, this.index);
+    for (const output of this.streams) {
+      const old = output.sink.file;
+      output.sink = this.createSink(output.origin.stream);
+      void this.deps.files.release(old);
     }
   }
 
@@ -63,33 +82,45 @@ export class InstanceOutput {
     };
   }
 
+  /** `pm flush`: empties the current log files; returns the paths of those it emptied. */
+  flush(): string[] {
+    const files = [...new Set(this.streams.map((output) => output.sink.file))];
+    return files.flatMap((file) => {
+      try {
+        file.truncate();
+        return [file.path];
+      } catch {
+        return []; // not there or not writable: nothing to empty
+      }
+    });
+  }
+
   /** Drains what is left in the pipes, closes the files and removes the pipes. */
   async close(): Promise<void> {
-    this.readers.forEach((reader, i) => {
-      reader.unpipe();
-      reader.destroy();
-      drainSync(Object.values(this.paths.pipe)[i]!, this.sinks[i]!);
-    });
-    await Promise.all(this.sinks.map((sink) => new Promise((resolve) => sink.end(resolve))));
-    this.readers = [];
-    this.sinks = [];
+    await this.detach();
     for (const pipe of Object.values(this.paths.pipe)) fs.rmSync(pipe, { force: true });
   }
-}
 
-// What the writers left in the pipe after the reader stopped: read it now, without waiting.
-function drainSync(pipePath: string, sink: Writable): void {
-  const fd = fs.openSync(pipePath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  try {
-    const buffer = Buffer.allocUnsafe(65536);
-    for (;;) {
-      const bytes = fs.readSync(fd, buffer);
-      if (bytes <= 0) break;
-      sink.write(Buffer.from(buffer.subarray(0, bytes)));
-    }
-  } catch {
-    // EAGAIN: the pipe is empty.
-  } finally {
-    fs.closeSync(fd);
+  /** `pm update`: writes out every line read so far and stops reading; the pipes stay for the next daemon. */
+  async detach(): Promise<void> {
+    for (const output of this.streams) output.close();
+    await Promise.all(this.streams.map((output) => this.deps.files.release(output.sink.file)));
+    this.streams = [];
+  }
+
+  private createSink(stream: LogStream): StreamSink {
+    const { logs, name } = this.spec;
+    const path = this.paths.log[stream];
+    const shared = logs.merge || (stream === 'out' ? logs.outFile : logs.errFile) !== undefined;
+    const file = this.deps.files.acquire(
+      path,
+      { maxSizeBytes: logs.maxSizeBytes, maxFiles: logs.maxFiles, compress: logs.compress },
+      shared ? { app: name } : { app: name, index: this.index },
+    );
+    return {
+      file,
+      format: createLineFormatter(logs, { app: name, index: this.index, stream }),
+      timestamped: logs.timestamps || logs.format === 'json',
+    };
   }
 }

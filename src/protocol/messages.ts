@@ -3,6 +3,7 @@
 import type { AppSpec } from './app-spec.js';
 import type { WireError } from './errors.js';
 import type { PmEvent } from './events.js';
+import type { LogLine, LogStream } from './log-line.js';
 import type { MetricFamily, UsageStats, WatchEvent } from './monitoring.js';
 import type { ProcessInfo, RestartRecord } from './process-info.js';
 import type { Target } from './target.js';
@@ -29,6 +30,21 @@ export type Request =
   | { type: 'kill' }
   /** Stream: the last `lines` events (since `sinceMs`, epoch ms), then new ones while `follow`. */
   | { type: 'events'; lines: number; follow: boolean; sinceMs?: number }
+  /**
+   * Stream: the last `lines` lines of each selected stream file (newer than `sinceMs`, matching the
+   * regular expression `grep`), merged by time, then new lines as they are written while `follow`.
+   */
+  | {
+      type: 'logs';
+      target: Target;
+      lines: number;
+      follow: boolean;
+      streams: LogStream[];
+      sinceMs?: number;
+      grep?: string;
+    }
+  /** Empty the current log files of the selected instances. */
+  | { type: 'flush'; target: Target }
   /** Stream: a snapshot of every instance and the daemon, then changes and samples (`pm top`). */
   | { type: 'watch' }
   /** The Prometheus metric families, from the latest sample. */
@@ -73,12 +89,15 @@ export interface ResponseOf {
   describe: AppDetails[];
   ping: PingReply;
   kill: { stopped: number };
+  /** The files emptied. */
+  flush: { files: string[] };
   metrics: MetricFamily[];
 }
 
 /** Requests answered by a stream of `event` frames closed by an `end` frame, and what each event carries. */
 export interface StreamEventOf {
   events: PmEvent;
+  logs: LogLine;
   watch: WatchEvent;
 }
 

@@ -12,7 +12,7 @@ import { type InstanceDeps, type InstanceRecord, ManagedProcess } from './manage
 import type { InstanceState } from './process-state.js';
 
 export interface PoolDeps extends InstanceDeps {
-  createOutput: (name: string, index: number) => InstanceOutput;
+  createOutput: (spec: AppSpec, index: number) => InstanceOutput;
   /** How long start-like operations wait for new runs to settle before replying. */
   startWaitMs: number;
 }
@@ -130,7 +130,10 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       }
       const changed = !isDeepStrictEqual(app.spec, spec);
       app.spec = spec;
-      for (const proc of app.instances) proc.spec = spec;
+      for (const proc of app.instances) {
+        proc.spec = spec;
+        proc.output.configure(spec);
+      }
       const added = await this.resize(app, spec.instances);
       for (const proc of app.instances) {
         if (!added.includes(proc)) proc.apply({ type: changed ? 'restart' : 'start' });
@@ -305,7 +308,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   }
 
   private createInstance(spec: AppSpec, index: number, id: number): ManagedProcess {
-    const output = this.deps.createOutput(spec.name, index);
+    const output = this.deps.createOutput(spec, index);
     output.open();
     const proc = new ManagedProcess(id, spec, index, output, this.deps);
     proc.on('change', (p) => this.emit('change', p));

@@ -4,8 +4,10 @@ import type { DaemonContext } from '../context.js';
 import type { StreamWriter } from '../stream-writer.js';
 import { kill, ping } from './daemon.js';
 import { events } from './events.js';
+import { flush } from './flush.js';
 import { apply, pause, remove, restart, resume, scale, start, stop } from './lifecycle.js';
 import { describe, list } from './list.js';
+import { logs } from './logs.js';
 import { metrics } from './metrics.js';
 import { watch } from './watch.js';
 
@@ -28,6 +30,7 @@ export const handlers: { [K in HandledType]: Handler<K> } = {
   describe,
   ping,
   kill,
+  flush,
   metrics,
 };
 
@@ -39,5 +42,6 @@ export type StreamHandler<K extends StreamType> = (
 
 export const streamHandlers: { [K in StreamType]: StreamHandler<K> } = {
   events,
+  logs,
   watch,
 };

@@ -27,6 +27,16 @@ const samples: { [K in RequestType]: RequestOf<K> } = {
   ping: { type: 'ping' },
   kill: { type: 'kill' },
   events: { type: 'events', lines: 50, follow: true, sinceMs: 1_700_000_000_000 },
+  logs: {
+    type: 'logs',
+    target: web,
+    lines: 20,
+    follow: false,
+    streams: ['err'],
+    sinceMs: 1_700_000_000_000,
+    grep: 'error|warn',
+  },
+  flush: { type: 'flush', target: { kind: 'all' } },
   watch: { type: 'watch' },
   metrics: { type: 'metrics' },
 };

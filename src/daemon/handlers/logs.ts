@@ -1,0 +1,77 @@
+// `pm logs`: the last lines of each selected stream merged by time, then (with follow) the lines
+// the writers read from now on, straight from the log hub rather than from the files.
+
+import type { LineOrigin } from '../../logs/line-format.js';
+import type { LogSource } from '../../logs/parse-log-line.js';
+import { readBacklog } from '../../logs/read-backlog.js';
+import { PmError } from '../../protocol/errors.js';
+import { LOG_STREAMS, type LogStream } from '../../protocol/log-line.js';
+import type { RequestOf, StreamEventOf } from '../../protocol/messages.js';
+import type { Target } from '../../protocol/target.js';
+import type { ManagedProcess } from '../../supervisor/managed-process.js';
+import type { DaemonContext } from '../context.js';
+import type { StreamWriter } from '../stream-writer.js';
+
+function compileGrep(pattern: string | undefined): RegExp | undefined {
+  if (pattern === undefined) return undefined;
+  try {
+    return new RegExp(pattern);
+  } catch (error) {
+    throw new PmError('bad-request', `--grep: ${(error as Error).message}`);
+  }
+}
+
+/** One source per distinct file; a file several instances share is not attributed to one of them. */
+function sourcesOf(selected: ManagedProcess[], all: ManagedProcess[], streams: LogStream[]): LogSource[] {
+  const writers = new Map<string, number>();
+  for (const proc of all) {
+    for (const path of new Set(Object.values(proc.output.paths.log)))
+      writers.set(path, (writers.get(path) ?? 0) + 1);
+  }
+  const sources = new Map<string, LogSource>();
+  for (const proc of selected) {
+    for (const stream of streams) {
+      const path = proc.output.paths.log[stream];
+      if (sources.has(path)) continue;
+      const index = writers.get(path) === 1 ? proc.index : null;
+      sources.set(path, { path, app: proc.name, index, stream });
+    }
+  }
+  return [...sources.values()];
+}
+
+/** Which live lines a follower wants: by app name for a name (new instances included), else these instances. */
+function originFilter(target: Target, selected: ManagedProcess[], streams: LogStream[]) {
+  const instances = new Set(selected.map((p) => `${p.name}:${p.index}`));
+  const wantsInstance =
+    target.kind === 'all'
+      ? () => true
+      : target.kind === 'name'
+        ? (origin: LineOrigin) => origin.app === target.name
+        : (origin: LineOrigin) => instances.has(`${origin.app}:${origin.index}`);
+  return (origin: LineOrigin) => streams.includes(origin.stream) && wantsInstance(origin);
+}
+
+export async function logs(
+  request: RequestOf<'logs'>,
+  ctx: DaemonContext,
+  stream: StreamWriter<StreamEventOf['logs']>,
+): Promise<void> {
+  const grep = compileGrep(request.grep);
+  const streams = request.streams.length > 0 ? request.streams : [...LOG_STREAMS];
+  const selected = ctx.pool.select(request.target);
+  const query = { lines: request.lines, ...(request.sinceMs !== undefined && { sinceMs: request.sinceMs }) };
+  // The backlog is read and the subscription made in one synchronous step: no line falls between.
+  for (const line of readBacklog(sourcesOf(selected, ctx.pool.all(), streams), { ...query, grep })) {
+    stream.send(line);
+  }
+  if (!request.follow) return;
+  const unsubscribe = ctx.logging.hub.subscribe({
+    wants: originFilter(request.target, selected, streams),
+    send: (line) => {
+      if (!grep || grep.test(line.line)) stream.send(line);
+    },
+  });
+  await stream.closed;
+  unsubscribe();
+}

@@ -1,0 +1,21 @@
+// gzip a rotated log file in the background (zlib streams on the thread pool), then remove the
+// original; on any failure the uncompressed file simply stays.
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+
+export async function gzipFile(file: string): Promise<boolean> {
+  const target = `${file}.gz`;
+  try {
+    await pipeline(
+      fs.createReadStream(file),
+      zlib.createGzip(),
+      fs.createWriteStream(target, { mode: 0o600 }),
+    );
+    fs.rmSync(file, { force: true });
+    return true;
+  } catch {
+    fs.rmSync(target, { force: true });
+    return false;
+  }
+}

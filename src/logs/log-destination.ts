@@ -1,0 +1,198 @@
+// Where a log file's bytes go: the file itself while it can be written, else the first rung of
+// the fallback ladder that opens (pm's fallback directory, the system temp directory, last the
+// daemon's stderr), and back to the file once it works again. Every switch is an event.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EventSink } from '../protocol/events.js';
+
+export interface DestinationDeps {
+  events: EventSink;
+  /** Fallback directories, tried in order when the file cannot be written; stderr comes after them. */
+  fallbackDirs: string[];
+  /** Whose lines these are, for the events. */
+  label: { app: string; index?: number };
+}
+
+const STDERR_FD = 2;
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message ?? String(error);
+}
+
+function openAppend(file: string): number {
+  return fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600);
+}
+
+export class LogDestination {
+  /** The descriptor writes go to now. */
+  fd = -1;
+  /** Bytes in the file behind `fd` (unknown for stderr). */
+  sizeBytes = 0;
+  /** 0: the file itself; 1..n: fallbackDirs; n + 1: stderr. */
+  private rung = 0;
+  /** The fallback file in use, for the events. */
+  private fallbackPath = '';
+  private inode = -1;
+
+  constructor(
+    readonly path: string,
+    private readonly deps: DestinationDeps,
+  ) {}
+
+  get isPrimary(): boolean {
+    return this.rung === 0;
+  }
+
+  /** Opens the file, creating its directory; when that fails, writes start on a fallback. */
+  open(): void {
+    try {
+      fs.mkdirSync(path.dirname(this.path), { recursive: true, mode: 0o700 });
+      this.openPrimary();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** The descriptor for the next write. Notices a file removed or replaced under the daemon. */
+  fdForWrite(): number {
+    if (this.rung === 0 && fs.statSync(this.path, { throwIfNoEntry: false })?.ino !== this.inode) {
+      try {
+        // Removed by hand or by logrotate: a new file in the same directory. A removed directory
+        // is a failure until the periodic check recreates it (lines written meanwhile go to a fallback).
+        this.closeCurrent();
+        this.openPrimary();
+      } catch (error) {
+        this.fail(error);
+      }
+    }
+    return this.fd;
+  }
+
+  wrote(bytes: number): void {
+    this.sizeBytes += bytes;
+  }
+
+  /** Writing to `fd` failed: go one rung down. False when no rung is left and the bytes are lost. */
+  fail(error: unknown): boolean {
+    const cause = errorCode(error);
+    this.closeCurrent();
+    for (let rung = this.rung + 1; rung <= this.deps.fallbackDirs.length + 1; rung++) {
+      if (this.openRung(rung)) {
+        this.rung = rung;
+        this.deps.events.record({
+          type: 'log-fallback',
+          severity: 'alert',
+          ...this.deps.label,
+          message: `cannot write ${this.path} (${cause}): its lines go to ${this.fallbackPath} until it works again`,
+          data: { file: this.path, fallback: this.fallbackPath, cause },
+        });
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** On a fallback: back to the file if it opens and its disk has room. */
+  tryRestore(): boolean {
+    if (this.rung === 0) return true;
+    let fd: number;
+    try {
+      fs.mkdirSync(path.dirname(this.path), { recursive: true, mode: 0o700 });
+      if (fs.statfsSync(path.dirname(this.path)).bavail === 0) return false;
+      fd = openAppend(this.path);
+    } catch {
+      return false;
+    }
+    const from = this.fallbackPath;
+    this.closeCurrent();
+    this.adoptPrimary(fd);
+    this.deps.events.record({
+      type: 'log-restored',
+      severity: 'info',
+      ...this.deps.label,
+      message: `${this.path} is writable again (lines of the failure are in ${from})`,
+      data: { file: this.path, fallback: from },
+    });
+    return true;
+  }
+
+  /** After a rotation moved the file aside: a fresh file at the same path. */
+  reopen(): void {
+    if (this.rung !== 0) return;
+    this.closeCurrent();
+    try {
+      this.openPrimary();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** `pm flush`: empty the file (it need not be the one written now). */
+  truncate(): void {
+    if (this.rung === 0) {
+      fs.ftruncateSync(this.fd, 0);
+      this.sizeBytes = 0;
+      return;
+    }
+    fs.truncateSync(this.path, 0);
+  }
+
+  /** Cuts the file behind `fd` back by `bytes` (a torn last line); false for stderr. */
+  cutBack(bytes: number): boolean {
+    if (this.fd === STDERR_FD) return false;
+    try {
+      fs.ftruncateSync(this.fd, fs.fstatSync(this.fd).size - bytes);
+    } catch {
+      return false;
+    }
+    this.sizeBytes -= bytes;
+    return true;
+  }
+
+  close(): void {
+    this.closeCurrent();
+  }
+
+  private openPrimary(): void {
+    this.adoptPrimary(openAppend(this.path));
+  }
+
+  private adoptPrimary(fd: number): void {
+    const stat = fs.fstatSync(fd);
+    this.fd = fd;
+    this.inode = stat.ino;
+    this.sizeBytes = stat.size;
+    this.rung = 0;
+    this.fallbackPath = '';
+  }
+
+  private openRung(rung: number): boolean {
+    const dir = this.deps.fallbackDirs[rung - 1];
+    if (dir === undefined) {
+      this.fd = STDERR_FD;
+      this.fallbackPath = 'the daemon stderr';
+      return true;
+    }
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const file = path.join(dir, path.basename(this.path));
+      this.fd = openAppend(file);
+      this.sizeBytes = fs.fstatSync(this.fd).size;
+      this.fallbackPath = file;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private closeCurrent(): void {
+    if (this.fd >= 0 && this.fd !== STDERR_FD) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        // already unusable
+      }
+    }
+    this.fd = -1;
+  }
+}

@@ -1,0 +1,220 @@
+// One log file's writer: whole-line blocks queue up and go out in batches (one writev per batch,
+// on the thread pool), rotation is checked before each batch, and a failing file falls back
+// without losing the batch. `write` returns false above a high-water mark: the caller pauses
+// its reader, so memory stays bounded and a fast app waits on its pipe instead.
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import { type DestinationDeps, LogDestination } from './log-destination.js';
+import { type RotationPolicy, rotateFile } from './rotate-file.js';
+
+export interface LogFileOptions extends RotationPolicy {
+  /** Rotate before a write would take the file past this (0: never). */
+  maxSizeBytes: number;
+}
+
+export interface LogFileDeps extends DestinationDeps {
+  now: () => number;
+  /** How often a file on a fallback is tried again. */
+  retryMs: number;
+}
+
+/** Queued plus in-flight bytes above which `write` asks the caller to wait for `drain`. */
+export const HIGH_WATER_BYTES = 1024 * 1024;
+const MAX_BATCH_BUFFERS = 512;
+/** A pipe's capacity: what one read of an app's output brings at most. */
+const SYNC_WRITE_MAX_BYTES = 64 * 1024;
+
+function writev(fd: number, buffers: Buffer[]): Promise<number> {
+  return new Promise((resolve, reject) =>
+    fs.writev(fd, buffers, (error, bytes) => (error ? reject(error) : resolve(bytes))),
+  );
+}
+
+export class LogFile extends EventEmitter<{ drain: [] }> {
+  private readonly destination: LogDestination;
+  private queue: Buffer[] = [];
+  private pendingBytes = 0;
+  private writing = false;
+  private needDrain = false;
+  private restoreDue = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private onIdle: (() => void) | null = null;
+  /** Bytes dropped because not even stderr could take them. */
+  droppedBytes = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly options: LogFileOptions,
+    private readonly deps: LogFileDeps,
+  ) {
+    super();
+    this.setMaxListeners(0);
+    this.destination = new LogDestination(path, deps);
+  }
+
+  get isOnFallback(): boolean {
+    return !this.destination.isPrimary;
+  }
+
+  open(): void {
+    this.destination.open();
+    this.watchFallback();
+  }
+
+  /** Queues whole lines; false when the caller should wait for `drain` before writing more. */
+  write(lines: Buffer): boolean {
+    if (this.writeNow(lines)) return true;
+    this.queue.push(lines);
+    this.pendingBytes += lines.length;
+    if (!this.writing) void this.pump();
+    if (this.pendingBytes < HIGH_WATER_BYTES) return true;
+    this.needDrain = true;
+    return false;
+  }
+
+  /** `pm flush`: empties the current file. */
+  truncate(): void {
+    this.destination.truncate();
+  }
+
+  /** Writes what is queued, then closes. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = () => {
+        if (this.retryTimer) clearInterval(this.retryTimer);
+        this.destination.close();
+        resolve();
+      };
+      if (this.writing) this.onIdle = finish;
+      else finish();
+    });
+  }
+
+  /**
+   * When the file is idle, on its own path and not due to rotate, up to a pipe's worth of lines go out
+   * at once: lines the daemon has read are then lost to a SIGKILL only in the microseconds between the
+   * pipe read and this write, not for a round trip through the thread pool. The rest takes the queue.
+   */
+  private writeNow(lines: Buffer): boolean {
+    const { maxSizeBytes } = this.options;
+    if (this.writing || this.queue.length > 0 || this.restoreDue || !this.destination.isPrimary) return false;
+    if (lines.length > SYNC_WRITE_MAX_BYTES) return false;
+    if (maxSizeBytes > 0 && this.destination.sizeBytes + lines.length > maxSizeBytes) return false;
+    let written: number;
+    try {
+      written = fs.writeSync(this.destination.fdForWrite(), lines);
+    } catch {
+      return false; // the queue's path handles failures and fallbacks
+    }
+    this.destination.wrote(written);
+    if (written === lines.length) return true;
+    this.queue.push(lines.subarray(written));
+    this.pendingBytes += lines.length - written;
+    void this.pump();
+    return true;
+  }
+
+  private async pump(): Promise<void> {
+    this.writing = true;
+    while (this.queue.length > 0) {
+      if (this.restoreDue) this.restore();
+      const batch = this.takeBatch();
+      await this.writeBatch(batch);
+    }
+    this.writing = false;
+    const onIdle = this.onIdle;
+    this.onIdle = null;
+    onIdle?.();
+  }
+
+  private takeBatch(): { buffers: Buffer[]; bytes: number } {
+    const { maxSizeBytes } = this.options;
+    let room = Number.POSITIVE_INFINITY;
+    if (maxSizeBytes > 0 && this.destination.isPrimary) {
+      room = maxSizeBytes - this.destination.sizeBytes;
+      if (this.queue[0]!.length > room && this.destination.sizeBytes > 0) {
+        this.rotate();
+        room = maxSizeBytes - this.destination.sizeBytes;
+      }
+    }
+    const buffers: Buffer[] = [];
+    let bytes = 0;
+    while (this.queue.length > 0 && buffers.length < MAX_BATCH_BUFFERS) {
+      const next = this.queue[0]!;
+      if (bytes + next.length > room) {
+        // A block bigger than what fits in a whole file: the lines that fit now, the rest after rotating.
+        const cut = buffers.length === 0 && room > 0 ? next.lastIndexOf(10, room - 1) + 1 : 0;
+        if (cut > 0) {
+          buffers.push(next.subarray(0, cut));
+          this.queue[0] = next.subarray(cut);
+          bytes += cut;
+        } else if (buffers.length === 0) {
+          buffers.push(this.queue.shift()!); // one line longer than the size limit
+          bytes += next.length;
+        }
+        break;
+      }
+      buffers.push(this.queue.shift()!);
+      bytes += next.length;
+    }
+    return { buffers, bytes };
+  }
+
+  /** Writes the whole batch somewhere: the file, else a fallback; a torn last line is moved whole. */
+  private async writeBatch(batch: { buffers: Buffer[]; bytes: number }): Promise<void> {
+    let { buffers, bytes } = batch;
+    while (bytes > 0) {
+      let written: number;
+      try {
+        written = await writev(this.destination.fdForWrite(), buffers);
+      } catch (error) {
+        if (this.destination.fail(error)) {
+          this.watchFallback();
+          continue;
+        }
+        this.droppedBytes += bytes;
+        break;
+      }
+      this.destination.wrote(written);
+      if (written === bytes) break;
+      // A short write (a full disk): keep only whole lines here, retry from the torn line.
+      const all = Buffer.concat(buffers);
+      const cut = written > 0 ? all.lastIndexOf(10, written - 1) + 1 : 0;
+      const resumeAt = cut < written && this.destination.cutBack(written - cut) ? cut : written;
+      buffers = [all.subarray(resumeAt)];
+      bytes -= resumeAt;
+    }
+    this.pendingBytes -= batch.bytes;
+    if (this.needDrain && this.pendingBytes < HIGH_WATER_BYTES) {
+      this.needDrain = false;
+      this.emit('drain');
+    }
+  }
+
+  private rotate(): void {
+    try {
+      rotateFile(this.path, this.options, this.deps.now());
+    } catch {
+      // Cannot move it aside (directory gone, permissions): keep writing; the next write checks again.
+      return;
+    }
+    this.destination.reopen();
+    this.watchFallback();
+  }
+
+  private watchFallback(): void {
+    if (this.destination.isPrimary || this.retryTimer) return;
+    this.retryTimer = setInterval(() => {
+      if (this.writing) this.restoreDue = true;
+      else this.restore();
+    }, this.deps.retryMs);
+    this.retryTimer.unref();
+  }
+
+  private restore(): void {
+    this.restoreDue = false;
+    if (!this.destination.tryRestore()) return;
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = null;
+  }
+}

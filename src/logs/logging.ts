@@ -1,0 +1,50 @@
+// The daemon's log machinery, built once: the shared file writers, the live hub for
+// `pm logs --follow`, and the factory of each instance's output.
+import os from 'node:os';
+import { instancePipePath, type PmPaths } from '../config/paths.js';
+import type { AppSpec } from '../protocol/app-spec.js';
+import type { EventSink } from '../protocol/events.js';
+import { InstanceOutput } from './instance-output.js';
+import { LogFileRegistry } from './log-file-registry.js';
+import { LogHub } from './log-hub.js';
+import { fallbackDirs, instanceLogPaths } from './log-paths.js';
+
+/** A line still without its newline after this long is written as it is. */
+export const PARTIAL_FLUSH_MS = 200;
+/** How often a file on a fallback is tried again. */
+export const FALLBACK_RETRY_MS = 1000;
+
+export interface Logging {
+  hub: LogHub;
+  createOutput: (spec: AppSpec, index: number) => InstanceOutput;
+}
+
+export function createLogging(paths: PmPaths, events: EventSink, now: () => number = Date.now): Logging {
+  const hub = new LogHub();
+  const files = new LogFileRegistry({
+    events,
+    fallbackDirs: fallbackDirs(paths, os.tmpdir(), process.getuid?.() ?? 0),
+    now,
+    retryMs: FALLBACK_RETRY_MS,
+  });
+  const deps = {
+    files,
+    hub,
+    now,
+    partialFlushMs: PARTIAL_FLUSH_MS,
+    logPathsOf: (spec: AppSpec, index: number) => instanceLogPaths(paths, spec, index),
+  };
+  return {
+    hub,
+    createOutput: (spec, index) =>
+      new InstanceOutput(
+        spec,
+        index,
+        {
+          out: instancePipePath(paths, spec.name, index, 'out'),
+          err: instancePipePath(paths, spec.name, index, 'err'),
+        },
+        deps,
+      ),
+  };
+}

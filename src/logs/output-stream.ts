@@ -1,0 +1,153 @@
+// One stream of one instance: drains its named pipe, cuts whole lines, formats them into its log
+// file and publishes them live. While the file's writer is behind, the pipe reader pauses, so
+// the app blocks on its pipe instead of the daemon buffering without bound.
+import fs from 'node:fs';
+import net from 'node:net';
+import type { FormatLines, LineOrigin } from './line-format.js';
+import { LineSplitter } from './line-splitter.js';
+import type { LogFile } from './log-file.js';
+import type { LogHub } from './log-hub.js';
+
+/** Where a stream's lines go. */
+export interface StreamSink {
+  file: LogFile;
+  format: FormatLines;
+  /** Whether live lines carry their time (the file keeps one). */
+  timestamped: boolean;
+}
+
+export interface OutputStreamDeps {
+  hub: LogHub;
+  now: () => number;
+  /** A line without its newline is written anyway after this long. */
+  partialFlushMs: number;
+}
+
+/** Reads take at most this much: a pipe holds 64 KiB by default. */
+const READ_BUFFER_BYTES = 64 * 1024;
+/**
+ * After a read that did not fill the buffer, the reader rests this long so the next read takes
+ * a batch: an app writing one line per syscall would otherwise wake the daemon once per line.
+ */
+export const COALESCE_MS = 1;
+
+export class OutputStream {
+  private reader: net.Socket | null = null;
+  private readonly splitter = new LineSplitter();
+  private partialTimer: NodeJS.Timeout | null = null;
+  private partialSinceMs = 0;
+  private coalescing = false;
+  /** Reasons the reader is paused (a batch forming, the file writer behind); it reads at 0. */
+  private holds = 0;
+
+  constructor(
+    readonly origin: LineOrigin,
+    private readonly pipePath: string,
+    public sink: StreamSink,
+    private readonly deps: OutputStreamDeps,
+  ) {}
+
+  open(): void {
+    // Read-write, so the reader never sees EOF between two runs of the instance.
+    const fd = fs.openSync(this.pipePath, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+    // A user buffer: pause() stops reading the pipe at once, and nothing is buffered behind our back.
+    // (Node reads `onread` in the Socket constructor too; its types declare it for connect() only.)
+    const options: net.SocketConstructorOpts & net.ConnectOpts = {
+      fd,
+      readable: true,
+      writable: false,
+      onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: this.onRead },
+    };
+    const reader = new net.Socket(options);
+    reader.on('error', () => {});
+    this.reader = reader;
+  }
+
+  /** Writes the lines still in the pipe and the splitter, then stops reading. */
+  close(): void {
+    if (this.partialTimer) clearTimeout(this.partialTimer);
+    this.partialTimer = null;
+    this.reader?.destroy();
+    this.reader = null;
+    for (const chunk of readPipeNow(this.pipePath)) this.onChunk(chunk);
+    const rest = this.splitter.takePartial();
+    if (rest) this.emit(rest, this.deps.now());
+    if (this.partialTimer) clearTimeout(this.partialTimer);
+  }
+
+  private readonly onRead = (bytes: number, buffer: Uint8Array): boolean => {
+    // Copied out: the read buffer is reused by the next read.
+    this.onChunk(Buffer.from(buffer.subarray(0, bytes)));
+    if (bytes < READ_BUFFER_BYTES && !this.coalescing && this.reader !== null) {
+      this.coalescing = true;
+      this.hold();
+      setTimeout(this.endCoalescing, COALESCE_MS);
+    }
+    return true;
+  };
+
+  private readonly endCoalescing = (): void => {
+    this.coalescing = false;
+    this.release();
+  };
+
+  private hold(): void {
+    if (this.holds++ === 0) this.reader?.pause();
+  }
+
+  private release(): void {
+    if (--this.holds === 0) this.reader?.resume();
+  }
+
+  private onChunk(chunk: Buffer): void {
+    const nowMs = this.deps.now();
+    const hadPartial = this.splitter.hasPartial;
+    const lines = this.splitter.push(chunk);
+    if (lines) this.emit(lines, nowMs);
+    if (!this.splitter.hasPartial) return;
+    if (lines || !hadPartial) this.partialSinceMs = nowMs;
+    this.partialTimer ??= setTimeout(this.onPartialTimeout, this.deps.partialFlushMs);
+  }
+
+  private readonly onPartialTimeout = (): void => {
+    this.partialTimer = null;
+    if (!this.splitter.hasPartial || this.reader === null) return;
+    const nowMs = this.deps.now();
+    const waitMs = this.partialSinceMs + this.deps.partialFlushMs - nowMs;
+    if (waitMs > 0) {
+      this.partialTimer = setTimeout(this.onPartialTimeout, waitMs);
+      return;
+    }
+    this.emit(this.splitter.takePartial()!, nowMs);
+  };
+
+  private emit(lines: Buffer, nowMs: number): void {
+    const { file, format, timestamped } = this.sink;
+    this.deps.hub.publish(this.origin, timestamped ? nowMs : null, lines);
+    if (file.write(format(lines, nowMs)) || this.reader === null) return;
+    this.hold();
+    file.once('drain', () => this.release());
+  }
+}
+
+// What the app wrote after the reader stopped: read it now, without waiting.
+function* readPipeNow(pipePath: string): Generator<Buffer> {
+  let fd: number;
+  try {
+    fd = fs.openSync(pipePath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch {
+    return;
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(65536);
+    for (;;) {
+      const bytes = fs.readSync(fd, buffer);
+      if (bytes <= 0) break;
+      yield Buffer.from(buffer.subarray(0, bytes));
+    }
+  } catch {
+    // EAGAIN: the pipe is empty.
+  } finally {
+    fs.closeSync(fd);
+  }
+}

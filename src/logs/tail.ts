@@ -1,0 +1,52 @@
+// Reads a file's lines from the last to the first in fixed blocks from the end, so the tail of a
+// 10 GB log costs what the tail costs; the caller stops the generator when it has enough.
+import fs from 'node:fs';
+
+export const TAIL_BLOCK_BYTES = 64 * 1024;
+
+export interface TailOptions {
+  /** Read only the bytes before this offset (default: the whole file). */
+  endOffset?: number;
+  blockBytes?: number;
+}
+
+/** Lines newest first, without their newlines; a missing file has none. */
+export function* linesFromEnd(file: string, options: TailOptions = {}): Generator<string> {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return;
+  }
+  try {
+    const blockBytes = options.blockBytes ?? TAIL_BLOCK_BYTES;
+    let position = Math.min(options.endOffset ?? Number.POSITIVE_INFINITY, fs.fstatSync(fd).size);
+    // Bytes of a line whose start is in a block not read yet.
+    let carry = Buffer.alloc(0);
+    let atEnd = true;
+    while (position > 0) {
+      const start = Math.max(0, position - blockBytes);
+      const block = Buffer.allocUnsafe(position - start);
+      const read = fs.readSync(fd, block, 0, block.length, start);
+      const data =
+        carry.length > 0 ? Buffer.concat([block.subarray(0, read), carry]) : block.subarray(0, read);
+      let end = data.length;
+      for (
+        let newline = data.lastIndexOf(10, end - 1);
+        newline !== -1;
+        newline = data.lastIndexOf(10, end - 1)
+      ) {
+        // The newline that ends the file closes the last line; it does not open an empty one.
+        if (!(atEnd && newline + 1 === end)) yield data.toString('utf8', newline + 1, end);
+        atEnd = false;
+        end = newline;
+        if (end === 0) break;
+      }
+      carry = Buffer.from(data.subarray(0, end));
+      position = start;
+    }
+    if (carry.length > 0 || !atEnd) yield carry.toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
