@@ -12,11 +12,13 @@ import { registerLifecycle } from './commands/lifecycle.js';
 import { registerList } from './commands/list.js';
 import { registerLogs } from './commands/logs.js';
 import { registerMetrics } from './commands/metrics.js';
+import { registerReset } from './commands/reset.js';
 import { registerResurrect } from './commands/resurrect.js';
 import { registerSave } from './commands/save.js';
 import { registerScale } from './commands/scale.js';
 import { registerStart } from './commands/start.js';
 import { registerStartup } from './commands/startup.js';
+import { registerUpdate } from './commands/update.js';
 import { registerValidate } from './commands/validate.js';
 
 function buildProgram(): Command {
@@ -27,6 +29,7 @@ function buildProgram(): Command {
     .exitOverride();
   registerStart(program);
   registerLifecycle(program);
+  registerReset(program);
   registerScale(program);
   registerList(program);
   registerDescribe(program);
@@ -35,6 +38,7 @@ function buildProgram(): Command {
   registerEvents(program);
   registerMetrics(program);
   registerDaemon(program);
+  registerUpdate(program);
   registerValidate(program);
   registerSave(program);
   registerResurrect(program);

@@ -10,9 +10,13 @@ import { EventLog } from '../logs/event-log.js';
 import { createLogging, type Logging } from '../logs/logging.js';
 import { ExitPoller } from '../supervisor/exit-poller.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
+import { isPidAlive } from '../supervisor/process-tree.js';
 import { spawnInstance } from '../supervisor/spawn.js';
 import { TreeReaper } from '../supervisor/tree-reaper.js';
 import type { DaemonContext } from './context.js';
+import { detachDaemon } from './detach.js';
+import { HealthWatch } from './health-watch.js';
+import { watchLimits } from './limit-watch.js';
 import { readMonitoringSettings, startAlerts, startMonitor, startPrometheus } from './monitoring.js';
 import { createServer } from './server.js';
 import { StateStore } from './state-store.js';
@@ -34,6 +38,16 @@ function isSocketLive(socketPath: string): Promise<boolean> {
     });
     probe.once('error', () => resolve(false));
   });
+}
+
+/** False when the pid file names a process that is gone or a zombie: a SIGKILLed daemon's threads may
+ * still hold its socket open for a moment after its main thread died. */
+function isPreviousDaemonAlive(pidFile: string): boolean {
+  try {
+    return isPidAlive(Number(fs.readFileSync(pidFile, 'utf8').trim()));
+  } catch {
+    return true; // no pid file: a daemon may be starting; the socket says enough
+  }
 }
 
 function listen(server: net.Server, socketPath: string): Promise<void> {
@@ -65,7 +79,7 @@ async function main(): Promise<void> {
   const paths = resolvePaths();
   ensureHome(paths.home);
   for (const dir of [paths.logDir, paths.pipeDir]) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (await isSocketLive(paths.socket)) {
+  if ((await isSocketLive(paths.socket)) && isPreviousDaemonAlive(paths.pidFile)) {
     log('another daemon is already serving this PM_HOME; exiting');
     return;
   }
@@ -101,6 +115,9 @@ async function main(): Promise<void> {
   const monitoring = readMonitoringSettings();
   const monitor = startMonitor(pool, monitoring, startedAt);
   const prometheus = await startPrometheus(monitoring, pool, monitor, log);
+  const healthWatch = new HealthWatch(pool);
+  healthWatch.start();
+  const stopLimits = watchLimits(pool, monitor, events);
 
   let shuttingDown: Promise<number> | null = null;
   const ctx: DaemonContext = {
@@ -139,6 +156,24 @@ async function main(): Promise<void> {
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void ctx.shutdown());
   process.on('SIGHUP', () => {});
+  // `pm update`: let the apps run on for the next daemon to adopt.
+  process.once('SIGUSR2', () => {
+    const stopServices = () => {
+      monitor.stop();
+      prometheus?.close();
+      alerts.stop();
+      healthWatch.stop();
+      stopLimits();
+    };
+    detachDaemon({ server, pool, store, events, pidFile: paths.pidFile, stopServices }).then(
+      () => process.exit(0),
+      (error) => {
+        // The apps still run: the next daemon adopts them from the last state written.
+        log(`detach failed: ${(error as Error).stack ?? error}`);
+        process.exit(1);
+      },
+    );
+  });
   // A bug in one request must not take every app's supervisor down with it.
   process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error}`));
   process.on('unhandledRejection', (error) => log(`unhandled rejection: ${String(error)}`));

@@ -22,6 +22,8 @@ export type Request =
   | { type: 'delete'; target: Target }
   | { type: 'pause'; target: Target }
   | { type: 'resume'; target: Target }
+  /** Zero the restart counters; an errored instance starts again with a fresh crash-loop count. */
+  | { type: 'reset'; target: Target }
   | { type: 'scale'; name: string; change: ScaleChange }
   | { type: 'list' }
   | { type: 'describe'; target: Target }
@@ -84,6 +86,7 @@ export interface ResponseOf {
   delete: ProcessInfo[];
   pause: ProcessInfo[];
   resume: ProcessInfo[];
+  reset: ProcessInfo[];
   scale: ProcessInfo[];
   list: ProcessInfo[];
   describe: AppDetails[];

@@ -10,6 +10,8 @@ import type { ProcessInfo } from '../protocol/process-info.js';
 import { formatTarget, type Target } from '../protocol/target.js';
 import { type InstanceDeps, type InstanceRecord, ManagedProcess } from './managed-process.js';
 import type { InstanceState } from './process-state.js';
+import { signalPids } from './process-tree.js';
+import { staleRunPids } from './stale-run.js';
 
 export interface PoolDeps extends InstanceDeps {
   createOutput: (spec: AppSpec, index: number) => InstanceOutput;
@@ -165,6 +167,19 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     );
   }
 
+  /** Zero the restart counters; an errored instance starts again with a fresh crash-loop count. */
+  async reset(target: Target): Promise<ProcessInfo[]> {
+    return this.operate(
+      target,
+      (p) => {
+        p.resetCounters();
+        if (p.state.status === 'errored') p.apply({ type: 'start' });
+      },
+      isSettled,
+      this.deps.startWaitMs,
+    );
+  }
+
   async pause(target: Target): Promise<ProcessInfo[]> {
     return this.operate(
       target,
@@ -228,6 +243,13 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return procs.length;
   }
 
+  /** `pm update`: let go of every instance without stopping it: its lines are written out, its pipes stay. */
+  async detach(): Promise<number> {
+    const procs = this.all();
+    await Promise.all(procs.map((p) => p.output.detach()));
+    return procs.length;
+  }
+
   snapshot(): PoolSnapshot {
     return {
       nextId: this.nextId,
@@ -251,8 +273,15 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
         entry.instances.push(proc);
         if (proc.adopt(record)) adopted += 1;
         else {
+          if (record.pid !== null) {
+            const pipes = Object.values(proc.output.paths.pipe);
+            signalPids(
+              staleRunPids({ pid: record.pid, pidStartTime: record.pidStartTime, pipes }),
+              'SIGKILL',
+            );
+          }
           proc.restoreRecord(record);
-          if (RUNNING.has(record.status)) {
+          if (RUNNING.has(record.status) || record.after === 'restart') {
             proc.apply({ type: 'start' });
             started += 1;
           }

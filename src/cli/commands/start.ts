@@ -3,11 +3,12 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { buildAppSpec, currentEnv } from '../../config/build-app-spec.js';
 import { isConfigPath, loadConfig } from '../../config/load-config.js';
-import type { RecoveryPolicy, StopSignal } from '../../protocol/app-spec.js';
+import type { AlertingSpec, StopSignal } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { parseTarget, type Target } from '../../protocol/target.js';
-import { countOption, durationOption, envOption, signalOption, sizeOption } from '../options.js';
+import { countOption, durationOption, envOption, signalOption } from '../options.js';
 import { printSummary } from '../output/summary.js';
+import { addRecoveryOptions, type RecoveryOptions, recoveryInput } from '../recovery-options.js';
 import { withDaemon } from '../session.js';
 
 /** `--env KEY=VALUE` (repeatable) for a script; `--env production` picks a config file's profile. */
@@ -16,7 +17,7 @@ interface EnvOption {
   profile?: string;
 }
 
-interface StartOptions {
+interface StartOptions extends RecoveryOptions {
   name?: string;
   instances?: number;
   cwd?: string;
@@ -25,12 +26,8 @@ interface StartOptions {
   interpreter?: string;
   killTimeout?: number;
   stopSignal?: StopSignal;
-  maxRestarts?: number;
-  restartDelay?: number;
-  minUptime?: number;
-  backoffMax?: number;
-  autorestart: boolean;
-  maxMemory?: number;
+  alertWebhook?: string;
+  alertCommand?: string;
   json?: boolean;
 }
 
@@ -73,6 +70,24 @@ async function startConfig(file: string, args: string[], options: StartOptions):
   printSummary(infos, { json: Boolean(options.json) });
 }
 
+/** `--alert-webhook`/`--alert-command`: where this app's alerts go besides the event log. */
+function alertingInput(options: StartOptions): { monitoring?: { alerting: AlertingSpec } } {
+  if (options.alertWebhook === undefined && options.alertCommand === undefined) return {};
+  return {
+    monitoring: {
+      alerting: {
+        ...(options.alertWebhook !== undefined && { webhook: options.alertWebhook }),
+        ...(options.alertCommand !== undefined && { command: options.alertCommand }),
+      },
+    },
+  };
+}
+
+function webhookOption(value: string): string {
+  if (!/^https?:\/\/\S+$/.test(value)) throw new InvalidArgumentError('expected an http:// or https:// URL');
+  return value;
+}
+
 /** A bare word that could name an existing app: try it as a target before defining a new app. */
 function asExistingTarget(script: string, args: string[], options: StartOptions): Target | null {
   const defines =
@@ -85,16 +100,6 @@ function asExistingTarget(script: string, args: string[], options: StartOptions)
   } catch {
     return null;
   }
-}
-
-function toRecovery(options: StartOptions): Partial<RecoveryPolicy> {
-  return {
-    ...(options.maxRestarts !== undefined && { maxRestarts: options.maxRestarts }),
-    ...(options.restartDelay !== undefined && { restartDelayMs: options.restartDelay }),
-    ...(options.minUptime !== undefined && { minUptimeMs: options.minUptime }),
-    ...(options.backoffMax !== undefined && { backoffMaxMs: options.backoffMax }),
-    ...(!options.autorestart && { autoRestart: 'never' as const }),
-  };
 }
 
 async function start(script: string, args: string[], options: StartOptions): Promise<void> {
@@ -129,8 +134,8 @@ async function start(script: string, args: string[], options: StartOptions): Pro
           ...(options.killTimeout !== undefined && { killTimeoutMs: options.killTimeout }),
           ...(options.stopSignal !== undefined && { signal: options.stopSignal }),
         },
-        recovery: toRecovery(options),
-        limits: options.maxMemory !== undefined ? { maxMemoryBytes: options.maxMemory } : {},
+        ...recoveryInput(options),
+        ...alertingInput(options),
       },
       { baseDir: process.cwd(), baseEnv: currentEnv() },
     );
@@ -140,7 +145,7 @@ async function start(script: string, args: string[], options: StartOptions): Pro
 }
 
 export function registerStart(program: Command): void {
-  program
+  const command = program
     .command('start')
     .description(
       'start a script or command as a new app, or start an existing app (name, id, name:index, all)',
@@ -167,27 +172,13 @@ export function registerStart(program: Command): void {
     )
     .option('--stop-signal <signal>', 'signal sent to stop (default SIGTERM)', signalOption)
     .option(
-      '--max-restarts <count>',
-      'give up after this many restarts within a minute (default 15)',
-      countOption,
+      '--alert-webhook <url>',
+      'POST alerts of this app (errored, unhealthy, ...) as JSON to this URL',
+      webhookOption,
     )
     .option(
-      '--restart-delay <duration>',
-      'wait before restarting a crashed instance (default 0)',
-      durationOption,
-    )
-    .option(
-      '--min-uptime <duration>',
-      'a run shorter than this counts as a crash loop (default 1s)',
-      durationOption,
-    )
-    .option(
-      '--backoff-max <duration>',
-      'cap of the exponential backoff between crash-loop restarts (default 30s)',
-      durationOption,
-    )
-    .option('--no-autorestart', 'do not restart when the process exits')
-    .option('--max-memory <size>', 'restart when the process tree uses more memory (e.g. 300M)', sizeOption)
-    .option('--json', 'print the started instances as JSON')
-    .action(start);
+      '--alert-command <command>',
+      'run this shell command for each alert (event in PM_EVENT_* and on stdin)',
+    );
+  addRecoveryOptions(command).option('--json', 'print the started instances as JSON').action(start);
 }

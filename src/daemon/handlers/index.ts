@@ -9,6 +9,7 @@ import { apply, pause, remove, restart, resume, scale, start, stop } from './lif
 import { describe, list } from './list.js';
 import { logs } from './logs.js';
 import { metrics } from './metrics.js';
+import { reset } from './reset.js';
 import { watch } from './watch.js';
 
 export type HandledType = Exclude<UnaryType, 'hello'>;
@@ -25,6 +26,7 @@ export const handlers: { [K in HandledType]: Handler<K> } = {
   delete: remove,
   pause,
   resume,
+  reset,
   scale,
   list,
   describe,

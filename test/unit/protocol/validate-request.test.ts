@@ -21,6 +21,7 @@ const samples: { [K in RequestType]: RequestOf<K> } = {
   delete: { type: 'delete', target: { kind: 'id', id: 4 } },
   pause: { type: 'pause', target: web },
   resume: { type: 'resume', target: web },
+  reset: { type: 'reset', target: { kind: 'all' } },
   scale: { type: 'scale', name: 'web', change: { mode: 'add', count: -2 } },
   list: { type: 'list' },
   describe: { type: 'describe', target: web },
