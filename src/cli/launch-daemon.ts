@@ -58,7 +58,9 @@ export async function launchDaemon(paths: PmPaths): Promise<void> {
       detached: true,
       stdio: ['ignore', logFd, logFd],
       cwd: paths.home,
-      env: process.env,
+      // The daemon finds its home in PM_HOME: it must serve the home we wait on, which a caller
+      // may have chosen without setting our own environment (e.g. an in-process test client).
+      env: { ...process.env, PM_HOME: paths.home },
     });
     fs.closeSync(logFd);
     let exitCode: number | null = null;

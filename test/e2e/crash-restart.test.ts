@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { listApps, request } from '../helpers/daemon.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
+import { startApp } from '../helpers/start-app.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -15,7 +16,7 @@ afterEach(async () => {
 });
 
 test('an instance that exits on its own is started again, and restarts counts each run', async () => {
-  await pm(['start', fixtureApp('exit-with.js'), '--name', 'crashy', '--', '3', '300'], t.env);
+  await startApp(t.env, { script: fixtureApp('exit-with.js'), name: 'crashy', args: ['3', '300'] });
   const pids = new Set<number>();
   const info = await waitFor(
     async () => {
@@ -36,7 +37,7 @@ test('an instance that exits on its own is started again, and restarts counts ea
 });
 
 test('an instance killed by a signal is restarted and its last exit names the signal', async () => {
-  await pm(['start', fixtureApp('forever.js'), '--name', 'web'], t.env);
+  await startApp(t.env, { script: fixtureApp('forever.js'), name: 'web' });
   const [before] = await listApps(t.env);
   process.kill(before!.pid!, 'SIGKILL');
 

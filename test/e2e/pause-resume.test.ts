@@ -7,6 +7,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { listApps } from '../helpers/daemon.js';
 import { isGone, lineCount, procState, waitForPids } from '../helpers/proc.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
+import { startApp } from '../helpers/start-app.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -21,7 +22,7 @@ afterEach(async () => {
 /** A counter app that is never paused: its progress shows that time passed for the others. */
 async function startReference(): Promise<() => Promise<void>> {
   const file = path.join(t.home, 'reference.count');
-  await pm(['start', fixtureApp('counter.js'), '--name', 'reference', '--', file], t.env);
+  await startApp(t.env, { script: fixtureApp('counter.js'), name: 'reference', args: [file] });
   return async () => {
     const start = lineCount(file);
     await waitFor(() => lineCount(file) >= start + 25, { message: 'the reference counter to advance' });
@@ -35,7 +36,7 @@ async function statusOf(name: string): Promise<string | undefined> {
 test('a paused tree stops advancing, with every pid in state T, and advances again after resume', async () => {
   const letTimePass = await startReference();
   const file = path.join(t.home, 'count');
-  await pm(['start', fixtureApp('counter-tree.js'), '--name', 'count', '--', file], t.env);
+  await startApp(t.env, { script: fixtureApp('counter-tree.js'), name: 'count', args: [file] });
   const pids = await waitForPids(`${file}.pids`, 2);
   await waitFor(() => lineCount(file) > 0 && lineCount(`${file}.child`) > 0, { message: 'both counters' });
 
@@ -56,7 +57,7 @@ test('a paused tree stops advancing, with every pid in state T, and advances aga
 });
 
 test('pause of an app freezes the trees of all its instances', async () => {
-  await pm(['start', fixtureApp('forever.js'), '--name', 'web', '-i', '2'], t.env);
+  await startApp(t.env, { script: fixtureApp('forever.js'), name: 'web', instances: 2 });
   await pm(['pause', 'web'], t.env);
   const instances = await listApps(t.env);
   assert.deepEqual(
@@ -75,7 +76,7 @@ test('pause of an app freezes the trees of all its instances', async () => {
 test('a paused instance is never restarted: a crash due while paused happens only after resume', async () => {
   const letTimePass = await startReference();
   const trigger = path.join(t.home, 'crash-now');
-  await pm(['start', fixtureApp('exit-when-file.js'), '--name', 'crashy', '--', trigger], t.env);
+  await startApp(t.env, { script: fixtureApp('exit-when-file.js'), name: 'crashy', args: [trigger] });
   const [before] = (await listApps(t.env)).filter((p) => p.name === 'crashy');
   await pm(['pause', 'crashy'], t.env);
   await waitFor(() => procState(before!.pid!) === 'T', { message: 'the process to stop' });
@@ -95,7 +96,7 @@ test('a paused instance is never restarted: a crash due while paused happens onl
 
 test('a paused instance whose process is killed from outside stays down instead of restarting', async () => {
   const file = path.join(t.home, 'count');
-  await pm(['start', fixtureApp('counter-tree.js'), '--name', 'count', '--', file], t.env);
+  await startApp(t.env, { script: fixtureApp('counter-tree.js'), name: 'count', args: [file] });
   const pids = await waitForPids(`${file}.pids`, 2);
   await pm(['pause', 'count'], t.env);
   process.kill(pids[0]!, 'SIGKILL');
@@ -109,7 +110,7 @@ test('a paused instance whose process is killed from outside stays down instead 
 
 test('stop of a paused instance ends every process of its tree', async () => {
   const file = path.join(t.home, 'count');
-  await pm(['start', fixtureApp('counter-tree.js'), '--name', 'count', '--', file], t.env);
+  await startApp(t.env, { script: fixtureApp('counter-tree.js'), name: 'count', args: [file] });
   const pids = await waitForPids(`${file}.pids`, 2);
   await pm(['pause', 'count'], t.env);
   await waitFor(() => pids.every((pid) => procState(pid) === 'T'), { message: 'every pid stopped (T)' });
@@ -121,7 +122,7 @@ test('stop of a paused instance ends every process of its tree', async () => {
 });
 
 test('restart of a paused instance gives it a new, running process', async () => {
-  await pm(['start', 'sleep 100000', '--name', 'nap'], t.env);
+  await startApp(t.env, { script: 'sleep 100000', name: 'nap' });
   const [before] = await listApps(t.env);
   await pm(['pause', 'nap'], t.env);
 

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { listApps } from '../helpers/daemon.js';
 import { isGone } from '../helpers/proc.js';
 import { pm, runCli } from '../helpers/run-cli.js';
+import { startApp } from '../helpers/start-app.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 
 let t: TempHome;
@@ -19,7 +20,7 @@ async function instances(): Promise<Array<[number, string]>> {
 }
 
 test('scale sets, adds and removes instances, and removal stops the highest indexes', async () => {
-  await pm(['start', 'sleep 100000', '--name', 'web', '-i', '2'], t.env);
+  await startApp(t.env, { script: 'sleep 100000', name: 'web', instances: 2 });
 
   await pm(['scale', 'web', '4'], t.env);
   assert.deepEqual(await instances(), [
@@ -55,7 +56,7 @@ test('scale sets, adds and removes instances, and removal stops the highest inde
 });
 
 test('a new instance takes the lowest free index', async () => {
-  await pm(['start', 'sleep 100000', '--name', 'web', '-i', '3'], t.env);
+  await startApp(t.env, { script: 'sleep 100000', name: 'web', instances: 3 });
   await pm(['delete', 'web:1'], t.env);
   assert.deepEqual(await instances(), [
     [0, 'online'],
@@ -71,7 +72,7 @@ test('a new instance takes the lowest free index', async () => {
 });
 
 test('an app scaled to zero keeps its definition and can be scaled up again', async () => {
-  await pm(['start', 'sleep 100000', '--name', 'web', '-i', '2'], t.env);
+  await startApp(t.env, { script: 'sleep 100000', name: 'web', instances: 2 });
   const before = await listApps(t.env);
   await pm(['scale', 'web', '0'], t.env);
   assert.deepEqual(await instances(), []);
@@ -82,7 +83,7 @@ test('an app scaled to zero keeps its definition and can be scaled up again', as
 });
 
 test('scaling below zero, an unknown app or a bad count is refused with exit code 1', async () => {
-  await pm(['start', 'sleep 100000', '--name', 'web', '-i', '2'], t.env);
+  await startApp(t.env, { script: 'sleep 100000', name: 'web', instances: 2 });
   const before = await listApps(t.env);
 
   const below = await runCli(['scale', 'web', '-3'], t.env);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { pm } from '../helpers/run-cli.js';
+import { startApp } from '../helpers/start-app.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -43,7 +44,7 @@ async function waitForState(expected: Array<[string, number, string]>): Promise<
 }
 
 test('the state file lists the apps and their instance states after each change', async () => {
-  await pm(['start', 'sleep 100000', '--name', 'web', '-i', '2'], t.env);
+  await startApp(t.env, { script: 'sleep 100000', name: 'web', instances: 2 });
   await waitForState([
     ['web', 0, 'online'],
     ['web', 1, 'online'],
@@ -51,7 +52,7 @@ test('the state file lists the apps and their instance states after each change'
   const [web0] = readState().pool.apps[0]!.instances;
   assert.ok(Number.isInteger(web0?.pid));
 
-  await pm(['start', 'sleep 100000', '--name', 'files'], t.env);
+  await startApp(t.env, { script: 'sleep 100000', name: 'files' });
   await pm(['scale', 'web', '+1'], t.env);
   await waitForState([
     ['web', 0, 'online'],
@@ -86,7 +87,7 @@ test('the state file is valid JSON at every moment of a burst of changes', async
     }
   })();
 
-  await pm(['start', 'sleep 100000', '--name', 'burst', '-i', '6'], t.env);
+  await startApp(t.env, { script: 'sleep 100000', name: 'burst', instances: 6 });
   await pm(['scale', 'burst', '2'], t.env);
   await pm(['restart', 'all'], t.env);
   running = false;
