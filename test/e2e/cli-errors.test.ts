@@ -114,3 +114,18 @@ test('output has no colour codes when stdout is not a terminal or NO_COLOR is se
   // The check above means something only if a terminal does get colours.
   assert.match(await runInTerminal(['list'], colorEnv), ANSI, 'no colour codes in a terminal');
 });
+
+test('start of an existing app with options is refused and leaves the app running as it was', async () => {
+  await pm(['start', 'sleep 100000', '--name', 'web'], t.env);
+  const [before] = await listApps(t.env);
+
+  const result = await runCli(['start', 'web', '-i', '2'], t.env);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /^pm: "web" is an existing app[^\n]*pm scale web N[^\n]*\n$/);
+
+  const after = await listApps(t.env);
+  assert.deepEqual(
+    after.map((p) => [p.name, p.status, p.pid]),
+    [['web', 'online', before!.pid]],
+  );
+});

@@ -6,6 +6,7 @@ import { isConfigPath, loadConfig } from '../../config/load-config.js';
 import type { AlertingSpec, StopSignal } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { parseTarget, type Target } from '../../protocol/target.js';
+import type { DaemonClient } from '../daemon-client.js';
 import { countOption, durationOption, envOption, signalOption } from '../options.js';
 import { printSummary } from '../output/summary.js';
 import { addRecoveryOptions, type RecoveryOptions, recoveryInput } from '../recovery-options.js';
@@ -88,18 +89,35 @@ function webhookOption(value: string): string {
   return value;
 }
 
-/** A bare word that could name an existing app: try it as a target before defining a new app. */
-function asExistingTarget(script: string, args: string[], options: StartOptions): Target | null {
-  const defines =
-    args.length > 0 ||
-    Object.keys(options).some((key) => !['autorestart', 'json'].includes(key)) ||
-    !options.autorestart;
-  if (defines || /\s|\//.test(script)) return null;
+/** A bare word that could name an existing app. */
+function asTarget(script: string): Target | null {
+  if (/\s|\//.test(script)) return null;
   try {
     return parseTarget(script);
   } catch {
     return null;
   }
+}
+
+/** Options or arguments that only a new app definition can take. */
+function definesApp(args: string[], options: StartOptions): boolean {
+  return (
+    args.length > 0 ||
+    Object.keys(options).some((key) => !['autorestart', 'json'].includes(key)) ||
+    !options.autorestart
+  );
+}
+
+// `pm start web -i 2` for an existing app `web` would otherwise redefine it as the command `web`,
+// which does not exist: the running app would be stopped and left errored.
+async function refuseRedefining(client: DaemonClient, word: Target | null, options: StartOptions) {
+  if (word?.kind !== 'name' || options.name !== undefined) return;
+  const existing = await client.request({ type: 'list' });
+  if (!existing.some((p) => p.name === word.name)) return;
+  throw new PmError(
+    'bad-request',
+    `"${word.name}" is an existing app, and options or arguments only define new apps: use \`pm scale ${word.name} N\` to change its instances, or add --name ${word.name} to redefine it from the command "${word.name}"`,
+  );
 }
 
 async function start(script: string, args: string[], options: StartOptions): Promise<void> {
@@ -111,9 +129,12 @@ async function start(script: string, args: string[], options: StartOptions): Pro
       `${given}: works only with a config file; for a variable write --env KEY=VALUE`,
     );
   }
-  const target = asExistingTarget(script, args, options);
+  const word = asTarget(script);
+  const target = definesApp(args, options) ? null : word;
   const infos = await withDaemon(async (client) => {
-    if (target) {
+    if (!target) {
+      await refuseRedefining(client, word, options);
+    } else {
       try {
         return await client.request({ type: 'start', target });
       } catch (error) {
