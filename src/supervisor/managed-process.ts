@@ -17,7 +17,7 @@ import {
   next,
   pidOf,
 } from './process-state.js';
-import { readProcEntry, signalPids } from './process-tree.js';
+import { groupExists, isPidAlive, readProcEntry, signalPids } from './process-tree.js';
 import {
   decideRestart,
   describeExit,
@@ -346,14 +346,19 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       at: now,
       uptimeMs: 'startedAt' in state ? now - state.startedAt : 0,
     };
-    if (state.status !== 'stopping') {
-      // Leftovers of a crashed run (children of a shell, workers) must not outlive it.
+    // Leftovers of a crashed run (children of a shell, workers) must not outlive it. Most runs leave
+    // none: then the /proc scan of signalTree stays off the crash → restart path.
+    if (state.status !== 'stopping' && this.hasLeftovers(pid)) {
       this.signalTree(this.spec.stop.signal);
       // A frozen leftover acts on the signal only once continued.
       if (state.status === 'paused') this.signalTree('SIGCONT');
       this.killTimer = setTimeout(() => this.signalTree('SIGKILL'), this.spec.stop.killTimeoutMs);
     }
     this.deps.reaper.waitGone(pid, this.runTree).then(() => this.onRunEnded(exit));
+  }
+
+  private hasLeftovers(pid: number): boolean {
+    return groupExists(pid) || [...this.runTree].some((p) => p !== pid && isPidAlive(p));
   }
 
   private onRunEnded(exit: ExitInfo): void {
