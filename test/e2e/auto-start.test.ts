@@ -33,13 +33,13 @@ test('ten CLIs started at the same moment against a fresh home all succeed and s
 });
 
 test('pm --version and pm --help answer without starting a daemon', async () => {
-  for (const args of [['--version'], ['-v'], ['--help'], ['start', '--help'], ['help']]) {
-    const result = await runCli(args, t.env);
-    assert.equal(result.code, 0, `pm ${args.join(' ')}: ${result.stderr}`);
-    assert.notEqual(result.stdout, '');
+  const cases = [['--version'], ['-v'], ['--help'], ['start', '--help'], ['help']];
+  const results = await Promise.all(cases.map((args) => runCli(args, t.env)));
+  for (const [i, args] of cases.entries()) {
+    assert.equal(results[i]!.code, 0, `pm ${args.join(' ')}: ${results[i]!.stderr}`);
+    assert.notEqual(results[i]!.stdout, '');
   }
-  const version = await runCli(['--version'], t.env);
-  assert.match(version.stdout, /^\d+\.\d+\.\d+/);
+  assert.match(results[0]!.stdout, /^\d+\.\d+\.\d+/);
   assert.deepEqual(processesOf(t.home), [], 'a daemon process was started');
   assert.equal(fs.existsSync(path.join(t.home, 'daemon.sock')), false);
   assert.equal(fs.existsSync(path.join(t.home, 'daemon.pid')), false);
