@@ -18,6 +18,7 @@ import { registerSave } from './commands/save.js';
 import { registerScale } from './commands/scale.js';
 import { registerStart } from './commands/start.js';
 import { registerStartup } from './commands/startup.js';
+import { registerTop } from './commands/top.js';
 import { registerUpdate } from './commands/update.js';
 import { registerValidate } from './commands/validate.js';
 
@@ -36,6 +37,7 @@ function buildProgram(): Command {
   registerLogs(program);
   registerFlush(program);
   registerEvents(program);
+  registerTop(program);
   registerMetrics(program);
   registerDaemon(program);
   registerUpdate(program);

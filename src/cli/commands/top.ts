@@ -1,0 +1,24 @@
+// `pm top`: the live view. ink and react are imported here, on demand, so that no other command
+// pays for loading them.
+import type { Command } from 'commander';
+import { resolvePaths } from '../../config/paths.js';
+
+export function registerTop(program: Command): void {
+  program
+    .command('top')
+    .description('live view of every instance: state, health, cpu and memory with sparklines; keys to act')
+    .option('--once', 'print one snapshot table and exit (what happens anyway when stdout is not a terminal)')
+    .action(async (options: { once?: boolean }) => {
+      if (options.once || !process.stdout.isTTY || !process.stdin.isTTY) {
+        const { printSnapshot } = await import('../../top/print-snapshot.js');
+        await printSnapshot();
+        return;
+      }
+      const { DaemonFeed } = await import('../../top/daemon-feed.js');
+      const feed = await DaemonFeed.connect(resolvePaths());
+      // ink draws nothing live when CI is set (it assumes a log file), but this is a terminal.
+      for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in process.env) process.env[key] = 'false';
+      const { runTop } = await import('../../top/run-top.js');
+      await runTop(feed);
+    });
+}

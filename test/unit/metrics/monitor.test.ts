@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Monitor, type MonitorSample } from '../../../src/daemon/monitor.js';
+import type { SampleTarget, TreeUsage, UsageSampler } from '../../../src/metrics/sample-usage.js';
+import type { ProcessPool } from '../../../src/supervisor/process-pool.js';
+
+interface FakeProc {
+  id: number;
+  pid: number | null;
+  spec: { monitoring: { metricsCollection: boolean } };
+  recorded: TreeUsage[];
+  trackedPids: () => Set<number>;
+  recordUsage: (sample: TreeUsage) => void;
+}
+
+function proc(id: number, pid: number | null, metricsCollection = true): FakeProc {
+  const p: FakeProc = {
+    id,
+    pid,
+    spec: { monitoring: { metricsCollection } },
+    recorded: [],
+    trackedPids: () => new Set(),
+    recordUsage: (sample) => p.recorded.push(sample),
+  };
+  return p;
+}
+
+function setup(procs: FakeProc[]) {
+  const sampled: SampleTarget[][] = [];
+  const sampler = {
+    sample: (targets: SampleTarget[]) => {
+      sampled.push(targets);
+      return new Map(
+        targets.map((t) => [t.id, { cpuPercent: t.id * 10, memoryBytes: t.id * 1024, pids: [t.pgid] }]),
+      );
+    },
+  } as unknown as UsageSampler;
+  const pool = { all: () => procs } as unknown as ProcessPool;
+  const monitor = new Monitor(pool, sampler, { intervalMs: 1000, historyWindowMs: 3000, startedAt: 0 });
+  const samples: MonitorSample[] = [];
+  monitor.on('sample', (s) => samples.push(s));
+  return { monitor, sampled, samples };
+}
+
+test('a tick samples running instances only, skips those with metrics_collection off, and records each result', () => {
+  const running = proc(1, 101);
+  const stopped = proc(2, null);
+  const unmetered = proc(3, 103, false);
+  const { monitor, sampled, samples } = setup([running, stopped, unmetered]);
+  monitor.tick(1000);
+  assert.deepEqual(
+    sampled[0]!.map((t) => t.id),
+    [1],
+  );
+  assert.deepEqual(running.recorded, [{ cpuPercent: 10, memoryBytes: 1024, pids: [101] }]);
+  assert.deepEqual(samples[0]!.usage, [{ id: 1, cpuPercent: 10, memoryBytes: 1024 }]);
+  assert.equal(samples[0]!.daemon.pid, process.pid);
+  assert.ok(samples[0]!.daemon.memoryBytes > 0);
+});
+
+test('history is kept per instance over the window, and forgotten when the instance is removed', () => {
+  const procs = [proc(1, 101), proc(2, 102)];
+  const { monitor } = setup(procs);
+  for (let t = 1; t <= 5; t++) monitor.tick(t * 1000);
+  assert.equal(monitor.stats(1)?.samples, 3, 'a 3 s window at 1 s keeps 3 samples');
+  assert.deepEqual(monitor.trails(10)[2], { cpuPercent: [20, 20, 20], memoryBytes: [2048, 2048, 2048] });
+  procs.pop();
+  monitor.tick(6000);
+  assert.equal(monitor.stats(2), null);
+  assert.deepEqual(Object.keys(monitor.trails(10)), ['1']);
+});
+
+test('a tick with nothing running still reports the daemon, so that top shows its figures', () => {
+  const { monitor, sampled, samples } = setup([]);
+  monitor.tick(1000);
+  assert.equal(sampled.length, 0);
+  assert.equal(samples.length, 1);
+  assert.deepEqual(samples[0]!.usage, []);
+  assert.notEqual(samples[0]!.daemon.cpuPercent, null);
+});

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { UsageHistory } from '../../../src/metrics/usage-history.js';
+
+const MIB = 1024 * 1024;
+
+test('an empty history has no stats and an empty trail', () => {
+  const history = new UsageHistory(5);
+  assert.equal(history.stats(), null);
+  assert.deepEqual(history.trail(10), { cpuPercent: [], memoryBytes: [] });
+});
+
+test('stats are min, average and max of cpu and memory over the samples, with the time they span', () => {
+  const history = new UsageHistory(10);
+  history.push(10, 100 * MIB, 1000);
+  history.push(30, 300 * MIB, 2000);
+  history.push(20, 200 * MIB, 3000);
+  assert.deepEqual(history.stats(), {
+    samples: 3,
+    windowMs: 2000,
+    cpuPercent: { min: 10, avg: 20, max: 30 },
+    memoryBytes: { min: 100 * MIB, avg: 200 * MIB, max: 300 * MIB },
+  });
+});
+
+test('a full ring forgets the oldest samples: stats and trails cover only the last `capacity`', () => {
+  const history = new UsageHistory(3);
+  for (let i = 1; i <= 5; i++) history.push(i, i * MIB, i * 1000);
+  assert.equal(history.size, 3);
+  const stats = history.stats()!;
+  assert.deepEqual(stats.cpuPercent, { min: 3, avg: 4, max: 5 });
+  assert.equal(stats.windowMs, 2000);
+  assert.deepEqual(history.trail(2), { cpuPercent: [4, 5], memoryBytes: [4 * MIB, 5 * MIB] });
+  assert.deepEqual(history.trail(10).cpuPercent, [3, 4, 5]);
+});
+
+test('cpu keeps two decimals and memory is kept to the KiB', () => {
+  const history = new UsageHistory(2);
+  history.push(12.3456, 1536 + 100, 0);
+  assert.deepEqual(history.trail(1), { cpuPercent: [12.35], memoryBytes: [2048] });
+});
