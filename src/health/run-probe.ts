@@ -25,8 +25,12 @@ export const runProbe: RunProbe = async (check, timeoutMs, context, signal) => {
   const timedOut = new Promise<ProbeResult>((resolve) => {
     timer = setTimeout(() => resolve({ ok: false, reason: `timed out after ${timeoutMs} ms` }), timeoutMs);
   });
+  // A probe that throws (a spawn refused, a malformed URL) fails like any other.
+  const probing = Promise.resolve()
+    .then(() => start(check, context, controller.signal))
+    .catch((error: Error): ProbeResult => ({ ok: false, reason: error.message }));
   try {
-    return await Promise.race([start(check, context, controller.signal), timedOut]);
+    return await Promise.race([probing, timedOut]);
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', abort);

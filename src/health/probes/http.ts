@@ -5,18 +5,12 @@ import type { Probe } from '../probe.js';
 
 export const probeHttp: Probe<{ type: 'http'; url: string }> = (check, _context, signal) =>
   new Promise((resolve) => {
-    let request: http.ClientRequest;
-    try {
-      const client = check.url.startsWith('https:') ? https : http;
-      request = client.get(check.url, { agent: false, signal }, (response) => {
-        response.resume();
-        const status = response.statusCode ?? 0;
-        resolve(status >= 200 && status < 400 ? { ok: true } : { ok: false, reason: `HTTP ${status}` });
-        request.destroy();
-      });
-    } catch (error) {
-      resolve({ ok: false, reason: (error as Error).message });
-      return;
-    }
+    const client = check.url.startsWith('https:') ? https : http;
+    const request = client.get(check.url, { agent: false, signal }, (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      resolve(status >= 200 && status < 400 ? { ok: true } : { ok: false, reason: `HTTP ${status}` });
+      request.destroy();
+    });
     request.on('error', (error) => resolve({ ok: false, reason: error.message }));
   });
