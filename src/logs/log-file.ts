@@ -1,6 +1,6 @@
-// One log file's writer: whole-line blocks queue up and go out in batches (one writev per batch,
-// on the thread pool), rotation is checked before each batch, and a failing file falls back
-// without losing the batch. `write` returns false above a high-water mark: the caller pauses
+// One log file's writer: a block that finds the file idle is written at once; otherwise blocks
+// queue up and go out in batches (one writev per batch, on the thread pool). Rotation is checked
+// before each write, and a failing file falls back without losing or tearing a line. `write` returns false above a high-water mark: the caller pauses
 // its reader, so memory stays bounded and a fast app waits on its pipe instead.
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
@@ -24,6 +24,8 @@ const MAX_BATCH_BUFFERS = 512;
 /** A pipe's capacity: what one read of an app's output brings at most. */
 const SYNC_WRITE_MAX_BYTES = 64 * 1024;
 
+const NOTHING = Buffer.alloc(0);
+
 function writev(fd: number, buffers: Buffer[]): Promise<number> {
   return new Promise((resolve, reject) =>
     fs.writev(fd, buffers, (error, bytes) => (error ? reject(error) : resolve(bytes))),
@@ -39,6 +41,8 @@ export class LogFile extends EventEmitter<{ drain: [] }> {
   private restoreDue = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private onIdle: (() => void) | null = null;
+  /** The start of a line cut short at the end of the file by a short write. */
+  private tornLine: Buffer = NOTHING;
   /** Bytes dropped because not even stderr could take them. */
   droppedBytes = 0;
 
@@ -58,7 +62,6 @@ export class LogFile extends EventEmitter<{ drain: [] }> {
 
   open(): void {
     this.destination.open();
-    this.watchFallback();
   }
 
   /** Queues whole lines; false when the caller should wait for `drain` before writing more. */
@@ -102,14 +105,14 @@ export class LogFile extends EventEmitter<{ drain: [] }> {
     if (maxSizeBytes > 0 && this.destination.sizeBytes + lines.length > maxSizeBytes) return false;
     let written: number;
     try {
-      written = fs.writeSync(this.destination.fdForWrite(), lines);
+      written = fs.writeSync(this.fdForWrite(), lines);
     } catch {
       return false; // the queue's path handles failures and fallbacks
     }
-    this.destination.wrote(written);
-    if (written === lines.length) return true;
-    this.queue.push(lines.subarray(written));
-    this.pendingBytes += lines.length - written;
+    const rest = this.afterWrite([lines], lines.length, written);
+    if (rest.length === 0) return true;
+    this.queue.push(rest);
+    this.pendingBytes += rest.length;
     void this.pump();
     return true;
   }
@@ -166,29 +169,46 @@ export class LogFile extends EventEmitter<{ drain: [] }> {
     while (bytes > 0) {
       let written: number;
       try {
-        written = await writev(this.destination.fdForWrite(), buffers);
+        written = await writev(this.fdForWrite(), buffers);
       } catch (error) {
-        if (this.destination.fail(error)) {
-          this.watchFallback();
-          continue;
+        // The rest of a torn line cannot follow: take its start back, so the fallback gets it whole.
+        const torn = this.tornLine;
+        this.tornLine = NOTHING;
+        if (torn.length > 0 && this.destination.cutBack(torn.length)) {
+          buffers = [torn, ...buffers];
+          bytes += torn.length;
         }
+        if (this.destination.fail(error)) continue;
         this.droppedBytes += bytes;
         break;
       }
-      this.destination.wrote(written);
-      if (written === bytes) break;
-      // A short write (a full disk): keep only whole lines here, retry from the torn line.
-      const all = Buffer.concat(buffers);
-      const cut = written > 0 ? all.lastIndexOf(10, written - 1) + 1 : 0;
-      const resumeAt = cut < written && this.destination.cutBack(written - cut) ? cut : written;
-      buffers = [all.subarray(resumeAt)];
-      bytes -= resumeAt;
+      const rest = this.afterWrite(buffers, bytes, written);
+      if (rest.length === 0) break;
+      buffers = [rest];
+      bytes = rest.length;
     }
     this.pendingBytes -= batch.bytes;
     if (this.needDrain && this.pendingBytes < HIGH_WATER_BYTES) {
       this.needDrain = false;
       this.emit('drain');
     }
+  }
+
+  /**
+   * Counts what a write took and returns what it left (a short write: the disk is full). A line cut
+   * short is remembered, to be taken back from the file if its rest fails too.
+   */
+  private afterWrite(buffers: Buffer[], bytes: number, written: number): Buffer {
+    this.destination.wrote(written);
+    if (written === bytes) {
+      this.tornLine = NOTHING;
+      return NOTHING;
+    }
+    const data = buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers);
+    const cut = written > 0 ? data.lastIndexOf(10, written - 1) + 1 : 0;
+    const start = data.subarray(cut, written);
+    this.tornLine = cut > 0 ? start : Buffer.concat([this.tornLine, start]);
+    return data.subarray(written);
   }
 
   private rotate(): void {
@@ -199,7 +219,13 @@ export class LogFile extends EventEmitter<{ drain: [] }> {
       return;
     }
     this.destination.reopen();
+  }
+
+  /** The descriptor for the next write; on a fallback, the file is tried again periodically. */
+  private fdForWrite(): number {
+    const fd = this.destination.fdForWrite();
     this.watchFallback();
+    return fd;
   }
 
   private watchFallback(): void {

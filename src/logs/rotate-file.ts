@@ -13,7 +13,11 @@ export interface RotationPolicy {
 
 /** Deletes the rotated files of `file` beyond the newest `maxFiles`. */
 export function pruneRotated(file: string, maxFiles: number): void {
-  for (const old of rotatedFiles(file).slice(maxFiles)) fs.rmSync(old, { force: true });
+  for (const old of rotatedFiles(file).slice(maxFiles)) {
+    const plain = old.replace(/\.gz$/, '');
+    fs.rmSync(plain, { force: true });
+    fs.rmSync(`${plain}.gz`, { force: true });
+  }
 }
 
 /**

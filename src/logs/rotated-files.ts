@@ -17,7 +17,10 @@ export function rotatedName(file: string, nowMs: number): string {
   return name;
 }
 
-/** The rotated siblings of `file`, newest first, compressed ones included. */
+/**
+ * The rotated copies of `file`, newest first, one path each: the `.gz` one, or the plain one while
+ * its `.gz` is still being written (both exist then).
+ */
 export function rotatedFiles(file: string): string[] {
   const dir = path.dirname(file);
   const prefix = `${path.basename(file)}.`;
@@ -27,12 +30,16 @@ export function rotatedFiles(file: string): string[] {
   } catch {
     return [];
   }
-  const keyOf = (name: string) => name.slice(prefix.length).replace(/\.gz$/, '');
-  return names
-    .filter((name) => name.startsWith(prefix) && STAMP.test(keyOf(name)))
-    .sort((a, b) => {
-      const [ka, kb] = [keyOf(a), keyOf(b)];
-      return ka === kb ? 0 : ka < kb ? 1 : -1;
-    })
-    .map((name) => path.join(dir, name));
+  const byStamp = new Map<string, string>();
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const rest = name.slice(prefix.length);
+    const stamp = rest.replace(/\.gz$/, '');
+    if (!STAMP.test(stamp)) continue;
+    if (!byStamp.has(stamp) || rest === stamp) byStamp.set(stamp, path.join(dir, name));
+  }
+  return [...byStamp.keys()]
+    .sort()
+    .reverse()
+    .map((stamp) => byStamp.get(stamp)!);
 }

@@ -4,14 +4,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { buildAppSpec } from '../../src/config/build-app-spec.js';
 import { rotatedFiles } from '../../src/logs/rotated-files.js';
-import type { LogSpec } from '../../src/protocol/app-spec.js';
-import { request } from '../helpers/daemon.js';
 import { readDaemonPidFile } from '../helpers/proc.js';
-import { fixtureApp, pm } from '../helpers/run-cli.js';
+import { fixtureApp } from '../helpers/run-cli.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { linesOf, startApp } from './logs-helpers.js';
 
 let t: TempHome;
 beforeEach(() => {
@@ -21,30 +19,7 @@ afterEach(async () => {
   await t.cleanup();
 });
 
-async function startApp(
-  name: string,
-  script: string,
-  args: string[],
-  logs: Partial<LogSpec> = {},
-  instances = 1,
-) {
-  const spec = buildAppSpec(
-    { name, script, args, logs, instances },
-    { baseDir: t.home, baseEnv: { PATH: process.env.PATH ?? '' } },
-  );
-  await pm(['ping'], t.env); // the CLI starts the daemon with this home in its environment
-  return request(t.env, { type: 'apply', apps: [spec] });
-}
-
 const logFile = (name: string, stream = 'out') => path.join(t.home, 'logs', `${name}.${stream}.log`);
-
-function linesOf(file: string): string[] {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(0, -1);
-  } catch {
-    return [];
-  }
-}
 
 function rssBytes(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -53,7 +28,7 @@ function rssBytes(pid: number): number {
 
 test('200,000 lines written as fast as possible all arrive, in order, with the daemon memory bounded', async () => {
   const total = 200_000;
-  await startApp('burst', fixtureApp('log-burst.js'), [String(total)]);
+  await startApp(t, 'burst', fixtureApp('log-burst.js'), { args: [String(total)] });
   const daemon = readDaemonPidFile(t.home)!;
   const file = logFile('burst-0');
   let maxRss = 0;
@@ -77,7 +52,7 @@ test('200,000 lines written as fast as possible all arrive, in order, with the d
 });
 
 test('a line written in two parts is stored whole, and a line never finished is flushed after a moment', async () => {
-  await startApp('partial', fixtureApp('log-partial.js'), [], { timestamps: false });
+  await startApp(t, 'partial', fixtureApp('log-partial.js'), { logs: { timestamps: false } });
   const lines = await waitFor(() => {
     const found = linesOf(logFile('partial-0'));
     return found.length === 2 ? found : null;
@@ -87,7 +62,10 @@ test('a line written in two parts is stored whole, and a line never finished is 
 
 test('stdout and stderr sent to one file never mix inside a line', async () => {
   const shared = path.join(t.home, 'custom', 'both.log');
-  await startApp('mix', fixtureApp('log-interleave.js'), ['200'], { outFile: shared, errFile: shared });
+  await startApp(t, 'mix', fixtureApp('log-interleave.js'), {
+    args: ['200'],
+    logs: { outFile: shared, errFile: shared },
+  });
   const lines = await waitFor(() => {
     const found = linesOf(shared);
     return found.length === 200 ? found : null;
@@ -106,7 +84,11 @@ test('stdout and stderr sent to one file never mix inside a line', async () => {
 });
 
 test('merge writes every instance into one file; json format stores {ts, app, instance, stream, line}', async () => {
-  await startApp('merged', fixtureApp('log-ticker.js'), ['20'], { merge: true, format: 'json' }, 2);
+  await startApp(t, 'merged', fixtureApp('log-ticker.js'), {
+    args: ['20'],
+    logs: { merge: true, format: 'json' },
+    instances: 2,
+  });
   const records = await waitFor(() => {
     const found = linesOf(logFile('merged')).map((l) => JSON.parse(l));
     return new Set(found.map((r) => r.instance)).size === 2 ? found : null;

@@ -1,0 +1,79 @@
+// Rotation at the size limit with retention (and gzip), and `pm flush`.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { rotatedFiles } from '../../src/logs/rotated-files.js';
+import { fixtureApp, pm } from '../helpers/run-cli.js';
+import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { linesOf, startApp } from './logs-helpers.js';
+
+let t: TempHome;
+beforeEach(() => {
+  t = createTempHome();
+});
+afterEach(async () => {
+  await t.cleanup();
+});
+
+const seqOf = (line: string) => Number(/seq=(\d{7})/.exec(line)?.[1] ?? Number.NaN);
+
+test('a log rotates at max size and keeps max files rotated files, each of whole lines', async () => {
+  await startApp(t, 'rot', fixtureApp('log-burst.js'), {
+    args: ['600'],
+    logs: { maxSizeBytes: 4000, maxFiles: 2 },
+  });
+  const file = path.join(t.home, 'logs', 'rot-0.out.log');
+  // 600 lines of 125 bytes: 75 KB through 4 KB files.
+  await waitFor(() => linesOf(file).some((line) => seqOf(line) === 599), { message: 'the last line' });
+  const rotated = rotatedFiles(file);
+  assert.equal(rotated.length, 2, `rotated files: ${rotated.join(', ')}`);
+  const kept = [...rotated].reverse().concat(file);
+  for (const f of kept) assert.ok(fs.statSync(f).size <= 4000, `${f}: ${fs.statSync(f).size} bytes`);
+  const seqs = kept.flatMap(linesOf).map(seqOf);
+  assert.equal(seqs.at(-1), 599);
+  assert.deepEqual(
+    seqs,
+    seqs.map((_, i) => seqs[0]! + i),
+    'the kept lines are not one unbroken run',
+  );
+});
+
+test('with compress, rotated files become gzip files holding the same lines', async () => {
+  await startApp(t, 'gz', fixtureApp('log-burst.js'), {
+    args: ['100'],
+    logs: { maxSizeBytes: 4000, maxFiles: 5, compress: true },
+  });
+  const file = path.join(t.home, 'logs', 'gz-0.out.log');
+  await waitFor(() => linesOf(file).some((line) => seqOf(line) === 99));
+  const gz = await waitFor(() => {
+    const rotated = rotatedFiles(file);
+    return rotated.length >= 3 && rotated.every((f) => f.endsWith('.gz')) ? rotated : null;
+  });
+  const seqs = [...gz]
+    .reverse()
+    .flatMap((f) => gunzipSync(fs.readFileSync(f)).toString().split('\n').slice(0, -1))
+    .concat(linesOf(file))
+    .map(seqOf);
+  assert.deepEqual(
+    seqs,
+    Array.from({ length: 100 }, (_, i) => i),
+  );
+});
+
+test('pm flush empties the current files and the app goes on writing into them', async () => {
+  await pm(['start', fixtureApp('log-ticker.js'), '--name', 'fl', '--', '20'], t.env);
+  const out = path.join(t.home, 'logs', 'fl-0.out.log');
+  await waitFor(() => linesOf(out).length >= 3);
+  const last = Number(linesOf(out).at(-1)!.split(' ').at(-1));
+  const flushed = await pm(['flush', 'fl'], t.env);
+  assert.match(flushed.stdout, /emptied 2 log files/);
+  const after = await waitFor(() => {
+    const lines = linesOf(out);
+    return lines.length >= 2 ? lines : null;
+  });
+  // Every line up to `last` was in the file before the flush: none may be left.
+  for (const line of after) assert.ok(Number(line.split(' ').at(-1)) > last, `${line} survived the flush`);
+});
