@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isPidAlive, readProcTable } from '../../src/supervisor/process-tree.js';
+import { waitFor } from './wait-for.js';
 
 export interface TempHome {
   home: string;
@@ -36,6 +37,16 @@ export function processesOf(home: string): number[] {
   return pids;
 }
 
+function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 export function createTempHome(): TempHome {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-test-'));
   fs.chmodSync(home, 0o700);
@@ -44,14 +55,21 @@ export function createTempHome(): TempHome {
     home,
     env,
     cleanup: async () => {
-      const pids = [daemonPid(home), ...processesOf(home)].filter((p): p is number => p !== null);
-      for (const pid of pids) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      // The daemon first: while it lives it may start new processes (a restart) behind our scan.
+      const daemon = daemonPid(home);
+      if (daemon !== null) killAll([daemon]);
+      await waitFor(() => daemon === null || !isPidAlive(daemon), {
+        timeoutMs: 5000,
+        message: 'daemon gone',
+      });
+      await waitFor(
+        () => {
+          const left = processesOf(home);
+          killAll(left);
+          return left.length === 0;
+        },
+        { timeoutMs: 5000, message: `no process of ${home} left` },
+      );
       fs.rmSync(home, { recursive: true, force: true });
     },
   };
