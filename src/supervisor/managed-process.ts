@@ -312,11 +312,9 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     child.once('spawn', () => {
       if (this.child === child) this.apply({ type: 'ready' });
     });
-    child.on('error', (error) => {
-      if (this.child === child && child.exitCode === null && this.state.status === 'starting') {
-        this.apply({ type: 'spawn-failed', message: error.message });
-      }
-    });
+    // On Linux a failed exec comes back from spawn() without a pid (handled above); a later 'error'
+    // (a failed child.kill) says nothing about the run, which the 'exit' event reports.
+    child.on('error', () => {});
     child.once('exit', (code, signal) => {
       if (this.child === child) this.onExit(pid, code, signal);
     });

@@ -68,6 +68,7 @@ export interface MachinePolicy {
 export class IllegalTransition extends Error {
   constructor(state: InstanceState, event: InstanceEvent) {
     super(`illegal transition: ${event.type} in state ${state.status}`);
+    this.name = 'IllegalTransition';
   }
 }
 
@@ -117,7 +118,7 @@ const spawnFailed = (message: string, lastExit: ExitInfo | null): Transition =>
   stay({ status: 'errored', reason: 'spawn-failed', detail: message, lastExit, retryAt: null });
 
 /** A fresh run out of `errored`, by hand or by its retry timer, starts with a fresh crash-loop count. */
-const retry = (): Effect[] => [{ type: 'clear-history' }, { type: 'spawn' }];
+const retry = (): Effect[] => [{ type: 'cancel-timer' }, { type: 'clear-history' }, { type: 'spawn' }];
 
 export function next(state: InstanceState, event: InstanceEvent, policy: MachinePolicy): Transition {
   switch (state.status) {
@@ -196,9 +197,6 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
             : stay(state);
         case 'exited':
           return afterExit(event.exit, event.decision);
-        case 'spawn-failed':
-          // exec failed after fork (Node reports it as an 'error' of a child that had a pid).
-          return spawnFailed(event.message, null);
         default:
           throw new IllegalTransition(state, event);
       }

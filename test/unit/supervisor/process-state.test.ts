@@ -103,7 +103,7 @@ const spawnFailed = (lastExit: ExitInfo | null): InstanceState => ({
 
 /** The edges leaving stopped and errored: both are at rest with no process; leaving errored clears the count. */
 function restingEdges(state: typeof from.stopped | typeof from.errored, restartDue: Expected): Edge[] {
-  const fresh = state.status === 'errored' ? [clearHistory, spawn] : [spawn];
+  const fresh = state.status === 'errored' ? [cancelTimer, clearHistory, spawn] : [spawn];
   return [
     { from: state, event: on.start, expected: to(state, ...fresh) },
     { from: state, event: on.restart, expected: to(state, ...fresh) },
@@ -153,7 +153,7 @@ function runningEdges(state: typeof from.starting | typeof from.online | typeof 
       expected: paused ? to({ status: 'online', ...run }, { type: 'thaw' }) : NO_OP,
     },
     { from: state, event: on.spawned, expected: ILLEGAL },
-    { from: state, event: on['spawn-failed'], expected: to(spawnFailed(null)) },
+    { from: state, event: on['spawn-failed'], expected: ILLEGAL },
     { from: state, event: on.adopted, expected: ILLEGAL },
     {
       from: state,
@@ -217,7 +217,7 @@ const waiting = from['waiting-restart'];
 const edges: Edge[] = [
   ...restingEdges(from.stopped, NO_OP),
   { from: from.stopped, event: on.stop, expected: NO_OP },
-  ...restingEdges(from.errored, to(from.errored, clearHistory, spawn)),
+  ...restingEdges(from.errored, to(from.errored, cancelTimer, clearHistory, spawn)),
   {
     from: from.errored,
     event: on.stop,
