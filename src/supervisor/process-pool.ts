@@ -130,7 +130,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
         touched.push(...this.addInstances(entry, spec.instances));
         continue;
       }
-      const changed = !isDeepStrictEqual(app.spec, spec);
+      // A new instance count is a scale, not a new definition: the instances kept run on.
+      const changed = !isDeepStrictEqual({ ...app.spec, instances: 0 }, { ...spec, instances: 0 });
       app.spec = spec;
       for (const proc of app.instances) {
         proc.spec = spec;

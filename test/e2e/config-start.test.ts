@@ -67,6 +67,19 @@ test('starting a config again after one app changed its env restarts only that a
   assert.deepEqual(worker?.spec.env, { QUEUE: 'invoices' });
 });
 
+test('a config whose only change is an instance count scales the app and leaves the kept instances running', async () => {
+  const file = writeTwoApps('emails');
+  await pm(['start', file], t.env);
+  const before = await onlinePids(3);
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('instances: 2', 'instances: 3'));
+  await pm(['start', file], t.env);
+  const after = await onlinePids(4);
+  assert.equal(after['web:0'], before['web:0']);
+  assert.equal(after['web:1'], before['web:1']);
+  assert.equal(after['worker:0'], before['worker:0']);
+  assert.ok(after['web:2']);
+});
+
 test('--only starts just the named apps; pm delete config.yaml removes the apps of the file and no other', async () => {
   await pm(['start', TWO_APPS, '--only', 'worker'], t.env);
   assert.deepEqual(Object.keys(await onlinePids(1)), ['worker:0']);
