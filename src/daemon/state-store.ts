@@ -1,6 +1,7 @@
 // The state file: rewritten atomically (temp file, fsync, rename) after every change, at most once
 // per event-loop turn, so that a daemon killed at any moment leaves a complete, recent file.
 import fs from 'node:fs';
+import { writeFileAtomic } from '../config/write-file-atomic.js';
 import type { PoolSnapshot } from '../supervisor/process-pool.js';
 
 const FORMAT_VERSION = 1;
@@ -41,14 +42,8 @@ export class StateStore {
   }
 
   writeNow(): void {
-    const tmp = `${this.file}.tmp`;
-    const fd = fs.openSync(tmp, 'w', 0o600);
-    try {
-      fs.writeSync(fd, JSON.stringify({ version: FORMAT_VERSION, pool: this.snapshot() }));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, this.file);
+    writeFileAtomic(this.file, JSON.stringify({ version: FORMAT_VERSION, pool: this.snapshot() }), {
+      mode: 0o600,
+    });
   }
 }
