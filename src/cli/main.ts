@@ -3,49 +3,50 @@
 import { Command, CommanderError } from 'commander';
 import { PmError } from '../protocol/errors.js';
 import { packageVersion } from '../protocol/version.js';
-import { registerDaemon } from './commands/daemon.js';
-import { registerDescribe } from './commands/describe.js';
-import { registerEvents } from './commands/events.js';
-import { registerFlush } from './commands/flush.js';
-import { registerInit } from './commands/init.js';
-import { registerLifecycle } from './commands/lifecycle.js';
-import { registerList } from './commands/list.js';
-import { registerLogs } from './commands/logs.js';
-import { registerMetrics } from './commands/metrics.js';
-import { registerReset } from './commands/reset.js';
-import { registerResurrect } from './commands/resurrect.js';
-import { registerSave } from './commands/save.js';
-import { registerScale } from './commands/scale.js';
-import { registerStart } from './commands/start.js';
-import { registerStartup } from './commands/startup.js';
-import { registerTop } from './commands/top.js';
-import { registerUpdate } from './commands/update.js';
-import { registerValidate } from './commands/validate.js';
 
-function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+// Each command module, by the words that select it. Only the module of the command being run is
+// loaded (help and unknown words load them all): the start-up path stays short for `pm list`.
+const COMMANDS: Array<{ words: string[]; load: () => Promise<Register> }> = [
+  { words: ['start'], load: async () => (await import('./commands/start.js')).registerStart },
+  {
+    words: ['stop', 'restart', 'delete', 'del', 'pause', 'resume'],
+    load: async () => (await import('./commands/lifecycle.js')).registerLifecycle,
+  },
+  { words: ['reset'], load: async () => (await import('./commands/reset.js')).registerReset },
+  { words: ['scale'], load: async () => (await import('./commands/scale.js')).registerScale },
+  { words: ['list', 'ls'], load: async () => (await import('./commands/list.js')).registerList },
+  {
+    words: ['describe', 'show'],
+    load: async () => (await import('./commands/describe.js')).registerDescribe,
+  },
+  { words: ['logs'], load: async () => (await import('./commands/logs.js')).registerLogs },
+  { words: ['flush'], load: async () => (await import('./commands/flush.js')).registerFlush },
+  { words: ['events'], load: async () => (await import('./commands/events.js')).registerEvents },
+  { words: ['top'], load: async () => (await import('./commands/top.js')).registerTop },
+  { words: ['metrics'], load: async () => (await import('./commands/metrics.js')).registerMetrics },
+  { words: ['ping', 'kill'], load: async () => (await import('./commands/daemon.js')).registerDaemon },
+  { words: ['update'], load: async () => (await import('./commands/update.js')).registerUpdate },
+  { words: ['validate'], load: async () => (await import('./commands/validate.js')).registerValidate },
+  { words: ['save'], load: async () => (await import('./commands/save.js')).registerSave },
+  { words: ['resurrect'], load: async () => (await import('./commands/resurrect.js')).registerResurrect },
+  {
+    words: ['startup', 'unstartup'],
+    load: async () => (await import('./commands/startup.js')).registerStartup,
+  },
+  { words: ['init'], load: async () => (await import('./commands/init.js')).registerInit },
+];
+
+async function buildProgram(word: string | undefined): Promise<Command> {
   const program = new Command('pm')
     .description('a process manager: start, watch, restart and scale processes through a background daemon')
     .version(packageVersion(), '-v, --version')
     .showHelpAfterError('(run `pm <command> --help` for usage)')
     .exitOverride();
-  registerStart(program);
-  registerLifecycle(program);
-  registerReset(program);
-  registerScale(program);
-  registerList(program);
-  registerDescribe(program);
-  registerLogs(program);
-  registerFlush(program);
-  registerEvents(program);
-  registerTop(program);
-  registerMetrics(program);
-  registerDaemon(program);
-  registerUpdate(program);
-  registerValidate(program);
-  registerSave(program);
-  registerResurrect(program);
-  registerStartup(program);
-  registerInit(program);
+  const selected = COMMANDS.filter((c) => word !== undefined && c.words.includes(word));
+  const option = word?.startsWith('-') && !['-h', '--help'].includes(word);
+  for (const entry of selected.length > 0 ? selected : option ? [] : COMMANDS) (await entry.load())(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -62,7 +63,7 @@ function exitCodeOf(error: unknown): number {
 
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv[2])).parseAsync(argv);
   } catch (error) {
     process.exitCode = exitCodeOf(error);
   }

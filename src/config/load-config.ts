@@ -34,11 +34,6 @@ function inheritedEnv(): Record<string, string> {
   return env;
 }
 
-/** A config file wherever a script or target is expected: decided by the extension, before any I/O. */
-export function isConfigPath(text: string): boolean {
-  return /\.(ya?ml|json)$/i.test(text);
-}
-
 function optionIssues(config: ConfigFile, { profile, only }: LoadOptions): ConfigIssue[] {
   const apps = (config.apps ?? []).filter(Boolean);
   const names = apps.map((app) => app.name);

@@ -2,7 +2,7 @@
 // target, or apply a config file (start what is missing, restart what changed).
 import { type Command, InvalidArgumentError } from 'commander';
 import { buildAppSpec, currentEnv } from '../../config/build-app-spec.js';
-import { isConfigPath, loadConfig } from '../../config/load-config.js';
+import { isConfigPath } from '../../config/config-path.js';
 import type { AlertingSpec, StopSignal } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { parseTarget, type Target } from '../../protocol/target.js';
@@ -62,6 +62,8 @@ async function startConfig(file: string, args: string[], options: StartOptions):
     );
   }
   const only = options.only?.split(',').filter(Boolean);
+  // The YAML loader only for a config file: starting a script stays light.
+  const { loadConfig } = await import('../../config/load-config.js');
   const { apps } = loadConfig(file, { profile: options.env?.profile, only });
   if (apps.length === 0) {
     process.stdout.write(`${file} defines no apps: nothing to start\n`);
