@@ -11,13 +11,26 @@ export interface LineOrigin {
   stream: LogStream;
 }
 
-/** `lines` holds whole lines, each ending with a newline; `nowMs` is when they were read. */
+/**
+ * `lines` holds whole lines, each ending with a newline; `nowMs` is when they were read. The result
+ * is valid until the next call: the daemon writes it, or queues a copy, at once.
+ */
 export type FormatLines = (lines: Buffer, nowMs: number) => Buffer;
 
-/** Puts `prefix` before every line of `lines`. */
+// One output buffer for every formatter: formatting and writing happen in one synchronous step,
+// so no block waits in it, and 200,000 lines need no fresh allocation per block.
+let scratch = Buffer.allocUnsafe(256 * 1024);
+
+function intoScratch(text: string, encoding: 'latin1' | 'utf8'): Buffer {
+  const bytes = encoding === 'latin1' ? text.length : Buffer.byteLength(text);
+  if (bytes > scratch.length) scratch = Buffer.allocUnsafe(bytes * 2);
+  return scratch.subarray(0, scratch.write(text, 0, encoding));
+}
+
+/** Puts `prefix` (ASCII) before every line of `lines`; the result is valid until the next call. */
 export function prefixLines(lines: Buffer, prefix: string): Buffer {
   const text = lines.toString('latin1', 0, lines.length - 1);
-  return Buffer.from(`${prefix}${text.replaceAll('\n', `\n${prefix}`)}\n`, 'latin1');
+  return intoScratch(`${prefix}${text.replaceAll('\n', `\n${prefix}`)}\n`, 'latin1');
 }
 
 function toJsonLines(lines: Buffer, head: string): Buffer {
@@ -27,7 +40,7 @@ function toJsonLines(lines: Buffer, head: string): Buffer {
     out += `${head}${JSON.stringify(lines.toString('utf8', start, newline))}}\n`;
     start = newline + 1;
   }
-  return Buffer.from(out);
+  return intoScratch(out, 'utf8');
 }
 
 export function createLineFormatter(

@@ -15,18 +15,21 @@ export class LineSplitter {
     return this.partial !== null;
   }
 
-  /** The whole lines this chunk completes, newlines included, or null when it completes none. */
+  /**
+   * The whole lines this chunk completes, newlines included, or null when it completes none. The
+   * chunk may be reused once this returns (the tail kept is a copy); the result may be a view of it.
+   */
   push(chunk: Buffer): Buffer | null {
     const last = chunk.lastIndexOf(10);
     if (last === -1) {
-      this.partial = this.partial ? Buffer.concat([this.partial, chunk]) : chunk;
+      this.partial = this.partial ? Buffer.concat([this.partial, chunk]) : Buffer.from(chunk);
       return this.partial.length >= this.maxLineBytes ? this.takePartial() : null;
     }
     const end = last + 1;
     const whole = this.partial
       ? Buffer.concat([this.partial, chunk.subarray(0, end)])
       : chunk.subarray(0, end);
-    this.partial = end < chunk.length ? chunk.subarray(end) : null;
+    this.partial = end < chunk.length ? Buffer.from(chunk.subarray(end)) : null;
     return whole;
   }
 

@@ -64,10 +64,13 @@ export class LogFile extends EventEmitter<{ drain: [] }> {
     this.destination.open();
   }
 
-  /** Queues whole lines; false when the caller should wait for `drain` before writing more. */
+  /**
+   * Writes whole lines now, or queues a copy (the caller may reuse `lines` once this returns); false
+   * when the caller should wait for `drain` before writing more.
+   */
   write(lines: Buffer): boolean {
     if (this.writeNow(lines)) return true;
-    this.queue.push(lines);
+    this.queue.push(Buffer.from(lines));
     this.pendingBytes += lines.length;
     if (!this.writing) void this.pump();
     if (this.pendingBytes < HIGH_WATER_BYTES) return true;
@@ -111,7 +114,7 @@ export class LogFile extends EventEmitter<{ drain: [] }> {
     }
     const rest = this.afterWrite([lines], lines.length, written);
     if (rest.length === 0) return true;
-    this.queue.push(rest);
+    this.queue.push(Buffer.from(rest));
     this.pendingBytes += rest.length;
     void this.pump();
     return true;

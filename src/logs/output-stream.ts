@@ -26,9 +26,12 @@ export interface OutputStreamDeps {
 /** Reads take at most this much: a pipe holds 64 KiB by default. */
 const READ_BUFFER_BYTES = 64 * 1024;
 /**
- * After a read that did not fill the buffer, the reader rests this long so the next read takes
- * a batch: an app writing one line per syscall would otherwise wake the daemon once per line.
+ * After a read smaller than this, the reader rests COALESCE_MS so the next read takes a batch: an
+ * app writing one line per syscall would otherwise wake the daemon once per line. A bigger read
+ * means the pipe was filling (the daemon is late, e.g. on a busy machine): read on at once then,
+ * so the app does not block on a full pipe.
  */
+const COALESCE_BELOW_BYTES = 16 * 1024;
 export const COALESCE_MS = 1;
 
 export class OutputStream {
@@ -76,9 +79,9 @@ export class OutputStream {
   }
 
   private readonly onRead = (bytes: number, buffer: Uint8Array): boolean => {
-    // Copied out: the read buffer is reused by the next read.
-    this.onChunk(Buffer.from(buffer.subarray(0, bytes)));
-    if (bytes < READ_BUFFER_BYTES && !this.coalescing && this.reader !== null) {
+    // A view, not a copy: the splitter copies the tail it keeps, the file writer the blocks it queues.
+    this.onChunk(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+    if (bytes < COALESCE_BELOW_BYTES && !this.coalescing && this.reader !== null) {
       this.coalescing = true;
       this.hold();
       setTimeout(this.endCoalescing, COALESCE_MS);

@@ -1,5 +1,5 @@
-// The backlog of `pm logs`: the last N lines of each file (newer than --since, matching --grep),
-// read from the end by blocks, then merged by time. A file's rotated (uncompressed) predecessors
+// The backlog of `pm logs`: the last N lines of each file (newer than --since, kept by a filter
+// such as --grep), read from the end by blocks, then merged by time. A file's rotated (uncompressed) predecessors
 // are read when it alone holds too few lines.
 import fs from 'node:fs';
 import type { LogLine } from '../protocol/log-line.js';
@@ -11,7 +11,8 @@ export interface BacklogQuery {
   /** Per source. */
   lines: number;
   sinceMs?: number;
-  grep?: RegExp;
+  /** Which lines count (--grep; the instance, for files several instances share). */
+  keep?: (line: LogLine) => boolean;
 }
 
 /** Lines looked at per source at most, so a grep for something rare cannot stall the daemon. */
@@ -25,7 +26,7 @@ function modifiedMs(file: string): number {
 export function lastLines(source: LogSource, query: BacklogQuery): LogLine[] {
   const found: LogLine[] = [];
   if (query.lines === 0) return found;
-  const { sinceMs, grep } = query;
+  const { sinceMs, keep } = query;
   let scanned = 0;
   const files = [source.path, ...rotatedFiles(source.path).filter((file) => !file.endsWith('.gz'))];
   for (const file of files) {
@@ -35,7 +36,7 @@ export function lastLines(source: LogSource, query: BacklogQuery): LogLine[] {
       if (++scanned > MAX_SCANNED_LINES) return found.reverse();
       const line = parseLogLine(text, source);
       if (sinceMs !== undefined && line.ts !== null && line.ts < sinceMs) return found.reverse();
-      if (grep && !grep.test(line.line)) continue;
+      if (keep && !keep(line)) continue;
       if (found.push(line) === query.lines) return found.reverse();
     }
   }

@@ -4,14 +4,8 @@ import fs from 'node:fs';
 
 export const TAIL_BLOCK_BYTES = 64 * 1024;
 
-export interface TailOptions {
-  /** Read only the bytes before this offset (default: the whole file). */
-  endOffset?: number;
-  blockBytes?: number;
-}
-
 /** Lines newest first, without their newlines; a missing file has none. */
-export function* linesFromEnd(file: string, options: TailOptions = {}): Generator<string> {
+export function* linesFromEnd(file: string, blockBytes = TAIL_BLOCK_BYTES): Generator<string> {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -19,8 +13,7 @@ export function* linesFromEnd(file: string, options: TailOptions = {}): Generato
     return;
   }
   try {
-    const blockBytes = options.blockBytes ?? TAIL_BLOCK_BYTES;
-    let position = Math.min(options.endOffset ?? Number.POSITIVE_INFINITY, fs.fstatSync(fd).size);
+    let position = fs.fstatSync(fd).size;
     // Bytes of a line whose start is in a block not read yet.
     let carry = Buffer.alloc(0);
     let atEnd = true;

@@ -5,7 +5,7 @@ import type { LineOrigin } from '../../logs/line-format.js';
 import type { LogSource } from '../../logs/parse-log-line.js';
 import { readBacklog } from '../../logs/read-backlog.js';
 import { PmError } from '../../protocol/errors.js';
-import { LOG_STREAMS, type LogStream } from '../../protocol/log-line.js';
+import { LOG_STREAMS, type LogLine, type LogStream } from '../../protocol/log-line.js';
 import type { RequestOf, StreamEventOf } from '../../protocol/messages.js';
 import type { Target } from '../../protocol/target.js';
 import type { ManagedProcess } from '../../supervisor/managed-process.js';
@@ -40,16 +40,12 @@ function sourcesOf(selected: ManagedProcess[], all: ManagedProcess[], streams: L
   return [...sources.values()];
 }
 
-/** Which live lines a follower wants: by app name for a name (new instances included), else these instances. */
-function originFilter(target: Target, selected: ManagedProcess[], streams: LogStream[]) {
+/** Which instances the target names: by app name for a name (instances added later included). */
+function instanceFilter(target: Target, selected: ManagedProcess[]) {
   const instances = new Set(selected.map((p) => `${p.name}:${p.index}`));
-  const wantsInstance =
-    target.kind === 'all'
-      ? () => true
-      : target.kind === 'name'
-        ? (origin: LineOrigin) => origin.app === target.name
-        : (origin: LineOrigin) => instances.has(`${origin.app}:${origin.index}`);
-  return (origin: LineOrigin) => streams.includes(origin.stream) && wantsInstance(origin);
+  if (target.kind === 'all') return () => true;
+  if (target.kind === 'name') return (app: string) => app === target.name;
+  return (app: string, index: number | null) => index === null || instances.has(`${app}:${index}`);
 }
 
 export async function logs(
@@ -60,14 +56,16 @@ export async function logs(
   const grep = compileGrep(request.grep);
   const streams = request.streams.length > 0 ? request.streams : [...LOG_STREAMS];
   const selected = ctx.pool.select(request.target);
-  const query = { lines: request.lines, ...(request.sinceMs !== undefined && { sinceMs: request.sinceMs }) };
+  const wantsInstance = instanceFilter(request.target, selected);
+  // A line of a shared file read back knows its instance only in JSON format: the rest pass.
+  const keep = (line: LogLine) => wantsInstance(line.app, line.index) && (!grep || grep.test(line.line));
+  const sources = sourcesOf(selected, ctx.pool.all(), streams);
+  const since = request.sinceMs === undefined ? {} : { sinceMs: request.sinceMs };
   // The backlog is read and the subscription made in one synchronous step: no line falls between.
-  for (const line of readBacklog(sourcesOf(selected, ctx.pool.all(), streams), { ...query, grep })) {
-    stream.send(line);
-  }
+  for (const line of readBacklog(sources, { lines: request.lines, keep, ...since })) stream.send(line);
   if (!request.follow) return;
   const unsubscribe = ctx.logging.hub.subscribe({
-    wants: originFilter(request.target, selected, streams),
+    wants: (origin: LineOrigin) => streams.includes(origin.stream) && wantsInstance(origin.app, origin.index),
     send: (line) => {
       if (!grep || grep.test(line.line)) stream.send(line);
     },

@@ -38,7 +38,7 @@ test('parseLogLine reads a timestamped text line, a bare line and a JSON line', 
   assert.deepEqual(parseLogLine(json, src), { ts: ms(2), app: 'api', index: 3, stream: 'err', line: 'boom' });
 });
 
-test('lastLines returns the last N lines oldest first, filtered by grep and since', () => {
+test('lastLines returns the last N lines oldest first, filtered by a predicate and since', () => {
   const src = source(
     'a.log',
     [1, 2, 3, 4, 5, 6].map((s) => `${iso(s)} line ${s % 2 ? 'odd' : 'even'} ${s}`),
@@ -48,7 +48,7 @@ test('lastLines returns the last N lines oldest first, filtered by grep and sinc
     ['line odd 5', 'line even 6'],
   );
   assert.deepEqual(
-    lastLines(src, { lines: 10, grep: /odd/ }).map((l) => l.line),
+    lastLines(src, { lines: 10, keep: (l) => l.line.includes('odd') }).map((l) => l.line),
     ['line odd 1', 'line odd 3', 'line odd 5'],
   );
   assert.deepEqual(
