@@ -10,8 +10,6 @@ import { createLineFormatter } from './line-format.js';
 import type { LogFileRegistry } from './log-file-registry.js';
 import { OutputStream, type OutputStreamDeps, type StreamSink } from './output-stream.js';
 
-export type StreamName = LogStream;
-
 export interface OutputPaths {
   pipe: Record<LogStream, string>;
   log: Record<LogStream, string>;

@@ -2,7 +2,7 @@
 // the unfinished tail is held back until its newline comes, so a write never carries half a line.
 
 /** A line longer than this is cut, so one endless line cannot grow the daemon's memory. */
-export const MAX_LINE_BYTES = 1024 * 1024;
+const MAX_LINE_BYTES = 1024 * 1024;
 
 const NEWLINE = Buffer.from('\n');
 

@@ -43,8 +43,6 @@ export class LogFile extends EventEmitter<{ drain: [] }> {
   private onIdle: (() => void) | null = null;
   /** The start of a line cut short at the end of the file by a short write. */
   private tornLine: Buffer = NOTHING;
-  /** Bytes dropped because not even stderr could take them. */
-  droppedBytes = 0;
 
   constructor(
     readonly path: string,
@@ -182,8 +180,7 @@ export class LogFile extends EventEmitter<{ drain: [] }> {
           bytes += torn.length;
         }
         if (this.destination.fail(error)) continue;
-        this.droppedBytes += bytes;
-        break;
+        break; // nowhere left, not even stderr: drop the lines rather than block the app
       }
       const rest = this.afterWrite(buffers, bytes, written);
       if (rest.length === 0) break;

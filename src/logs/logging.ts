@@ -10,9 +10,9 @@ import { LogHub } from './log-hub.js';
 import { fallbackDirs, instanceLogPaths } from './log-paths.js';
 
 /** A line still without its newline after this long is written as it is. */
-export const PARTIAL_FLUSH_MS = 200;
+const PARTIAL_FLUSH_MS = 200;
 /** How often a file on a fallback is tried again. */
-export const FALLBACK_RETRY_MS = 1000;
+const FALLBACK_RETRY_MS = 1000;
 
 export interface Logging {
   hub: LogHub;

@@ -32,7 +32,7 @@ const READ_BUFFER_BYTES = 64 * 1024;
  * so the app does not block on a full pipe.
  */
 const COALESCE_BELOW_BYTES = 16 * 1024;
-export const COALESCE_MS = 1;
+const COALESCE_MS = 1;
 
 export class OutputStream {
   private reader: net.Socket | null = null;

@@ -16,7 +16,7 @@ export interface BacklogQuery {
 }
 
 /** Lines looked at per source at most, so a grep for something rare cannot stall the daemon. */
-export const MAX_SCANNED_LINES = 1_000_000;
+const MAX_SCANNED_LINES = 1_000_000;
 
 function modifiedMs(file: string): number {
   return fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;

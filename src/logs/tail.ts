@@ -2,7 +2,7 @@
 // 10 GB log costs what the tail costs; the caller stops the generator when it has enough.
 import fs from 'node:fs';
 
-export const TAIL_BLOCK_BYTES = 64 * 1024;
+const TAIL_BLOCK_BYTES = 64 * 1024;
 
 /** Lines newest first, without their newlines; a missing file has none. */
 export function* linesFromEnd(file: string, blockBytes = TAIL_BLOCK_BYTES): Generator<string> {

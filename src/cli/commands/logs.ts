@@ -41,7 +41,7 @@ function textOf(line: LogLine): string {
 }
 
 /** Prints lines with a prefix padded to the widest label so far, coloured per instance (errors in red). */
-export function createLinePrinter(options: { json?: boolean; raw?: boolean }, chalk: ChalkInstance) {
+function createLinePrinter(options: { json?: boolean; raw?: boolean }, chalk: ChalkInstance) {
   const colors = new Map<string, (typeof PALETTE)[number]>();
   let width = 0;
   return (line: LogLine): string => {
