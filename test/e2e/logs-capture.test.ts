@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { rotatedFiles } from '../../src/logs/rotated-files.js';
 import { readDaemonPidFile } from '../helpers/proc.js';
-import { fixtureApp } from '../helpers/run-cli.js';
+import { fixtureApp, pm } from '../helpers/run-cli.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { linesOf, startApp } from './logs-helpers.js';
@@ -101,4 +101,17 @@ test('merge writes every instance into one file; json format stores {ts, app, in
     assert.match(record.line, /^out \d+$/);
     assert.ok(!Number.isNaN(Date.parse(record.ts)));
   }
+});
+
+test('changed log settings applied to a running app send its next lines to the new file', async () => {
+  await startApp(t, 'moved', fixtureApp('log-ticker.js'), { args: ['20'] });
+  await waitFor(() => linesOf(logFile('moved-0')).length >= 2);
+  const custom = path.join(t.home, 'elsewhere', 'moved.log');
+  await startApp(t, 'moved', fixtureApp('log-ticker.js'), { args: ['20'], logs: { outFile: custom } });
+  await waitFor(() => linesOf(custom).length >= 2, { message: `lines in ${custom}` });
+  const list = JSON.parse((await pm(['list', '--json'], t.env)).stdout);
+  assert.equal(list[0].out_log, custom);
+  const before = linesOf(logFile('moved-0')).length;
+  await waitFor(() => linesOf(custom).length >= 5);
+  assert.equal(linesOf(logFile('moved-0')).length, before, 'the old file still grows');
 });

@@ -77,3 +77,28 @@ test('pm flush empties the current files and the app goes on writing into them',
   // Every line up to `last` was in the file before the flush: none may be left.
   for (const line of after) assert.ok(Number(line.split(' ').at(-1)) > last, `${line} survived the flush`);
 });
+
+test("the daemon's own log and the event log rotate past 10M too, and pm events reads across the rotation", async () => {
+  const big = 11 * 1024 * 1024;
+  const oldOutput = 'old daemon output\n'.repeat(big / 16);
+  fs.writeFileSync(path.join(t.home, 'daemon.log'), oldOutput);
+  const event = (i: number) =>
+    `${JSON.stringify({ ts: Date.now() - 60_000, type: 'started', severity: 'info', app: `old${i}`, message: 'old' })}\n`;
+  const filler = Array.from({ length: 1000 }, (_, i) => event(i)).join('');
+  fs.writeFileSync(path.join(t.home, 'events.log'), filler.repeat(Math.ceil(big / filler.length)));
+
+  await pm(['ping'], t.env); // the daemon starts: its log is checked, and it records daemon-started
+  const daemonLog = path.join(t.home, 'daemon.log');
+  await waitFor(() => rotatedFiles(daemonLog).length === 1, { message: 'a rotated daemon.log' });
+  assert.ok(fs.statSync(daemonLog).size < 1024 * 1024, `daemon.log is ${fs.statSync(daemonLog).size} bytes`);
+  assert.equal(fs.readFileSync(rotatedFiles(daemonLog)[0]!, 'utf8').slice(0, oldOutput.length), oldOutput);
+
+  const eventLog = path.join(t.home, 'events.log');
+  assert.equal(rotatedFiles(eventLog).length, 1);
+  assert.ok(fs.statSync(eventLog).size < 1024 * 1024);
+  const shown = (await pm(['events', '--json', '--lines', '3'], t.env)).stdout.trimEnd().split('\n');
+  assert.deepEqual(
+    shown.map((line) => JSON.parse(line).type),
+    ['started', 'started', 'daemon-started'],
+  );
+});
