@@ -25,6 +25,9 @@ export interface OutputStreamDeps {
 
 /** Reads take at most this much: a pipe holds 64 KiB by default. */
 const READ_BUFFER_BYTES = 64 * 1024;
+// One read buffer for every stream: each read is consumed (and what is kept, copied) before the
+// event loop can start another, so 1,000 instances do not hold 2,000 buffers.
+const READ_BUFFER = Buffer.allocUnsafe(READ_BUFFER_BYTES);
 /**
  * After a read smaller than this, the reader rests COALESCE_MS so the next read takes a batch: an
  * app writing one line per syscall would otherwise wake the daemon once per line. A bigger read
@@ -59,7 +62,7 @@ export class OutputStream {
       fd,
       readable: true,
       writable: false,
-      onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: this.onRead },
+      onread: { buffer: READ_BUFFER, callback: this.onRead },
     };
     const reader = new net.Socket(options);
     reader.on('error', () => {});
@@ -133,7 +136,8 @@ export class OutputStream {
   }
 }
 
-// What the app wrote after the reader stopped: read it now, without waiting.
+// What the app wrote after the reader stopped: read it now, without waiting. Each chunk is a view
+// of the shared read buffer, valid until the caller asks for the next.
 function* readPipeNow(pipePath: string): Generator<Buffer> {
   let fd: number;
   try {
@@ -142,11 +146,10 @@ function* readPipeNow(pipePath: string): Generator<Buffer> {
     return;
   }
   try {
-    const buffer = Buffer.allocUnsafe(65536);
     for (;;) {
-      const bytes = fs.readSync(fd, buffer);
+      const bytes = fs.readSync(fd, READ_BUFFER);
       if (bytes <= 0) break;
-      yield Buffer.from(buffer.subarray(0, bytes));
+      yield READ_BUFFER.subarray(0, bytes);
     }
   } catch {
     // EAGAIN: the pipe is empty.
