@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 
+// True when `<file>.gz` replaced the file.
 export async function gzipFile(file: string): Promise<boolean> {
   const target = `${file}.gz`;
   try {

@@ -14,6 +14,7 @@ export interface EventLogRotation {
   maxFiles: number;
 }
 
+// Synchronous appends: an event must survive a daemon crash right after it.
 export class EventLog implements EventSink {
   private readonly listeners = new Set<Listener>();
   private sizeBytes: number;

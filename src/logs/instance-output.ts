@@ -35,6 +35,7 @@ function ensureFifos(paths: string[]): void {
   if (missing.length > 0) execFileSync('mkfifo', ['-m', '600', ...missing]);
 }
 
+// The pipes of one instance slot outlive its runs: created once, reused by every restart.
 export class InstanceOutput {
   readonly paths: OutputPaths;
   private streams: OutputStream[] = [];

@@ -43,6 +43,7 @@ function toJsonLines(lines: Buffer, head: string): Buffer {
   return intoScratch(out, 'utf8');
 }
 
+// Chosen once per stream, so the hot path does not test the settings per block.
 export function createLineFormatter(
   spec: Pick<LogSpec, 'format' | 'timestamps'>,
   origin: LineOrigin,

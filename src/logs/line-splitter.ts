@@ -6,6 +6,7 @@ const MAX_LINE_BYTES = 1024 * 1024;
 
 const NEWLINE = Buffer.from('\n');
 
+// One per stream: a tail held back belongs to that stream alone.
 export class LineSplitter {
   private partial: Buffer | null = null;
 

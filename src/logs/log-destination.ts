@@ -23,6 +23,7 @@ function openAppend(file: string): number {
   return fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600);
 }
 
+// Knows where bytes go; the writer (log-file.ts) knows when.
 export class LogDestination {
   /** The descriptor writes go to now. */
   fd = -1;

@@ -2,6 +2,7 @@
 // with `merge`, or out and err sent to one file): lines stay whole because each write is whole lines.
 import { LogFile, type LogFileDeps, type LogFileOptions } from './log-file.js';
 
+// Counted users: the last one to let go closes the file.
 export class LogFileRegistry {
   private readonly files = new Map<string, { file: LogFile; users: number }>();
 

@@ -32,6 +32,7 @@ function writev(fd: number, buffers: Buffer[]): Promise<number> {
   );
 }
 
+// Emits `drain` like a stream, so a paused reader knows when to read on.
 export class LogFile extends EventEmitter<{ drain: [] }> {
   private readonly destination: LogDestination;
   private queue: Buffer[] = [];

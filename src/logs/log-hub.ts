@@ -8,6 +8,7 @@ export interface LogSubscriber {
   send: (line: LogLine) => void;
 }
 
+// Publishing costs one size check while nobody follows.
 export class LogHub {
   private readonly subscribers = new Set<LogSubscriber>();
 

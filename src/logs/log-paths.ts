@@ -12,6 +12,7 @@ function streamPath(paths: PmPaths, spec: AppSpec, index: number, stream: LogStr
   return instanceLogPath(paths, spec.name, index, stream);
 }
 
+// Also called when an app is defined again, so a changed setting moves its files.
 export function instanceLogPaths(paths: PmPaths, spec: AppSpec, index: number): Record<LogStream, string> {
   return { out: streamPath(paths, spec, index, 'out'), err: streamPath(paths, spec, index, 'err') };
 }

@@ -19,6 +19,7 @@ export interface Logging {
   createOutput: (spec: AppSpec, index: number) => InstanceOutput;
 }
 
+// One registry per daemon: streams writing the same path share one writer.
 export function createLogging(paths: PmPaths, events: EventSink, now: () => number = Date.now): Logging {
   const hub = new LogHub();
   const files = new LogFileRegistry({

@@ -37,6 +37,7 @@ const READ_BUFFER = Buffer.allocUnsafe(READ_BUFFER_BYTES);
 const COALESCE_BELOW_BYTES = 16 * 1024;
 const COALESCE_MS = 1;
 
+// Reads with a user buffer, so pausing stops reading the pipe at once.
 export class OutputStream {
   private reader: net.Socket | null = null;
   private readonly splitter = new LineSplitter();

@@ -31,6 +31,7 @@ function parseJsonLine(text: string): JsonLine | null {
   }
 }
 
+// Any line parses: an unknown shape is a bare line without a time.
 export function parseLogLine(text: string, source: LogSource): LogLine {
   const json = text.startsWith('{"ts":') ? parseJsonLine(text) : null;
   if (json) {
