@@ -33,7 +33,20 @@ test('pm start runs a node script with two instances, and pm list --json reports
 
 test('pm stop leaves no process of a tree that ignores SIGTERM', async () => {
   const pidFile = path.join(t.home, 'tree.pids');
-  await pm(['start', fixtureApp('ignore-sigterm-tree.js'), '--name', 'stubborn', '--kill-timeout', '300ms', '--', pidFile, '2'], t.env);
+  await pm(
+    [
+      'start',
+      fixtureApp('ignore-sigterm-tree.js'),
+      '--name',
+      'stubborn',
+      '--kill-timeout',
+      '300ms',
+      '--',
+      pidFile,
+      '2',
+    ],
+    t.env,
+  );
   const pids = await waitFor(() => {
     const lines = fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').trim().split('\n') : [];
     return lines.length === 3 ? lines.map(Number) : null;

@@ -1,9 +1,13 @@
 // Talk to a test daemon through the same typed client the CLI uses.
-import { resolvePaths } from '../../src/config/paths.js';
+
 import { DaemonClient } from '../../src/cli/daemon-client.js';
+import { resolvePaths } from '../../src/config/paths.js';
 import type { RequestOf, ResponseOf, UnaryType } from '../../src/protocol/messages.js';
 
-export async function request<K extends UnaryType>(env: NodeJS.ProcessEnv, req: RequestOf<K>): Promise<ResponseOf[K]> {
+export async function request<K extends UnaryType>(
+  env: NodeJS.ProcessEnv,
+  req: RequestOf<K>,
+): Promise<ResponseOf[K]> {
   const client = await DaemonClient.connect(resolvePaths(env), { autoStart: true });
   try {
     return await client.request(req);

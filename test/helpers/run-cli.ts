@@ -13,7 +13,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -31,7 +35,9 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: 
 export async function pm(args: string[], env: NodeJS.ProcessEnv, expectCode = 0): Promise<CliResult> {
   const result = await runCli(args, env);
   if (result.code !== expectCode) {
-    throw new Error(`pm ${args.join(' ')} exited ${result.code}, expected ${expectCode}\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `pm ${args.join(' ')} exited ${result.code}, expected ${expectCode}\n${result.stdout}\n${result.stderr}`,
+    );
   }
   return result;
 }
