@@ -3,11 +3,12 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { buildAppSpec, currentEnv } from '../../config/build-app-spec.js';
 import { isConfigPath } from '../../config/config-path.js';
-import type { AlertingSpec, StopSignal } from '../../protocol/app-spec.js';
+import { parseSize } from '../../config/units.js';
+import type { AlertingSpec, LogSpec, StopSignal } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { parseTarget, type Target } from '../../protocol/target.js';
 import type { DaemonClient } from '../daemon-client.js';
-import { countOption, durationOption, envOption, signalOption } from '../options.js';
+import { countOption, durationOption, envOption, signalOption, sizeOption } from '../options.js';
 import { printSummary } from '../output/summary.js';
 import { addRecoveryOptions, type RecoveryOptions, recoveryInput } from '../recovery-options.js';
 import { withDaemon } from '../session.js';
@@ -29,7 +30,25 @@ interface StartOptions extends RecoveryOptions {
   stopSignal?: StopSignal;
   alertWebhook?: string;
   alertCommand?: string;
+  logMaxSize?: number;
+  logMaxFiles?: number;
   json?: boolean;
+}
+
+// Log rotation of an app defined on the command line; PM_LOG_MAX_SIZE sets the size for a whole
+// session (benchmarks and harnesses that cannot pass options).
+function logsInput(options: StartOptions): { logs?: Partial<LogSpec> } {
+  const fromEnv = process.env.PM_LOG_MAX_SIZE;
+  const envSize = fromEnv === undefined ? undefined : parseSize(fromEnv);
+  if (fromEnv !== undefined && envSize === undefined) {
+    throw new PmError('bad-request', `PM_LOG_MAX_SIZE=${fromEnv} is not a size: use e.g. 50M or 1G`);
+  }
+  const maxSizeBytes = options.logMaxSize ?? envSize;
+  const logs: Partial<LogSpec> = {
+    ...(maxSizeBytes !== undefined && { maxSizeBytes }),
+    ...(options.logMaxFiles !== undefined && { maxFiles: options.logMaxFiles }),
+  };
+  return Object.keys(logs).length > 0 ? { logs } : {};
 }
 
 function envOrProfileOption(value: string, previous?: EnvOption): EnvOption {
@@ -159,6 +178,7 @@ async function start(script: string, args: string[], options: StartOptions): Pro
         },
         ...recoveryInput(options),
         ...alertingInput(options),
+        ...logsInput(options),
       },
       { baseDir: process.cwd(), baseEnv: currentEnv() },
     );
@@ -194,6 +214,12 @@ export function registerStart(program: Command): void {
       durationOption,
     )
     .option('--stop-signal <signal>', 'signal sent to stop (default SIGTERM)', signalOption)
+    .option(
+      '--log-max-size <size>',
+      'rotate a log file past this size (default 10M, or $PM_LOG_MAX_SIZE)',
+      sizeOption,
+    )
+    .option('--log-max-files <count>', 'rotated log files kept per stream (default 5)', countOption)
     .option(
       '--alert-webhook <url>',
       'POST alerts of this app (errored, unhealthy, ...) as JSON to this URL',
