@@ -1,8 +1,9 @@
 // CPU and memory of every instance's whole process tree, from one /proc scan per tick. The scan
 // that finds each tree already holds every process's CPU ticks and RSS, so nothing is read twice
-// (pidusage would re-read each pid's stat file).
+// (pidusage would re-read each pid's stat file); ProcSnapshot keeps that scan cheap.
 import { execFileSync } from 'node:child_process';
-import { type ProcTable, readProcTable, treePids } from '../supervisor/process-tree.js';
+import { treeOf } from './proc-index.js';
+import { ProcSnapshot } from './proc-snapshot.js';
 
 export interface SampleTarget {
   id: number;
@@ -34,19 +35,20 @@ export class UsageSampler {
   private readonly pageBytes: number;
   private readonly ticksPerSecond: number;
 
-  constructor(private readonly readTable: () => ProcTable = readProcTable) {
+  constructor(private readonly snapshot = new ProcSnapshot()) {
     this.pageBytes = getconf('PAGESIZE', 4096);
     this.ticksPerSecond = getconf('CLK_TCK', 100);
   }
 
   sample(targets: SampleTarget[], now = Date.now()): Map<number, TreeUsage> {
-    const table = this.readTable();
+    this.snapshot.update(this.hotPids(targets));
+    const { table, index } = this.snapshot;
     const elapsedTicks =
       this.previousAt === null ? 0 : ((now - this.previousAt) / 1000) * this.ticksPerSecond;
     const current = new Map<number, { startTime: number; cpuTicks: number }>();
     const usage = new Map<number, TreeUsage>();
     for (const target of targets) {
-      const pids = treePids(table, target.pgid, target.tracked);
+      const pids = treeOf(table, index, target.pgid, target.tracked);
       let ticks = 0;
       let pages = 0;
       for (const pid of pids) {
@@ -66,5 +68,15 @@ export class UsageSampler {
     this.previous = current;
     this.previousAt = now;
     return usage;
+  }
+
+  /** The pids to read again: last tick's trees, and each instance's group leader and tracked pids. */
+  private hotPids(targets: SampleTarget[]): Set<number> {
+    const hot = new Set(this.previous.keys());
+    for (const target of targets) {
+      hot.add(target.pgid);
+      for (const pid of target.tracked) hot.add(pid);
+    }
+    return hot;
   }
 }

@@ -1,0 +1,45 @@
+// One pass over the process table for every instance at once: children by parent and members by
+// process group, so that the trees of 1000 instances cost one walk of the table instead of 1000.
+import { isAlive, type ProcTable } from '../supervisor/process-tree.js';
+
+export interface ProcIndex {
+  children: Map<number, number[]>;
+  groups: Map<number, number[]>;
+}
+
+function push(map: Map<number, number[]>, key: number, pid: number): void {
+  const list = map.get(key);
+  if (list) list.push(pid);
+  else map.set(key, [pid]);
+}
+
+export function indexProcTable(table: ProcTable): ProcIndex {
+  const index: ProcIndex = { children: new Map(), groups: new Map() };
+  for (const entry of table.values()) {
+    if (!isAlive(entry)) continue;
+    push(index.children, entry.ppid, entry.pid);
+    push(index.groups, entry.pgrp, entry.pid);
+  }
+  return index;
+}
+
+/** The live pids of an instance: its process group, `roots`, and all their descendants (as treePids). */
+export function treeOf(table: ProcTable, index: ProcIndex, pgid: number, roots: Iterable<number>): number[] {
+  const found = new Set(index.groups.get(pgid));
+  const queue = [...found];
+  for (const root of roots) {
+    if (isAlive(table.get(root)) && !found.has(root)) {
+      found.add(root);
+      queue.push(root);
+    }
+  }
+  while (queue.length > 0) {
+    for (const child of index.children.get(queue.pop()!) ?? []) {
+      if (!found.has(child)) {
+        found.add(child);
+        queue.push(child);
+      }
+    }
+  }
+  return [...found];
+}
