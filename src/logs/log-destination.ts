@@ -99,7 +99,7 @@ export class LogDestination {
     let fd: number;
     try {
       fs.mkdirSync(path.dirname(this.path), { recursive: true, mode: 0o700 });
-      if (fs.statfsSync(path.dirname(this.path)).bavail === 0) return false;
+      if (!hasRoom(fs.statfsSync(path.dirname(this.path)))) return false;
       fd = openAppend(this.path);
     } catch {
       return false;
@@ -196,4 +196,11 @@ export class LogDestination {
     }
     this.fd = -1;
   }
+}
+
+// Come back only with room to spare: a disk with a block or two free would take a line and fail
+// again, scattering lines between the file and the fallback.
+function hasRoom(stats: fs.StatsFs): boolean {
+  const freeBytes = stats.bavail * stats.bsize;
+  return freeBytes >= Math.min(1024 * 1024, (stats.blocks * stats.bsize) / 4);
 }
