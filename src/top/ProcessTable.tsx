@@ -5,7 +5,7 @@ import { formatBytes, formatCpu, formatUptime } from '../cli/output/format.js';
 import type { UsageTrail } from '../protocol/monitoring.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import { FIXED_COLUMNS as COL, type TableLayout } from './layout.js';
-import { Sparkline } from './Sparkline.js';
+import { Sparkline, type SparkScale } from './Sparkline.js';
 import { HealthCell, StatusCell } from './StatusCell.js';
 import { fit, fitRight } from './text-fit.js';
 
@@ -20,6 +20,13 @@ export interface ProcessTableProps {
 
 // Bars start at 0%; the top is the highest value shown, at least 10% so that idle noise stays flat.
 const CPU_SCALE = { min: 0, max: 10 };
+
+/** Memory from its lowest shown value, with a top at least 25 % above it: a 100 KB wobble stays low. */
+function memoryScale(values: readonly number[], width: number): SparkScale {
+  const shown = values.slice(-width);
+  const low = Math.min(...shown);
+  return { min: low, max: Math.max(...shown, low * 1.25) };
+}
 
 function TitleRow({ layout }: { layout: TableLayout }) {
   const spark = layout.sparkWidth > 0 ? ' '.repeat(layout.sparkWidth + 1) : '';
@@ -56,7 +63,12 @@ function Row(
       {spark > 0 && (
         <>
           {' '}
-          <Sparkline values={trail?.memoryBytes ?? []} width={spark} color="blue" />
+          <Sparkline
+            values={trail?.memoryBytes ?? []}
+            width={spark}
+            scale={memoryScale(trail?.memoryBytes ?? [], spark)}
+            color="blue"
+          />
         </>
       )}{' '}
       {fitRight(formatUptime(p.startedAt, props.now), COL.uptime - 1)}{' '}

@@ -207,6 +207,48 @@ test('the watch stream opens with a snapshot of every instance, then sends chang
   }
 });
 
+/** Files that make node append every module URL it resolves to PM_TRACE_FILE (a loader hook). */
+function writeImportTracer(dir: string): string {
+  const hooks = path.join(dir, 'trace-hooks.mjs');
+  fs.writeFileSync(
+    hooks,
+    [
+      "import fs from 'node:fs';",
+      'export async function resolve(specifier, context, next) {',
+      '  const resolved = await next(specifier, context);',
+      '  fs.appendFileSync(process.env.PM_TRACE_FILE, `${resolved.url}\\n`);',
+      '  return resolved;',
+      '}',
+    ].join('\n'),
+  );
+  const register = path.join(dir, 'trace-register.mjs');
+  fs.writeFileSync(
+    register,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`,
+  );
+  return register;
+}
+
+test('pm list loads neither ink nor react (only pm top does)', async () => {
+  await pm(['start', fixtureApp('forever.js'), '--name', 'web'], t.env);
+  const trace = path.join(t.home, 'imports.txt');
+  const env = { ...t.env, PM_TRACE_FILE: trace, NODE_OPTIONS: `--import=${writeImportTracer(t.home)}` };
+  for (const args of [['list'], ['list', '--json']]) {
+    fs.rmSync(trace, { force: true });
+    await pm(args, env);
+    const urls = fs.readFileSync(trace, 'utf8').split('\n');
+    assert.ok(
+      urls.some((url) => url.endsWith('/cli/commands/list.js')),
+      'the trace saw the list command',
+    );
+    assert.deepEqual(
+      urls.filter((url) => /node_modules\/(ink|react)\/|\/src\/top\//.test(url)),
+      [],
+      `pm ${args.join(' ')}`,
+    );
+  }
+});
+
 test('pm top without a terminal prints the header and one table, then exits 0', async () => {
   await pm(['start', fixtureApp('forever.js'), '--name', 'web', '-i', '2'], t.env);
   const { stdout } = await pm(['top'], t.env);
