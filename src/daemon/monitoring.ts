@@ -36,8 +36,9 @@ export function startMonitor(pool: ProcessPool, settings: MonitoringSettings, st
     historyWindowMs: METRICS_HISTORY_MS,
     startedAt,
   });
-  // Every `pm top` adds a listener.
+  // Every `pm top` adds a listener to both.
   monitor.setMaxListeners(0);
+  pool.setMaxListeners(0);
   monitor.start();
   return monitor;
 }
