@@ -19,6 +19,8 @@ export class HealthWatch {
 
   constructor(
     private readonly pool: ProcessPool,
+    /** PM_HOME in the env of exec probes, as in the app's own. */
+    private readonly home: string,
     private readonly deps: HealthCheckerDeps = { runProbe, now: Date.now },
   ) {}
 
@@ -53,7 +55,7 @@ export class HealthWatch {
   }
 
   private createChecker(proc: ManagedProcess, startedAt: number): HealthChecker {
-    const context = { cwd: proc.spec.cwd, env: instanceEnv(proc.spec, proc.index, proc.id) };
+    const context = { cwd: proc.spec.cwd, env: instanceEnv(proc.spec, proc.index, proc.id, this.home) };
     return new HealthChecker(
       proc.spec.health,
       context,

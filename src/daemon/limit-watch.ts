@@ -17,7 +17,7 @@ export function watchLimits(pool: ProcessPool, monitor: Monitor, events: EventSi
       if (memoryBytes <= maxMemoryBytes) continue;
       events.record({
         type: 'limit-exceeded',
-        severity: 'warning',
+        severity: 'alert',
         app: proc.name,
         index: proc.index,
         id: proc.id,

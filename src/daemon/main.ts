@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { DEFAULT_LOGS, START_WAIT_MS } from '../config/defaults.js';
 import { ensureHome } from '../config/home.js';
-import { resolvePaths } from '../config/paths.js';
+import { type PmPaths, resolvePaths } from '../config/paths.js';
 import { watchDaemonLog } from '../logs/daemon-log.js';
 import { EventLog } from '../logs/event-log.js';
 import { createLogging, type Logging } from '../logs/logging.js';
@@ -63,10 +63,10 @@ function listen(server: net.Server, socketPath: string): Promise<void> {
   });
 }
 
-function createPool(events: EventLog, logging: Logging): ProcessPool {
+function createPool(paths: PmPaths, events: EventLog, logging: Logging): ProcessPool {
   return new ProcessPool({
     events,
-    spawn: spawnInstance,
+    spawn: (options) => spawnInstance({ ...options, home: paths.home }),
     reaper: new TreeReaper(),
     exitPoller: new ExitPoller(),
     now: Date.now,
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   watchDaemonLog(paths.daemonLog, DEFAULT_LOGS, DAEMON_LOG_CHECK_MS);
   const events = new EventLog(paths.eventLog);
   const logging = createLogging(paths, events);
-  const pool = createPool(events, logging);
+  const pool = createPool(paths, events, logging);
   const alerts = startAlerts(pool, events);
   const store = new StateStore(paths.stateFile, () => pool.snapshot());
   const snapshot = store.load();
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   const monitoring = readMonitoringSettings();
   const monitor = startMonitor(pool, monitoring, startedAt);
   const prometheus = await startPrometheus(monitoring, pool, monitor, log);
-  const healthWatch = new HealthWatch(pool);
+  const healthWatch = new HealthWatch(pool, paths.home);
   healthWatch.start();
   const stopLimits = watchLimits(pool, monitor, events);
 

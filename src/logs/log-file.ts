@@ -207,7 +207,8 @@ export class LogFile extends EventEmitter<{ drain: [] }> {
     }
     const data = buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers);
     const cut = written > 0 ? data.lastIndexOf(10, written - 1) + 1 : 0;
-    const start = data.subarray(cut, written);
+    // A copy: the torn start outlives this batch, whose buffer may be reused for the next read.
+    const start = Buffer.from(data.subarray(cut, written));
     this.tornLine = cut > 0 ? start : Buffer.concat([this.tornLine, start]);
     return data.subarray(written);
   }

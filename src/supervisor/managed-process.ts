@@ -32,7 +32,8 @@ import type { TreeReaper } from './tree-reaper.js';
 
 export interface InstanceDeps {
   events: EventSink;
-  spawn: (options: SpawnOptions) => SpawnResult;
+  /** Starts a run; the daemon adds what only it knows (its home). */
+  spawn: (options: Omit<SpawnOptions, 'home'>) => SpawnResult;
   reaper: TreeReaper;
   exitPoller: ExitPoller;
   now: () => number;
@@ -218,7 +219,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     this.health = health;
     this.deps.events.record({
       type: 'health-changed',
-      severity: health === 'unhealthy' ? 'warning' : 'info',
+      severity: health === 'unhealthy' ? 'alert' : 'info',
       app: this.name,
       index: this.index,
       id: this.id,

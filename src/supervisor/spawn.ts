@@ -11,6 +11,8 @@ export interface SpawnOptions {
   id: number;
   stdoutFd: number;
   stderrFd: number;
+  /** The daemon's home, given to the app as PM_HOME so that a `pm` it runs reaches this daemon. */
+  home: string;
 }
 
 export type SpawnResult = { ok: true; child: ChildProcess } | { ok: false; message: string };
@@ -93,10 +95,11 @@ export function preflight(spec: AppSpec, env: NodeJS.ProcessEnv): string | null 
   return null;
 }
 
-export function instanceEnv(spec: AppSpec, index: number, id: number): NodeJS.ProcessEnv {
+export function instanceEnv(spec: AppSpec, index: number, id: number, home: string): NodeJS.ProcessEnv {
   return {
     ...spec.baseEnv,
     ...spec.env,
+    PM_HOME: home,
     PM_APP_NAME: spec.name,
     PM_INSTANCE: String(index),
     PM_ID: String(id),
@@ -105,7 +108,7 @@ export function instanceEnv(spec: AppSpec, index: number, id: number): NodeJS.Pr
 
 export function spawnInstance(options: SpawnOptions): SpawnResult {
   const { spec, index, id } = options;
-  const env = instanceEnv(spec, index, id);
+  const env = instanceEnv(spec, index, id, options.home);
   const problem = preflight(spec, env);
   if (problem) return { ok: false, message: problem };
   try {
