@@ -8,7 +8,7 @@ import lockfile from 'proper-lockfile';
 import { ensureHome } from '../config/home.js';
 import type { PmPaths } from '../config/paths.js';
 import { PmError } from '../protocol/errors.js';
-import { packageRoot } from '../protocol/version.js';
+import { DAEMON_ENTRY, packageRoot } from '../protocol/version.js';
 
 const START_TIMEOUT_MS = 10_000;
 
@@ -54,7 +54,7 @@ export async function launchDaemon(paths: PmPaths): Promise<void> {
   try {
     if (await canConnect(paths.socket)) return;
     const logFd = fs.openSync(paths.daemonLog, 'a', 0o600);
-    const child = spawn(process.execPath, [path.join(packageRoot(), 'dist/src/daemon/main.js')], {
+    const child = spawn(process.execPath, [path.join(packageRoot(), DAEMON_ENTRY)], {
       detached: true,
       stdio: ['ignore', logFd, logFd],
       cwd: paths.home,

@@ -17,6 +17,9 @@ export function packageRoot(): string {
   return root;
 }
 
+/** The daemon's built entry, relative to the package root; its name also marks a daemon in /proc. */
+export const DAEMON_ENTRY = 'dist/pm-daemon.cjs';
+
 let version: string | undefined;
 export function packageVersion(): string {
   version ??= (

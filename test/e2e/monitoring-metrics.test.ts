@@ -11,7 +11,7 @@ import { resolvePaths } from '../../src/config/paths.js';
 import type { WatchEvent } from '../../src/protocol/monitoring.js';
 import { waitForPids } from '../helpers/proc.js';
 import { assertValidExposition, parseExposition } from '../helpers/prometheus.js';
-import { fixtureApp, pm } from '../helpers/run-cli.js';
+import { fixtureApp, pm, ROOT } from '../helpers/run-cli.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -238,8 +238,8 @@ test('pm list loads neither ink nor react (only pm top does)', async () => {
     await pm(args, env);
     const urls = fs.readFileSync(trace, 'utf8').split('\n');
     assert.ok(
-      urls.some((url) => url.endsWith('/cli/commands/list.js')),
-      'the trace saw the list command',
+      urls.some((url) => url.endsWith('/bin/pm')),
+      'the tracer ran for the CLI',
     );
     assert.deepEqual(
       urls.filter((url) => /node_modules\/(ink|react)\/|\/src\/top\//.test(url)),
@@ -247,6 +247,9 @@ test('pm list loads neither ink nor react (only pm top does)', async () => {
       `pm ${args.join(' ')}`,
     );
   }
+  // The bundled CLI (dist/pm.cjs) must not carry the view: pm top imports it by path.
+  const bundle = fs.readFileSync(path.join(ROOT, 'dist/pm.cjs'), 'utf8');
+  assert.ok(!/require\(["'](ink|react)["']\)/.test(bundle), 'dist/pm.cjs requires ink or react');
 });
 
 test('pm top without a terminal prints the header and one table, then exits 0', async () => {

@@ -1,5 +1,6 @@
 // Facts about processes read from /proc, for assertions on real process trees.
 import fs from 'node:fs';
+import { DAEMON_ENTRY } from '../../src/protocol/version.js';
 import { isPidAlive, readProcEntry } from '../../src/supervisor/process-tree.js';
 import { processesOf } from './temp-home.js';
 import { waitFor } from './wait-for.js';
@@ -38,7 +39,7 @@ export function lineCount(file: string): number {
 export function daemonPidsOf(home: string): number[] {
   return processesOf(home).filter((pid) => {
     try {
-      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('daemon/main.js');
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(DAEMON_ENTRY);
     } catch {
       return false;
     }

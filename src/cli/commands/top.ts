@@ -1,7 +1,11 @@
 // `pm top`: the live view. ink and react are imported here, on demand, so that no other command
 // pays for loading them.
+
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { resolvePaths } from '../../config/paths.js';
+import { packageRoot } from '../../protocol/version.js';
 
 export function registerTop(program: Command): void {
   program
@@ -18,7 +22,9 @@ export function registerTop(program: Command): void {
       const feed = await DaemonFeed.connect(resolvePaths());
       // ink draws nothing live when CI is set (it assumes a log file), but this is a terminal.
       for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in process.env) process.env[key] = 'false';
-      const { runTop } = await import('../../top/run-top.js');
+      // By path, not by specifier: the bundled CLI must not take in ink (ESM-only) with the view.
+      const runTopUrl = pathToFileURL(path.join(packageRoot(), 'dist/src/top/run-top.js')).href;
+      const { runTop } = (await import(runTopUrl)) as typeof import('../../top/run-top.js');
       await runTop(feed);
     });
 }

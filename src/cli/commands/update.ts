@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { resolvePaths } from '../../config/paths.js';
 import { PmError } from '../../protocol/errors.js';
+import { DAEMON_ENTRY } from '../../protocol/version.js';
 import { launchDaemon } from '../launch-daemon.js';
 import { withDaemon } from '../session.js';
 
@@ -26,9 +27,7 @@ function runningDaemonPid(pidFile: string): number | null {
   try {
     const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return Number.isInteger(pid) && pid > 0 && cmdline.includes('daemon/main.js') && isRunning(pid)
-      ? pid
-      : null;
+    return Number.isInteger(pid) && pid > 0 && cmdline.includes(DAEMON_ENTRY) && isRunning(pid) ? pid : null;
   } catch {
     return null;
   }
