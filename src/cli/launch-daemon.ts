@@ -2,26 +2,15 @@
 // at once against a fresh home end with exactly one daemon, and all ten succeed.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { ensureHome } from '../config/home.js';
 import type { PmPaths } from '../config/paths.js';
 import { PmError } from '../protocol/errors.js';
+import { isSocketLive } from '../protocol/socket-probe.js';
 import { DAEMON_ENTRY, packageRoot } from '../protocol/version.js';
 
 const START_TIMEOUT_MS = 10_000;
-
-function canConnect(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(socketPath);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 function lastLines(file: string, count: number): string {
   try {
@@ -34,7 +23,7 @@ function lastLines(file: string, count: number): string {
 async function waitForSocket(paths: PmPaths, exited: () => number | null): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (await canConnect(paths.socket)) return;
+    if (await isSocketLive(paths.socket)) return;
     if (exited() !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -52,7 +41,7 @@ export async function launchDaemon(paths: PmPaths): Promise<void> {
     retries: { retries: 400, minTimeout: 10, maxTimeout: 50, factor: 1.2 },
   });
   try {
-    if (await canConnect(paths.socket)) return;
+    if (await isSocketLive(paths.socket)) return;
     const logFd = fs.openSync(paths.daemonLog, 'a', 0o600);
     const child = spawn(process.execPath, [path.join(packageRoot(), DAEMON_ENTRY)], {
       detached: true,

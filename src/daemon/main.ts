@@ -1,13 +1,14 @@
 // The daemon entry: claim the socket, restore the pool from the state file (adopting processes
 // that survived the previous daemon), serve requests, and shut down cleanly on `kill` or SIGTERM.
 import fs from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import { DEFAULT_LOGS, START_WAIT_MS } from '../config/defaults.js';
 import { ensureHome } from '../config/home.js';
 import { type PmPaths, resolvePaths } from '../config/paths.js';
 import { watchDaemonLog } from '../logs/daemon-log.js';
 import { EventLog } from '../logs/event-log.js';
 import { createLogging, type Logging } from '../logs/logging.js';
+import { isSocketLive } from '../protocol/socket-probe.js';
 import { ExitPoller } from '../supervisor/exit-poller.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
 import { isPidAlive } from '../supervisor/process-tree.js';
@@ -26,18 +27,6 @@ const DAEMON_LOG_CHECK_MS = 60_000;
 
 function log(message: string): void {
   process.stderr.write(`${new Date().toISOString()} ${message}\n`);
-}
-
-/** True when another daemon answers on the socket. */
-function isSocketLive(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = net.connect(socketPath);
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once('error', () => resolve(false));
-  });
 }
 
 /** False when the pid file names a process that is gone or a zombie: a SIGKILLed daemon's threads may
