@@ -32,19 +32,18 @@ function getconf(name: string, fallback: number): number {
 export class UsageSampler {
   private previous = new Map<number, { startTime: number; cpuTicks: number }>();
   private previousAt: number | null = null;
-  private readonly pageBytes: number;
-  private readonly ticksPerSecond: number;
+  // Read at the first sample, not at construction: two getconf processes would delay the daemon's
+  // start-up (and every command that starts it).
+  private units: { pageBytes: number; ticksPerSecond: number } | null = null;
 
-  constructor(private readonly snapshot = new ProcSnapshot()) {
-    this.pageBytes = getconf('PAGESIZE', 4096);
-    this.ticksPerSecond = getconf('CLK_TCK', 100);
-  }
+  constructor(private readonly snapshot = new ProcSnapshot()) {}
 
   sample(targets: SampleTarget[], now = Date.now()): Map<number, TreeUsage> {
+    this.units ??= { pageBytes: getconf('PAGESIZE', 4096), ticksPerSecond: getconf('CLK_TCK', 100) };
+    const { pageBytes, ticksPerSecond } = this.units;
     this.snapshot.update(this.hotPids(targets));
     const { table, index } = this.snapshot;
-    const elapsedTicks =
-      this.previousAt === null ? 0 : ((now - this.previousAt) / 1000) * this.ticksPerSecond;
+    const elapsedTicks = this.previousAt === null ? 0 : ((now - this.previousAt) / 1000) * ticksPerSecond;
     const current = new Map<number, { startTime: number; cpuTicks: number }>();
     const usage = new Map<number, TreeUsage>();
     for (const target of targets) {
@@ -61,7 +60,7 @@ export class UsageSampler {
       }
       usage.set(target.id, {
         cpuPercent: elapsedTicks > 0 ? Math.max(0, (ticks / elapsedTicks) * 100) : 0,
-        memoryBytes: pages * this.pageBytes,
+        memoryBytes: pages * pageBytes,
         pids,
       });
     }
