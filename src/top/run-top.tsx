@@ -11,7 +11,14 @@ export async function runTop(feed: DaemonFeed): Promise<void> {
   process.stdout.write(ENTER_ALTERNATE_SCREEN);
   try {
     const app = render(<TopApp feed={feed} />, { exitOnCtrlC: true, patchConsole: false });
-    await app.waitUntilExit();
+    // A terminal closing (SIGHUP) or a `kill` ends the view like `q`: the shell gets its screen back.
+    const quit = () => app.unmount();
+    process.once('SIGTERM', quit).once('SIGHUP', quit);
+    try {
+      await app.waitUntilExit();
+    } finally {
+      process.off('SIGTERM', quit).off('SIGHUP', quit);
+    }
   } finally {
     process.stdout.write(LEAVE_ALTERNATE_SCREEN);
     feed.close();

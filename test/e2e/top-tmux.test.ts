@@ -2,6 +2,7 @@
 // with send-keys and reads the screen with capture-pane, as a user would.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { afterEach, beforeEach, test } from 'node:test';
 import { listApps } from '../helpers/daemon.js';
 import { fixtureApp, PM_BIN, pm } from '../helpers/run-cli.js';
@@ -164,3 +165,52 @@ test('pm top in an 80x24 terminal: rows, keys that act on the selection, panes, 
     'pm top to exit with status 0 on q',
   );
 });
+
+test('pm top killed with SIGTERM gives the shell its screen back', async (context) => {
+  if (TMUX_MISSING) {
+    console.log(`# skipped: ${TMUX_MISSING}`);
+    context.skip(TMUX_MISSING);
+    return;
+  }
+  await pm(['start', 'sleep 3600', '--name', 'sleeper'], t.env);
+  const env = `PM_HOME='${t.home}' TERM='xterm-256color'`;
+  tmux(
+    'new-session',
+    '-d',
+    '-x',
+    '80',
+    '-y',
+    '24',
+    '-s',
+    SESSION,
+    `env ${env} ${process.execPath} ${PM_BIN} top; echo "pm top exited"`,
+    ';',
+    'set-option',
+    '-t',
+    SESSION,
+    'remain-on-exit',
+    'on',
+  );
+  await waitForScreen((s) => /sleeper:0/.test(s), 'the table');
+  const shell = Number(tmux('list-panes', '-t', SESSION, '-F', '#{pane_pid}').trim());
+  const top = await waitFor(() => childRunning(shell, PM_BIN), { message: 'the pm top process' });
+  process.kill(top, 'SIGTERM');
+  const text = await waitForScreen(() => /^pm top exited$/m.test(history()), 'pm top to exit on SIGTERM');
+  assert.ok(!/sleeper:0/.test(text), `the view is still on the screen:\n${text}`);
+});
+
+/** The pid of a child of `parent` whose command line mentions `word`, or null. */
+function childRunning(parent: number, word: string): number | null {
+  for (const name of fs.readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(word)) return pid;
+    } catch {
+      // gone
+    }
+  }
+  return null;
+}
