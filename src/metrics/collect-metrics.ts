@@ -1,18 +1,7 @@
 // The figures other tools scrape: per instance cpu, memory, restarts, state, health and uptime
 // (labelled name/index/id), plus the daemon's own footprint. One source for `pm metrics` and /metrics.
 import type { DaemonUsage, MetricFamily } from '../protocol/monitoring.js';
-import type { Health, ProcessInfo, ProcessStatus } from '../protocol/process-info.js';
-
-const STATUSES: readonly ProcessStatus[] = [
-  'starting',
-  'online',
-  'stopping',
-  'stopped',
-  'waiting-restart',
-  'errored',
-  'paused',
-];
-const HEALTHS: readonly Health[] = ['unknown', 'healthy', 'unhealthy'];
+import { HEALTH_STATES, PROCESS_STATUSES, type ProcessInfo } from '../protocol/process-info.js';
 
 type Labels = Record<string, string>;
 
@@ -62,7 +51,10 @@ export function collectMetrics(infos: ProcessInfo[], daemon: DaemonUsage, now: n
       'gauge',
       'Lifecycle state of the instance: 1 for the current state, 0 for the others.',
       infos.flatMap((p) =>
-        STATUSES.map((state) => ({ labels: { ...labelsOf(p), state }, value: p.status === state ? 1 : 0 })),
+        PROCESS_STATUSES.map((state) => ({
+          labels: { ...labelsOf(p), state },
+          value: p.status === state ? 1 : 0,
+        })),
       ),
     ),
     family(
@@ -70,7 +62,10 @@ export function collectMetrics(infos: ProcessInfo[], daemon: DaemonUsage, now: n
       'gauge',
       'Health of the instance: 1 for the current verdict, 0 for the others.',
       infos.flatMap((p) =>
-        HEALTHS.map((health) => ({ labels: { ...labelsOf(p), health }, value: p.health === health ? 1 : 0 })),
+        HEALTH_STATES.map((health) => ({
+          labels: { ...labelsOf(p), health },
+          value: p.health === health ? 1 : 0,
+        })),
       ),
     ),
     family('pm_daemon_cpu_percent', 'gauge', 'CPU used by the pm daemon, in percent of one core.', [

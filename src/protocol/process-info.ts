@@ -1,15 +1,20 @@
 // The serializable snapshot of one instance: what `list`, `describe` and `top` show.
 // No handles, no timers: the daemon derives it from its state on request.
 
-export type ProcessStatus =
-  | 'starting'
-  | 'online'
-  | 'stopping'
-  | 'stopped'
-  | 'waiting-restart'
-  | 'errored'
-  | 'paused';
-export type Health = 'unknown' | 'healthy' | 'unhealthy';
+/** Every instance status, in lifecycle order (metrics and tests enumerate them). */
+export const PROCESS_STATUSES = [
+  'starting',
+  'online',
+  'stopping',
+  'stopped',
+  'waiting-restart',
+  'errored',
+  'paused',
+] as const;
+export type ProcessStatus = (typeof PROCESS_STATUSES)[number];
+
+export const HEALTH_STATES = ['unknown', 'healthy', 'unhealthy'] as const;
+export type Health = (typeof HEALTH_STATES)[number];
 
 /** How a process ended: `code` or `signal` (null when unknown, e.g. an adopted process). */
 export interface ExitInfo {

@@ -2,7 +2,6 @@
 // endpoint, metrics_collection: false, the watch stream, and `pm top` without a terminal.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
@@ -11,6 +10,7 @@ import { resolvePaths } from '../../src/config/paths.js';
 import type { WatchEvent } from '../../src/protocol/monitoring.js';
 import { waitForPids } from '../helpers/proc.js';
 import { assertValidExposition, parseExposition } from '../helpers/prometheus.js';
+import { freePort } from '../helpers/recovery.js';
 import { fixtureApp, pm, ROOT } from '../helpers/run-cli.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -37,17 +37,6 @@ const listJson = async (): Promise<ListEntry[]> => JSON.parse((await pm(['list',
 function rssBytes(pid: number): number {
   const [, residentPages] = fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ').map(Number);
   return residentPages! * 4096;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 test('list, describe and metrics report memory summed over the whole process tree, with min/avg/max in describe', async () => {
@@ -216,7 +205,7 @@ function writeImportTracer(dir: string): string {
       "import fs from 'node:fs';",
       'export async function resolve(specifier, context, next) {',
       '  const resolved = await next(specifier, context);',
-      '  fs.appendFileSync(process.env.PM_TRACE_FILE, `${resolved.url}\\n`);',
+      "  fs.appendFileSync(process.env.PM_TRACE_FILE, resolved.url + '\\n');",
       '  return resolved;',
       '}',
     ].join('\n'),

@@ -40,6 +40,32 @@ async function waitForScreen(check: (text: string) => boolean, message: string):
   }
 }
 
+/** `pm top` in an 80x24 tmux pane that stays after it exits, followed by its exit status. */
+function openTop(): void {
+  const env = Object.entries({ PM_HOME: t.home, PM_METRICS_INTERVAL: '250ms', TERM: 'xterm-256color' })
+    .map(([key, value]) => `${key}='${value}'`)
+    .join(' ');
+  const command = `env ${env} ${process.execPath} ${PM_BIN} top; echo "pm top exited with status $?"`;
+  // One tmux call: the pane is kept even if pm top exits at once.
+  tmux(
+    'new-session',
+    '-d',
+    '-x',
+    '80',
+    '-y',
+    '24',
+    '-s',
+    SESSION,
+    command,
+    ';',
+    'set-option',
+    '-t',
+    SESSION,
+    'remain-on-exit',
+    'on',
+  );
+}
+
 const selected = (text: string) => text.split('\n').find((line) => line.startsWith('›')) ?? '';
 
 let t: TempHome;
@@ -60,26 +86,7 @@ test('pm top in an 80x24 terminal: rows, keys that act on the selection, panes, 
   }
   await pm(['start', fixtureApp('forever.js'), '--name', 'web', '-i', '2'], t.env);
   await pm(['start', 'sleep 3600', '--name', 'sleeper'], t.env);
-  const env = Object.entries({ PM_HOME: t.home, PM_METRICS_INTERVAL: '250ms', TERM: 'xterm-256color' })
-    .map(([key, value]) => `${key}='${value}'`)
-    .join(' ');
-  tmux(
-    'new-session',
-    '-d',
-    '-x',
-    '80',
-    '-y',
-    '24',
-    '-s',
-    SESSION,
-    `env ${env} ${process.execPath} ${PM_BIN} top; echo "pm top exited with status $?"`,
-    ';',
-    'set-option',
-    '-t',
-    SESSION,
-    'remain-on-exit',
-    'on',
-  );
+  openTop();
 
   let text = await waitForScreen(
     (s) => /web:1/.test(s) && /sleeper:0/.test(s) && /▁/.test(s),
@@ -173,29 +180,15 @@ test('pm top killed with SIGTERM gives the shell its screen back', async (contex
     return;
   }
   await pm(['start', 'sleep 3600', '--name', 'sleeper'], t.env);
-  const env = `PM_HOME='${t.home}' TERM='xterm-256color'`;
-  tmux(
-    'new-session',
-    '-d',
-    '-x',
-    '80',
-    '-y',
-    '24',
-    '-s',
-    SESSION,
-    `env ${env} ${process.execPath} ${PM_BIN} top; echo "pm top exited"`,
-    ';',
-    'set-option',
-    '-t',
-    SESSION,
-    'remain-on-exit',
-    'on',
-  );
+  openTop();
   await waitForScreen((s) => /sleeper:0/.test(s), 'the table');
   const shell = Number(tmux('list-panes', '-t', SESSION, '-F', '#{pane_pid}').trim());
   const top = await waitFor(() => childRunning(shell, PM_BIN), { message: 'the pm top process' });
   process.kill(top, 'SIGTERM');
-  const text = await waitForScreen(() => /^pm top exited$/m.test(history()), 'pm top to exit on SIGTERM');
+  const text = await waitForScreen(
+    () => /^pm top exited with status \d+$/m.test(history()),
+    'pm top to exit on SIGTERM',
+  );
   assert.ok(!/sleeper:0/.test(text), `the view is still on the screen:\n${text}`);
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderTable } from '../../../../src/cli/output/table.js';
+import { PROCESS_STATUSES } from '../../../../src/protocol/process-info.js';
 import { NOW, processInfo } from './process-info-fixture.js';
 
 const ANSI = /\u001b\[/;
@@ -36,15 +37,7 @@ test('the table shows one row per instance, with volatile values formatted', () 
 });
 
 test('every status renders without ANSI escapes when color is off', () => {
-  const statuses = [
-    'starting',
-    'online',
-    'stopping',
-    'stopped',
-    'waiting-restart',
-    'errored',
-    'paused',
-  ] as const;
+  const statuses = PROCESS_STATUSES;
   const text = renderTable(
     statuses.map((status, id) => processInfo({ id, status, health: id % 2 ? 'unhealthy' : 'unknown' })),
     { color: false, now: NOW },
