@@ -11,11 +11,15 @@ import {
   list,
   map,
   oneOf,
+  only,
   section,
   size,
   string,
   text,
 } from './format-fields.js';
+
+/** Where the daemon-wide monitoring keys go, for the error about one written in an app. */
+const DAEMON_MONITORING = 'process_management.monitoring (one daemon-wide setting for every app)';
 
 const pool = section(
   'Autoscaling: the instance count moves between min_size and max_size (an app with `instances:` has a fixed count instead).',
@@ -42,14 +46,38 @@ const alerting = either(
   }),
 );
 
-const monitoring = section(
-  'Metrics and alerts.',
+const appMonitoringKeys = {
+  health_check_interval: duration('Default interval of health probes.', '30s', true),
+  metrics_collection: boolean('Sample CPU and memory of each instance.'),
+  alerting,
+};
+
+const monitoring = section('Metrics and alerts.', appMonitoringKeys, {
+  title: 'monitoring',
+  misplaced: { metrics_interval: DAEMON_MONITORING, prometheus: DAEMON_MONITORING },
+});
+
+// One sampler and one endpoint serve every app: these two keys are the daemon's, never an app's.
+const sharedMonitoring = section(
+  'Metrics and alerts: defaults for every app, and the daemon-wide sampler and Prometheus endpoint.',
   {
-    health_check_interval: duration('Default interval of health probes.', '30s', true),
-    metrics_collection: boolean('Sample CPU and memory of each instance.'),
-    alerting,
+    ...appMonitoringKeys,
+    metrics_interval: duration(
+      'Time between two samples of every instance (daemon-wide; 0 turns sampling off, else at least 100ms).',
+      '1s',
+    ),
+    prometheus: either(
+      'Serve the metrics of `pm metrics` at http://127.0.0.1:<port>/metrics (daemon-wide), or false for none.',
+      section(
+        'The Prometheus endpoint, on 127.0.0.1 only.',
+        { port: count('A TCP port.', 1, 65_535) },
+        {
+          required: ['port'],
+        },
+      ),
+      only(false, 'false: no endpoint.'),
+    ),
   },
-  { title: 'monitoring' },
 );
 
 const recovery = section(
@@ -170,7 +198,7 @@ const app = section(
 export const CONFIG_FORMAT = section('A pm config file.', {
   process_management: section('Defaults for every app; each app may override any of them.', {
     pool,
-    monitoring,
+    monitoring: sharedMonitoring,
     recovery,
   }),
   apps: list('The apps to run.', app),
@@ -182,4 +210,5 @@ export type AppEntry = NonNullable<ConfigFile['apps']>[number];
 export type ProbeEntry = Infer<typeof probe>;
 export type RecoveryEntry = Infer<typeof recovery>;
 export type MonitoringEntry = Infer<typeof monitoring>;
+export type SharedMonitoringEntry = Infer<typeof sharedMonitoring>;
 export type PoolEntry = Infer<typeof pool>;

@@ -24,7 +24,7 @@ function toSchema(field: Field, definitions: Record<string, Schema>): Schema {
     case 'text':
       return { type: ['string', 'number', 'boolean'], description, examples: [field.example] };
     case 'boolean':
-      return { type: 'boolean', description };
+      return { type: 'boolean', description, ...(field.only !== undefined && { enum: [field.only] }) };
     case 'count':
       return { type: 'integer', description, minimum: field.min, maximum: field.max };
     case 'duration':

@@ -7,7 +7,8 @@ export type Field =
   | { kind: 'string'; description: string; example: string; pattern?: RegExp; patternHint?: string }
   /** Any scalar, taken as written (`PORT: 3000` reads as "3000"). */
   | { kind: 'text'; description: string; example: string }
-  | { kind: 'boolean'; description: string }
+  /** `only`: the one value allowed (`false` to turn off what another option of an `either` sets up). */
+  | { kind: 'boolean'; description: string; only?: boolean }
   | { kind: 'count'; description: string; min: number; max: number }
   /** Milliseconds: `500ms`, `5s`, `1h30m`, or a plain number of milliseconds. */
   | { kind: 'duration'; description: string; example: string; positive: boolean }
@@ -33,6 +34,8 @@ export interface Section {
   exactlyOne?: readonly string[];
   /** Keys `env_<profile>` read with this field into `profiles[<profile>]`. */
   profiles?: Field;
+  /** Keys that belong in another section (key → where, and why): refused, saying where they go. */
+  misplaced?: Readonly<Record<string, string>>;
 }
 
 /** Profile keys: `env_production`, `env_staging`; never `env_file`, which is a key of its own. */
@@ -47,25 +50,27 @@ type ReadKeys<K extends Readonly<Record<string, Field>>> = { [P in keyof K]: Inf
 /** The value a field reads as, once units are parsed. */
 export type Infer<F> = F extends { kind: 'string' | 'text' }
   ? string
-  : F extends { kind: 'boolean' }
-    ? boolean
-    : F extends { kind: 'count' | 'duration' | 'size' }
-      ? number
-      : F extends { kind: 'enum'; values: readonly (infer V)[] }
-        ? V
-        : F extends { kind: 'list'; item: infer I }
-          ? Infer<I>[]
-          : F extends { kind: 'map'; value: infer V }
-            ? Record<string, Infer<V>>
-            : F extends { kind: 'either'; options: readonly (infer O)[] }
-              ? Infer<O>
-              : F extends { kind: 'section'; keys: infer K extends Readonly<Record<string, Field>> }
-                ? Optional<ReadKeys<K>> &
-                    (F extends { required: readonly (infer R extends keyof K)[] }
-                      ? Pick<ReadKeys<K>, R>
-                      : unknown) &
-                    (F extends { profiles: infer P } ? { profiles?: Record<string, Infer<P>> } : unknown)
-                : never;
+  : F extends { kind: 'boolean'; only: infer V extends boolean }
+    ? V
+    : F extends { kind: 'boolean' }
+      ? boolean
+      : F extends { kind: 'count' | 'duration' | 'size' }
+        ? number
+        : F extends { kind: 'enum'; values: readonly (infer V)[] }
+          ? V
+          : F extends { kind: 'list'; item: infer I }
+            ? Infer<I>[]
+            : F extends { kind: 'map'; value: infer V }
+              ? Record<string, Infer<V>>
+              : F extends { kind: 'either'; options: readonly (infer O)[] }
+                ? Infer<O>
+                : F extends { kind: 'section'; keys: infer K extends Readonly<Record<string, Field>> }
+                  ? Optional<ReadKeys<K>> &
+                      (F extends { required: readonly (infer R extends keyof K)[] }
+                        ? Pick<ReadKeys<K>, R>
+                        : unknown) &
+                      (F extends { profiles: infer P } ? { profiles?: Record<string, Infer<P>> } : unknown)
+                  : never;
 
 // Builders: each returns its field `as const`, so that `Infer` can read the type back from the table.
 export const string = (
@@ -76,6 +81,8 @@ export const string = (
 export const text = (description: string, example: string) =>
   ({ kind: 'text', description, example }) as const;
 export const boolean = (description: string) => ({ kind: 'boolean', description }) as const;
+export const only = <const V extends boolean>(value: V, description: string) =>
+  ({ kind: 'boolean', description, only: value }) as const;
 export const count = (description: string, min: number, max: number) =>
   ({ kind: 'count', description, min, max }) as const;
 /** `positive`: zero is refused (an interval, a timeout, a memory limit). */
@@ -108,7 +115,7 @@ export function describeExpected(field: Field): string {
     case 'text':
       return 'a value';
     case 'boolean':
-      return 'true or false';
+      return field.only === undefined ? 'true or false' : String(field.only);
     case 'count':
       return `a whole number from ${field.min} to ${field.max}`;
     case 'duration':

@@ -11,6 +11,8 @@ process_management:
     health_check_interval: 30s   # default interval of health probes
     metrics_collection: true
     alerting: true               # alerts go to the event log (\`pm events\`)
+    # metrics_interval: 1s       # daemon-wide: time between samples (0: none)
+    # prometheus: { port: 9209 } # daemon-wide: /metrics on 127.0.0.1 only
   recovery:
     auto_restart: true           # or: on-failure, never
     max_restarts: 15             # within restart_window, then the instance is errored

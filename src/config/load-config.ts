@@ -1,13 +1,15 @@
-// `pm start|validate config.yaml`: file → text → checked shape → AppSpecs, all or nothing. Every
-// problem of the file is reported at once, and no AppSpec comes out of a file that has one.
+// `pm start|validate config.yaml`: file → text → checked shape → AppSpecs and daemon settings, all
+// or nothing. Every problem of the file is reported at once, and nothing comes out of a file that has one.
 import path from 'node:path';
 import type { AppSpec } from '../protocol/app-spec.js';
+import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
 import { currentEnv } from './build-app-spec.js';
 import type { ConfigFile } from './config-format.js';
 import { type ConfigIssue, configError } from './config-issue.js';
 import { parseConfig } from './parse-config.js';
 import { readConfigFile } from './read-config-file.js';
-import { resolveApps } from './resolve-apps.js';
+import { issueAt, resolveApps } from './resolve-apps.js';
+import { resolveSettings } from './resolve-settings.js';
 
 export interface LoadOptions {
   /** `--env <profile>`: use each app's `env_<profile>:`. */
@@ -22,6 +24,8 @@ export interface LoadedConfig {
   /** Absolute path of the file. */
   file: string;
   apps: AppSpec[];
+  /** The daemon-wide settings the file sets (process_management.monitoring), and only those. */
+  settings: DaemonSettingsChange;
 }
 
 /** Shell bookkeeping that changes from one terminal to the next without changing what an app should see. */
@@ -54,7 +58,7 @@ function optionIssues(config: ConfigFile, { profile, only }: LoadOptions): Confi
   return issues;
 }
 
-/** The AppSpecs of a file; throws one bad-config PmError that lists every problem. */
+/** The AppSpecs and daemon settings of a file; throws one bad-config PmError that lists every problem. */
 export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfig {
   const parsed = parseConfig(readConfigFile(file));
   const absolute = path.resolve(file);
@@ -63,10 +67,17 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
     profile: options.profile,
     baseEnv: options.baseEnv ?? inheritedEnv(),
   });
+  const settings = resolveSettings(parsed.config, (keyPath, message) =>
+    issues.push(issueAt(parsed, keyPath, message)),
+  );
   const all = [...parsed.issues, ...issues, ...(parsed.isYaml ? optionIssues(parsed.config, options) : [])];
   if (all.length > 0) throw configError(file, all);
   const { only } = options;
-  return { file: absolute, apps: only ? specs.filter((spec) => only.includes(spec.name)) : specs };
+  return {
+    file: absolute,
+    apps: only ? specs.filter((spec) => only.includes(spec.name)) : specs,
+    settings,
+  };
 }
 
 /** The app names of a config, for `pm stop|delete config.yaml`: its shape must be valid, its files need not exist. */

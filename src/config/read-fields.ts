@@ -106,7 +106,7 @@ export function readField(
     case 'text':
       return scalarText(node as Node, ctx);
     case 'boolean':
-      return value;
+      return field.only === undefined || value === field.only ? value : mismatch();
     case 'count':
       return Number.isInteger(value) && (value as number) >= field.min && (value as number) <= field.max
         ? value
@@ -136,8 +136,12 @@ export function readField(
       );
     case 'section':
       return readSection(field, node, path, ctx, place);
-    case 'either':
-      return readField(field.options.find((option) => accepts(option, node))!, node, path, ctx, keyNode);
+    case 'either': {
+      const option = field.options.find((candidate) => accepts(candidate, node))!;
+      // `prometheus: true` is told every option (a map with a port, or false), not just "false".
+      if (option.kind === 'boolean' && option.only !== undefined && value !== option.only) return mismatch();
+      return readField(option, node, path, ctx, keyNode);
+    }
   }
 }
 
@@ -183,6 +187,10 @@ function readSection(
     if (field) {
       present.set(key, keyNode);
       return readField(field, value, join(path, key), ctx, keyNode);
+    }
+    const home = section.misplaced?.[key];
+    if (home !== undefined && Object.hasOwn(section.misplaced!, key)) {
+      return report(ctx, keyNode, join(path, key), `found "${key}" here, expected it in ${home}`);
     }
     const profile = section.profiles ? PROFILE_KEY.exec(key) : null;
     const suggestion = suggestKey(key, known);
