@@ -14,7 +14,7 @@ export interface MonitorSample {
 }
 
 export interface MonitorOptions {
-  /** Time between samples; 0 turns sampling off. */
+  /** Time between samples at first (see setIntervalMs); 0 turns sampling off. */
   intervalMs: number;
   /** How much history each instance keeps. */
   historyWindowMs: number;
@@ -23,8 +23,11 @@ export interface MonitorOptions {
 
 export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
   private timer: NodeJS.Timeout | null = null;
-  private readonly histories = new Map<number, UsageHistory>();
-  private readonly historyLength: number;
+  private histories = new Map<number, UsageHistory>();
+  private historyLength: number;
+  private currentIntervalMs: number;
+  /** Between start() and stop(): a new interval restarts the timer only then. */
+  private running = false;
   private daemon: DaemonUsage;
   private lastCpu = process.cpuUsage();
   private lastTickAt: number;
@@ -35,7 +38,8 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
     readonly options: MonitorOptions,
   ) {
     super();
-    this.historyLength = Math.max(2, Math.ceil(options.historyWindowMs / Math.max(1, options.intervalMs)));
+    this.currentIntervalMs = options.intervalMs;
+    this.historyLength = this.historyLengthFor(options.intervalMs);
     this.lastTickAt = options.startedAt;
     this.daemon = {
       pid: process.pid,
@@ -45,14 +49,40 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
     };
   }
 
+  /** Time between samples now; 0 when sampling is off. */
+  get intervalMs(): number {
+    return this.currentIntervalMs;
+  }
+
   start(): void {
-    if (this.options.intervalMs <= 0) return;
-    this.timer ??= setInterval(() => this.tick(), this.options.intervalMs);
+    this.running = true;
+    if (this.currentIntervalMs <= 0) return;
+    this.timer ??= setInterval(() => this.tick(), this.currentIntervalMs);
   }
 
   stop(): void {
+    this.running = false;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  /**
+   * Sample at a new interval from now on: 0 stops sampling, another value restarts the timer. Each
+   * history keeps its recent samples and is resized to cover the same window at the new pace.
+   */
+  setIntervalMs(intervalMs: number): void {
+    if (intervalMs === this.currentIntervalMs) return;
+    this.currentIntervalMs = intervalMs;
+    if (intervalMs > 0) {
+      this.historyLength = this.historyLengthFor(intervalMs);
+      const resized = new Map<number, UsageHistory>();
+      for (const [id, history] of this.histories) resized.set(id, history.resized(this.historyLength));
+      this.histories = resized;
+    }
+    if (!this.running) return;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.start();
   }
 
   /** The daemon's own CPU and memory as of the last tick (memory read now). */
@@ -92,6 +122,10 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
     this.forgetRemoved(all);
     this.daemon = this.measureDaemon(now);
     this.emit('sample', { at: now, usage, daemon: this.daemon });
+  }
+
+  private historyLengthFor(intervalMs: number): number {
+    return Math.max(2, Math.ceil(this.options.historyWindowMs / Math.max(1, intervalMs)));
   }
 
   private historyOf(id: number): UsageHistory {

@@ -29,6 +29,21 @@ export class UsageHistory {
     if (this.count < this.capacity) this.count += 1;
   }
 
+  /** A ring of another capacity holding the most recent samples of this one (the interval changed). */
+  resized(capacity: number): UsageHistory {
+    const copy = new UsageHistory(capacity);
+    const n = Math.min(capacity, this.count);
+    for (let i = 0; i < n; i++) {
+      const slot = (this.next - n + i + this.capacity) % this.capacity;
+      copy.cpuPercent[i] = this.cpuPercent[slot]!;
+      copy.memoryKib[i] = this.memoryKib[slot]!;
+      copy.at[i] = this.at[slot]!;
+    }
+    copy.count = n;
+    copy.next = n % capacity;
+    return copy;
+  }
+
   /** The last `points` samples, oldest first. */
   trail(points: number): UsageTrail {
     const n = Math.min(points, this.count);

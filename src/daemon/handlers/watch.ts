@@ -47,7 +47,7 @@ export async function watch(
     processes: ctx.pool.list(),
     daemon: ctx.monitor.daemonUsage(),
     trails: ctx.monitor.trails(TRAIL_POINTS),
-    metricsIntervalMs: ctx.monitor.options.intervalMs,
+    metricsIntervalMs: ctx.monitor.intervalMs,
   });
   await stream.closed;
   ctx.pool.off('change', onChange);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { afterEach, mock, test } from 'node:test';
 import { Monitor, type MonitorSample } from '../../../src/daemon/monitor.js';
 import type { SampleTarget, TreeUsage, UsageSampler } from '../../../src/metrics/sample-usage.js';
 import type { ProcessPool } from '../../../src/supervisor/process-pool.js';
@@ -77,4 +77,38 @@ test('a tick with nothing running still reports the daemon, so that top shows it
   assert.equal(samples.length, 1);
   assert.deepEqual(samples[0]!.usage, []);
   assert.notEqual(samples[0]!.daemon.cpuPercent, null);
+});
+
+afterEach(() => mock.timers.reset());
+
+test('a new interval restarts the timer at the new pace, 0 stops sampling, and a stopped monitor stays stopped', () => {
+  mock.timers.enable({ apis: ['setInterval'] });
+  const { monitor, samples } = setup([proc(1, 101)]);
+  monitor.start();
+  mock.timers.tick(1000);
+  assert.equal(samples.length, 1);
+  monitor.setIntervalMs(200);
+  assert.equal(monitor.intervalMs, 200);
+  mock.timers.tick(1000);
+  assert.equal(samples.length, 6, 'five ticks of 200 ms');
+  monitor.setIntervalMs(0);
+  mock.timers.tick(5000);
+  assert.equal(samples.length, 6, 'no sampling at 0');
+  monitor.setIntervalMs(500);
+  mock.timers.tick(1000);
+  assert.equal(samples.length, 8);
+  monitor.stop();
+  monitor.setIntervalMs(100);
+  mock.timers.tick(1000);
+  assert.equal(samples.length, 8, 'stop() holds until start()');
+});
+
+test('a new interval resizes each history to the same window, keeping its recent samples', () => {
+  const { monitor } = setup([proc(1, 101)]);
+  for (let t = 1; t <= 3; t++) monitor.tick(t * 1000);
+  assert.equal(monitor.stats(1)?.samples, 3);
+  monitor.setIntervalMs(500);
+  assert.equal(monitor.stats(1)?.samples, 3, 'the samples so far are kept');
+  for (let t = 1; t <= 6; t++) monitor.tick(3000 + t * 500);
+  assert.equal(monitor.stats(1)?.samples, 6, 'a 3 s window at 500 ms keeps 6 samples');
 });

@@ -39,3 +39,17 @@ test('cpu keeps two decimals and memory is kept to the KiB', () => {
   history.push(12.3456, 1536 + 100, 0);
   assert.deepEqual(history.trail(1), { cpuPercent: [12.35], memoryBytes: [2048] });
 });
+
+test('a resized ring keeps the most recent samples that fit, and goes on from there', () => {
+  const history = new UsageHistory(4);
+  for (let i = 1; i <= 6; i++) history.push(i, i * MIB, i * 1000);
+  const smaller = history.resized(2);
+  assert.deepEqual(smaller.trail(10).cpuPercent, [5, 6]);
+  assert.equal(smaller.stats()?.windowMs, 1000);
+  const larger = history.resized(8);
+  assert.deepEqual(larger.trail(10).cpuPercent, [3, 4, 5, 6]);
+  larger.push(7, 7 * MIB, 7000);
+  assert.deepEqual(larger.trail(10).cpuPercent, [3, 4, 5, 6, 7]);
+  smaller.push(7, 7 * MIB, 7000);
+  assert.deepEqual(smaller.trail(10).cpuPercent, [6, 7]);
+});
