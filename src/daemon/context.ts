@@ -3,6 +3,7 @@ import type { EventLog } from '../logs/event-log.js';
 import type { Logging } from '../logs/logging.js';
 import type { ProcessPool } from '../supervisor/process-pool.js';
 import type { Monitor } from './monitor.js';
+import type { SettingsControl } from './settings-control.js';
 
 /** What request handlers may use. */
 export interface DaemonContext {
@@ -12,6 +13,8 @@ export interface DaemonContext {
   /** Live output lines for `pm logs --follow`. */
   logging: Logging;
   monitor: Monitor;
+  /** The daemon-wide settings (metrics interval, Prometheus port). */
+  settings: SettingsControl;
   startedAt: number;
   /** Stop every app, then exit once the current replies are sent. */
   shutdown: () => Promise<number>;

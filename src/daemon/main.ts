@@ -8,6 +8,7 @@ import { type PmPaths, resolvePaths } from '../config/paths.js';
 import { watchDaemonLog } from '../logs/daemon-log.js';
 import { EventLog } from '../logs/event-log.js';
 import { createLogging, type Logging } from '../logs/logging.js';
+import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
 import { isSocketLive } from '../protocol/socket-probe.js';
 import { ExitPoller } from '../supervisor/exit-poller.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
@@ -18,9 +19,10 @@ import type { DaemonContext } from './context.js';
 import { detachDaemon } from './detach.js';
 import { HealthWatch } from './health-watch.js';
 import { watchLimits } from './limit-watch.js';
-import { readMonitoringSettings, startAlerts, startMonitor, startPrometheus } from './monitoring.js';
+import { createPrometheusEndpoint, readMonitoringSettings, startAlerts, startMonitor } from './monitoring.js';
 import { createServer } from './server.js';
-import { StateStore } from './state-store.js';
+import { SettingsControl } from './settings-control.js';
+import { type DaemonState, StateStore } from './state-store.js';
 
 /** How often the daemon's own log is checked against the size limit. */
 const DAEMON_LOG_CHECK_MS = 60_000;
@@ -79,10 +81,20 @@ async function main(): Promise<void> {
   const logging = createLogging(paths, events);
   const pool = createPool(paths, events, logging);
   const alerts = startAlerts(pool, events);
-  const store = new StateStore(paths.stateFile, () => pool.snapshot());
-  const snapshot = store.load();
-  if (snapshot) {
-    const { adopted, started } = pool.restore(snapshot);
+  let settings: SettingsControl | undefined;
+  let savedSettings: DaemonSettingsChange = {};
+  const store = new StateStore(
+    paths.stateFile,
+    (): DaemonState => ({
+      pool: pool.snapshot(),
+      // Until the monitor runs, the settings to keep are those read back.
+      settings: settings?.snapshot() ?? savedSettings,
+    }),
+  );
+  const saved = store.load();
+  if (saved) {
+    savedSettings = saved.settings;
+    const { adopted, started } = pool.restore(saved.pool);
     log(`restored ${pool.instanceCount} instances: ${adopted} adopted, ${started} started`);
     events.record({
       type: 'daemon-started',
@@ -101,9 +113,19 @@ async function main(): Promise<void> {
   pool.on('change', () => store.schedule());
   store.writeNow();
   const startedAt = Date.now();
-  const monitoring = readMonitoringSettings();
-  const monitor = startMonitor(pool, monitoring, startedAt);
-  const prometheus = await startPrometheus(monitoring, pool, monitor, log);
+  // The environment gives the defaults; what configs applied before wins over them.
+  const defaults = readMonitoringSettings();
+  const monitor = startMonitor(pool, { ...defaults, ...savedSettings }, startedAt);
+  settings = new SettingsControl({
+    defaults,
+    applied: savedSettings,
+    monitor,
+    endpoint: createPrometheusEndpoint(pool, monitor),
+    events,
+    log,
+    onChange: () => store.schedule(),
+  });
+  await settings.start();
   const healthWatch = new HealthWatch(pool, paths.home);
   healthWatch.start();
   const stopLimits = watchLimits(pool, monitor, events);
@@ -115,12 +137,13 @@ async function main(): Promise<void> {
     events,
     logging,
     monitor,
+    settings,
     startedAt,
     shutdown: () => {
       shuttingDown ??= (async () => {
         server.close();
         monitor.stop();
-        prometheus?.close();
+        settings.stop();
         const stopped = await pool.stopAll();
         store.writeNow();
         events.record({
@@ -149,7 +172,7 @@ async function main(): Promise<void> {
   process.once('SIGUSR2', () => {
     const stopServices = () => {
       monitor.stop();
-      prometheus?.close();
+      settings.stop();
       alerts.stop();
       healthWatch.stop();
       stopLimits();

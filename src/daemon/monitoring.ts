@@ -1,6 +1,8 @@
-// Wires the monitoring pieces into the daemon: the sampler (PM_METRICS_INTERVAL, default 1s,
-// `0` turns it off), alert delivery, and the Prometheus endpoint (PM_PROMETHEUS_PORT).
-import type http from 'node:http';
+// Wires the monitoring pieces into the daemon: the sampler, alert delivery, and the Prometheus
+// endpoint. The sampler's interval (default 1s, 0 turns it off) and the endpoint's port (default
+// none) start from the daemon's environment, PM_METRICS_INTERVAL and PM_PROMETHEUS_PORT; a config
+// file's process_management.monitoring (metrics_interval, prometheus.port) changes them at run time
+// (settings-control.ts), and what it set is kept in the state file.
 import { AlertDispatcher } from '../alerts/alert-dispatcher.js';
 import { METRICS_HISTORY_MS, METRICS_INTERVAL_MS } from '../config/defaults.js';
 import { parseDuration } from '../config/units.js';
@@ -9,18 +11,14 @@ import { collectMetrics } from '../metrics/collect-metrics.js';
 import { formatPrometheus } from '../metrics/prometheus-text.js';
 import { UsageSampler } from '../metrics/sample-usage.js';
 import type { AlertingSpec } from '../protocol/app-spec.js';
+import type { DaemonSettings } from '../protocol/daemon-settings.js';
 import type { PmEvent } from '../protocol/events.js';
 import type { ProcessPool } from '../supervisor/process-pool.js';
 import { Monitor } from './monitor.js';
-import { servePrometheus } from './prometheus.js';
+import { PrometheusEndpoint } from './prometheus-endpoint.js';
 
-/** Daemon-wide monitoring settings, from the daemon's environment (there is no daemon config file). */
-export interface MonitoringSettings {
-  metricsIntervalMs: number;
-  prometheusPort: number | null;
-}
-
-export function readMonitoringSettings(env: NodeJS.ProcessEnv = process.env): MonitoringSettings {
+/** The settings' start-up defaults, from the daemon's environment. */
+export function readMonitoringSettings(env: NodeJS.ProcessEnv = process.env): DaemonSettings {
   const interval = env.PM_METRICS_INTERVAL?.trim();
   const parsed = interval === undefined || interval === '' ? METRICS_INTERVAL_MS : parseDuration(interval);
   const port = Number(env.PM_PROMETHEUS_PORT);
@@ -30,7 +28,7 @@ export function readMonitoringSettings(env: NodeJS.ProcessEnv = process.env): Mo
   };
 }
 
-export function startMonitor(pool: ProcessPool, settings: MonitoringSettings, startedAt: number): Monitor {
+export function startMonitor(pool: ProcessPool, settings: DaemonSettings, startedAt: number): Monitor {
   const monitor = new Monitor(pool, new UsageSampler(), {
     intervalMs: settings.metricsIntervalMs,
     historyWindowMs: METRICS_HISTORY_MS,
@@ -58,23 +56,9 @@ export function startAlerts(pool: ProcessPool, events: EventLog): AlertDispatche
   return dispatcher;
 }
 
-/** Serve /metrics on 127.0.0.1 when a port is set; a port in use is logged, not fatal. */
-export async function startPrometheus(
-  settings: MonitoringSettings,
-  pool: ProcessPool,
-  monitor: Monitor,
-  log: (message: string) => void,
-): Promise<http.Server | null> {
-  if (settings.prometheusPort === null) return null;
-  const render = () => formatPrometheus(collectMetrics(pool.list(), monitor.daemonUsage(), Date.now()));
-  try {
-    const server = await servePrometheus(settings.prometheusPort, render);
-    log(`prometheus metrics on http://127.0.0.1:${settings.prometheusPort}/metrics`);
-    return server;
-  } catch (error) {
-    log(
-      `cannot serve prometheus metrics on 127.0.0.1:${settings.prometheusPort}: ${(error as Error).message}`,
-    );
-    return null;
-  }
+/** The /metrics endpoint, serving what `pm metrics` prints; it binds nothing until given a port. */
+export function createPrometheusEndpoint(pool: ProcessPool, monitor: Monitor): PrometheusEndpoint {
+  return new PrometheusEndpoint(() =>
+    formatPrometheus(collectMetrics(pool.list(), monitor.daemonUsage(), Date.now())),
+  );
 }

@@ -16,7 +16,11 @@ export type PmEventType =
   | 'limit-exceeded'
   | 'log-fallback'
   | 'log-restored'
-  | 'alert-failed';
+  | 'alert-failed'
+  /** A config changed a daemon-wide setting (metrics interval, Prometheus port). */
+  | 'settings-changed'
+  /** The Prometheus port set before could not be served when the daemon started. */
+  | 'prometheus-failed';
 
 /** `alert` events also go to the configured alert sinks. */
 export type Severity = 'info' | 'warning' | 'alert';

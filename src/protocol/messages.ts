@@ -1,6 +1,7 @@
 // Every message between CLI and daemon. Both ends import these types, so a request and its reply
 // cannot drift apart, and a request type without a daemon handler does not compile.
 import type { AppSpec } from './app-spec.js';
+import type { DaemonSettings, DaemonSettingsChange } from './daemon-settings.js';
 import type { WireError } from './errors.js';
 import type { PmEvent } from './events.js';
 import type { LogLine, LogStream } from './log-line.js';
@@ -14,8 +15,11 @@ export type ScaleChange = { mode: 'set'; count: number } | { mode: 'add'; count:
 export type Request =
   /** First frame of every connection. */
   | { type: 'hello'; protocolVersion: number }
-  /** Create apps, or reconcile them with a new definition. */
-  | { type: 'apply'; apps: AppSpec[] }
+  /**
+   * Create apps, or reconcile them with a new definition; `settings` changes the daemon-wide ones
+   * (a config file's process_management.monitoring) before any app is touched.
+   */
+  | { type: 'apply'; apps: AppSpec[]; settings?: DaemonSettingsChange }
   | { type: 'start'; target: Target }
   | { type: 'stop'; target: Target }
   | { type: 'restart'; target: Target }
@@ -69,6 +73,10 @@ export interface PingReply {
   memoryBytes: number;
   apps: number;
   instances: number;
+  /** The daemon-wide settings in effect. */
+  settings: DaemonSettings;
+  /** Why the Prometheus port is set but not served (it was in use when the daemon started); else absent. */
+  prometheusError?: string;
 }
 
 /** An app with its full definition and per-instance restart history, for `describe`. */

@@ -1,6 +1,7 @@
 // Runtime validation of every incoming request frame, typed against messages.ts.
 import { type AppSpec, type ProbeCheck, type ProbeSpec, STOP_SIGNALS } from './app-spec.js';
 import { array, bool, type Check, int, literal, nullable, object, optional, record, str } from './check.js';
+import { type DaemonSettingsChange, MIN_METRICS_INTERVAL_MS } from './daemon-settings.js';
 import { PmError } from './errors.js';
 import type { Request, RequestFrame, RequestType, ScaleChange } from './messages.js';
 import { APP_NAME_PATTERN, type Target } from './target.js';
@@ -96,6 +97,22 @@ const appSpec: Check<AppSpec> = object({
   source: optional(str),
 }) as Check<AppSpec>;
 
+const metricsInterval: Check<number> = (v, path) => {
+  const ms = int(0, MAX_MS)(v, path);
+  if (ms > 0 && ms < MIN_METRICS_INTERVAL_MS)
+    throw new PmError(
+      'bad-request',
+      `${path}: expected 0 or at least ${MIN_METRICS_INTERVAL_MS}, found ${ms}`,
+    );
+  return ms;
+};
+
+/** Also checks the settings a daemon reads back from its state file. */
+export const daemonSettingsChange: Check<DaemonSettingsChange> = object({
+  metricsIntervalMs: optional(metricsInterval),
+  prometheusPort: optional(nullable(int(1, 65535))),
+});
+
 const scaleChange: Check<ScaleChange> = object({
   mode: literal('set', 'add'),
   count: int(-10_000, 10_000),
@@ -105,7 +122,7 @@ const targeted = object({ target });
 
 const payloads: { [K in RequestType]: Check<Omit<Extract<Request, { type: K }>, 'type'>> } = {
   hello: object({ protocolVersion: int() }),
-  apply: object({ apps: array(appSpec, 10_000) }),
+  apply: object({ apps: array(appSpec, 10_000), settings: optional(daemonSettingsChange) }),
   start: targeted,
   stop: targeted,
   restart: targeted,

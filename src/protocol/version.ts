@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Bumped on any incompatible change to messages.ts; checked in the hello handshake.
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // The installed package's root: the nearest folder above this module with a package.json. Works
 // the same from dist/src/... and from the bundled CLI.

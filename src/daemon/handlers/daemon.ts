@@ -12,6 +12,8 @@ export const ping = async (_r: RequestOf<'ping'>, ctx: DaemonContext): Promise<R
   memoryBytes: process.memoryUsage.rss(),
   apps: ctx.pool.appCount,
   instances: ctx.pool.instanceCount,
+  settings: ctx.settings.current(),
+  ...(ctx.settings.prometheusError !== null && { prometheusError: ctx.settings.prometheusError }),
 });
 
 export const kill = async (_r: RequestOf<'kill'>, ctx: DaemonContext): Promise<ResponseOf['kill']> => ({

@@ -4,7 +4,11 @@ import type { DaemonContext } from '../context.js';
 
 type Reply<K extends keyof ResponseOf> = Promise<ResponseOf[K]>;
 
-export const apply = (r: RequestOf<'apply'>, ctx: DaemonContext): Reply<'apply'> => ctx.pool.apply(r.apps);
+// The settings first: a port that cannot be served refuses the whole request, as a bad file does.
+export const apply = async (r: RequestOf<'apply'>, ctx: DaemonContext): Reply<'apply'> => {
+  if (r.settings) await ctx.settings.apply(r.settings);
+  return ctx.pool.apply(r.apps);
+};
 export const start = (r: RequestOf<'start'>, ctx: DaemonContext): Reply<'start'> => ctx.pool.start(r.target);
 export const stop = (r: RequestOf<'stop'>, ctx: DaemonContext): Reply<'stop'> => ctx.pool.stop(r.target);
 export const restart = (r: RequestOf<'restart'>, ctx: DaemonContext): Reply<'restart'> =>

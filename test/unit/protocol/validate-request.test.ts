@@ -14,7 +14,7 @@ const web = { kind: 'name', name: 'web' } as const;
 // One valid request per type: a new request type does not compile until it has a sample here.
 const samples: { [K in RequestType]: RequestOf<K> } = {
   hello: { type: 'hello', protocolVersion: 1 },
-  apply: { type: 'apply', apps: [spec] },
+  apply: { type: 'apply', apps: [spec], settings: { metricsIntervalMs: 500, prometheusPort: null } },
   start: { type: 'start', target: { kind: 'all' } },
   stop: { type: 'stop', target: web },
   restart: { type: 'restart', target: { kind: 'instance', name: 'web', index: 1 } },
@@ -128,6 +128,45 @@ test('fields deep inside an app definition are rejected with their path', () => 
     }),
     'apps[0].run.args: expected an array (at most 100000), found string',
   );
+});
+
+test('apply carries daemon settings: any subset, a null port to stop serving, none at all', () => {
+  for (const settings of [
+    { metricsIntervalMs: 200, prometheusPort: 9209 },
+    { metricsIntervalMs: 0 },
+    { prometheusPort: null },
+    {},
+  ]) {
+    const frame = { id: 2, type: 'apply', apps: [], settings };
+    assert.deepEqual(validateRequestFrame(frame), frame);
+  }
+  assert.deepEqual(validateRequestFrame({ id: 2, type: 'apply', apps: [] }), {
+    id: 2,
+    type: 'apply',
+    apps: [],
+  });
+});
+
+test('bad daemon settings in apply are rejected with their path', () => {
+  const apply = (settings: unknown) => ({ id: 1, type: 'apply', apps: [], settings });
+  rejects(
+    apply({ prometheusPort: 0 }),
+    /^settings\.prometheusPort: expected an integer in 1\.\.65535, found number$/,
+  );
+  rejects(apply({ prometheusPort: 70_000 }), /^settings\.prometheusPort: expected an integer in 1\.\.65535/);
+  rejects(
+    apply({ prometheusPort: '9209' }),
+    /^settings\.prometheusPort: expected an integer .*, found string$/,
+  );
+  rejects(
+    apply({ prometheusPort: false }),
+    /^settings\.prometheusPort: expected an integer .*, found boolean$/,
+  );
+  rejects(apply({ metricsIntervalMs: -1 }), /^settings\.metricsIntervalMs: expected an integer in 0\.\./);
+  rejects(apply({ metricsIntervalMs: 1.5 }), /^settings\.metricsIntervalMs: expected an integer/);
+  rejects(apply({ metricsIntervalMs: 5 }), 'settings.metricsIntervalMs: expected 0 or at least 100, found 5');
+  rejects(apply('fast'), 'settings: expected an object, found string');
+  rejects(apply(null), 'settings: expected an object, found null');
 });
 
 test('bad app names are rejected with their path', () => {
