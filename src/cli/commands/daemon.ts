@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { PmError } from '../../protocol/errors.js';
 import { formatBytes, formatDuration } from '../output/format.js';
+import { describeSettings } from '../output/settings-text.js';
 import { withDaemon } from '../session.js';
 
 export function registerDaemon(program: Command): void {
@@ -17,7 +18,8 @@ export function registerDaemon(program: Command): void {
       }
       process.stdout.write(
         `pong: daemon ${reply.pid} (pm ${reply.daemonVersion}, protocol ${reply.protocolVersion}), up ${formatDuration(reply.uptimeMs)}, ` +
-          `${reply.apps} apps / ${reply.instances} instances, ${formatBytes(reply.memoryBytes)} RSS, home ${reply.home}\n`,
+          `${reply.apps} apps / ${reply.instances} instances, ${formatBytes(reply.memoryBytes)} RSS, home ${reply.home}\n` +
+          `settings: ${describeSettings(reply.settings)}${reply.prometheusError ? ` (not served: ${reply.prometheusError})` : ''}\n`,
       );
     });
 

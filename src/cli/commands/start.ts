@@ -9,6 +9,7 @@ import { PmError } from '../../protocol/errors.js';
 import { parseTarget, type Target } from '../../protocol/target.js';
 import type { DaemonClient } from '../daemon-client.js';
 import { countOption, durationOption, envOption, signalOption, sizeOption } from '../options.js';
+import { describeSettings } from '../output/settings-text.js';
 import { printSummary } from '../output/summary.js';
 import { addRecoveryOptions, type RecoveryOptions, recoveryInput } from '../recovery-options.js';
 import { withDaemon } from '../session.js';
@@ -83,13 +84,22 @@ async function startConfig(file: string, args: string[], options: StartOptions):
   const only = options.only?.split(',').filter(Boolean);
   // The YAML loader only for a config file: starting a script stays light.
   const { loadConfig } = await import('../../config/load-config.js');
-  const { apps } = loadConfig(file, { profile: options.env?.profile, only });
-  if (apps.length === 0) {
+  const { apps, settings } = loadConfig(file, { profile: options.env?.profile, only });
+  const hasSettings = Object.keys(settings).length > 0;
+  if (apps.length === 0 && !hasSettings) {
     process.stdout.write(`${file} defines no apps: nothing to start\n`);
     return;
   }
-  const infos = await withDaemon((client) => client.request({ type: 'apply', apps }));
+  // The daemon-wide settings go with every apply of the file, also with --only: they are the file's.
+  const infos = await withDaemon((client) =>
+    client.request({ type: 'apply', apps, ...(hasSettings && { settings }) }),
+  );
   printSummary(infos, { json: Boolean(options.json) });
+  if (apps.length === 0 && !options.json) {
+    process.stdout.write(
+      `${file} defines no apps: daemon settings applied (${describeSettings(settings)})\n`,
+    );
+  }
 }
 
 /** `--alert-webhook`/`--alert-command`: where this app's alerts go besides the event log. */

@@ -4,6 +4,7 @@ import { configJsonSchema } from '../../config/config-json-schema.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { AppSpec } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
+import { describeSettings } from '../output/settings-text.js';
 
 interface ValidateOptions {
   env?: string;
@@ -29,7 +30,7 @@ async function validate(file: string | undefined, options: ValidateOptions): Pro
   if (file === undefined)
     throw new PmError('bad-request', 'give the config file to check: pm validate pm.yaml');
   const only = options.only?.split(',').filter(Boolean);
-  const { apps } = loadConfig(file, { profile: options.env, only });
+  const { apps, settings } = loadConfig(file, { profile: options.env, only });
   if (options.json) {
     // The inherited environment is the shell's, not the file's: left out.
     const shown = apps.map(({ baseEnv: _baseEnv, ...spec }) => spec);
@@ -39,6 +40,7 @@ async function validate(file: string | undefined, options: ValidateOptions): Pro
   const lines = [
     `${file} is valid: ${apps.length} app${apps.length === 1 ? '' : 's'}`,
     ...apps.map(describeApp),
+    ...(Object.keys(settings).length > 0 ? [`  daemon: ${describeSettings(settings)}`] : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
