@@ -1,5 +1,6 @@
-// A strict reader of the Prometheus text format, for tests: every line must be a comment or a sample.
+// Prometheus for tests: a strict reader of the text format (every line a comment or a sample), and a scrape.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 
 export interface Sample {
   name: string;
@@ -50,5 +51,47 @@ export function assertValidExposition(text: string): void {
     assert.ok(sample, `not a valid exposition line: ${JSON.stringify(line)}`);
     assert.ok(typed.has(sample[1]!), `sample of undeclared family: ${line}`);
     assert.ok(!Number.isNaN(Number(sample[3])) || sample[3] === 'NaN');
+  }
+}
+
+export interface Scrape {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** GET /metrics on 127.0.0.1 with node's http, on a fresh connection (no keep-alive to outlive a move). */
+export function scrape(port: number, pathname = '/metrics'): Promise<Scrape> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(
+      { host: '127.0.0.1', port, path: pathname, agent: false, timeout: 5000 },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            contentType: response.headers['content-type'] ?? '',
+            body,
+          }),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`no answer from 127.0.0.1:${port} in 5 s`)));
+    request.on('error', reject);
+  });
+}
+
+/** True once nothing listens on the port any more (the connection is refused). */
+export async function isRefused(port: number): Promise<boolean> {
+  try {
+    await scrape(port);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
   }
 }
