@@ -1,11 +1,10 @@
-// HTTP probe: GET the URL on a fresh connection; a 2xx or 3xx status passes.
-import http from 'node:http';
-import https from 'node:https';
+// HTTP probe: GET the URL on a fresh connection; a 2xx or 3xx status passes. node:http and
+// node:https (with tls and crypto behind it) load at the first HTTP probe, not at daemon start.
 import type { Probe } from '../probe.js';
 
-export const probeHttp: Probe<{ type: 'http'; url: string }> = (check, _context, signal) =>
-  new Promise((resolve) => {
-    const client = check.url.startsWith('https:') ? https : http;
+export const probeHttp: Probe<{ type: 'http'; url: string }> = async (check, _context, signal) => {
+  const client = check.url.startsWith('https:') ? await import('node:https') : await import('node:http');
+  return new Promise((resolve) => {
     const request = client.get(check.url, { agent: false, signal }, (response) => {
       response.resume();
       const status = response.statusCode ?? 0;
@@ -14,3 +13,4 @@ export const probeHttp: Probe<{ type: 'http'; url: string }> = (check, _context,
     });
     request.on('error', (error) => resolve({ ok: false, reason: error.message }));
   });
+};
