@@ -23,6 +23,23 @@ test('rotated names carry the UTC time, and a second rotation in the same millis
   assert.equal(path.basename(rotatedName(file, at(5))), 'web-0.out.log.2026-01-02_03-04-05.000-1');
 });
 
+test('rotations in one millisecond stay in order after retention deleted the first of them', () => {
+  for (let n = 0; n < 12; n++) {
+    fs.writeFileSync(file, `run ${n}\n`);
+    rotateFile(file, { maxFiles: 2, compress: false }, at(5));
+  }
+  assert.deepEqual(
+    rotatedFiles(file).map((f) => fs.readFileSync(f, 'utf8')),
+    ['run 11\n', 'run 10\n'],
+  );
+  assert.equal(path.basename(rotatedFiles(file)[0]!), 'web-0.out.log.2026-01-02_03-04-05.000-11');
+});
+
+test('a clock set back still gives a name newer than the newest rotated one', () => {
+  touch('web-0.out.log.2026-01-02_03-04-09.000');
+  assert.equal(path.basename(rotatedName(file, at(5))), 'web-0.out.log.2026-01-02_03-04-09.000-1');
+});
+
 test('rotatedFiles lists newest first and ignores files that only look alike', () => {
   touch('web-0.out.log.2026-01-02_03-04-01.000.gz');
   touch('web-0.out.log.2026-01-02_03-04-03.000');
