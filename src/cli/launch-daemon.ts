@@ -1,14 +1,15 @@
 // Start the daemon on demand. proper-lockfile serializes concurrent CLIs, so ten commands started
 // at once against a fresh home end with exactly one daemon, and all ten succeed.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import lockfile from 'proper-lockfile';
 import { ensureHome } from '../config/home.js';
 import type { PmPaths } from '../config/paths.js';
 import { PmError } from '../protocol/errors.js';
 import { isSocketLive } from '../protocol/socket-probe.js';
-import { DAEMON_ENTRY, packageRoot } from '../protocol/version.js';
+import { BUNDLE_LOADER, DAEMON_ENTRY, packageRoot } from '../protocol/version.js';
 
 const START_TIMEOUT_MS = 10_000;
 
@@ -25,17 +26,32 @@ function lastLines(file: string, count: number): string {
   }
 }
 
-async function waitForSocket(paths: PmPaths, exited: () => number | null): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (await isSocketLive(paths.socket)) return;
-    if (exited() !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new PmError(
+/** The daemon writes a line on this fd once it listens: no polling, no gap between ready and noticed. */
+const READY_FD = 3;
+
+function notStarted(paths: PmPaths): PmError {
+  return new PmError(
     'daemon-unavailable',
     `the daemon did not start (see ${paths.daemonLog}): ${lastLines(paths.daemonLog, 2) || 'no output'}`,
   );
+}
+
+/** Resolves when the daemon reports that it listens. */
+async function waitForReady(child: ChildProcess, paths: PmPaths): Promise<void> {
+  const ready = child.stdio[READY_FD] as Readable;
+  let timer: NodeJS.Timeout | undefined;
+  const started = await new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), START_TIMEOUT_MS);
+    ready.once('data', () => resolve(true));
+    ready.on('error', () => {}); // a daemon closing its end early is told by its exit
+    // A daemon that exits first may have found another one serving the socket: one started
+    // outside our lock, e.g. by systemd.
+    child.once('exit', () => void isSocketLive(paths.socket).then(resolve));
+  });
+  clearTimeout(timer);
+  ready.destroy();
+  child.unref();
+  if (!started) throw notStarted(paths);
 }
 
 export async function launchDaemon(paths: PmPaths): Promise<void> {
@@ -48,21 +64,18 @@ export async function launchDaemon(paths: PmPaths): Promise<void> {
   try {
     if (await isSocketLive(paths.socket)) return;
     const logFd = fs.openSync(paths.daemonLog, 'a', 0o600);
-    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, path.join(packageRoot(), DAEMON_ENTRY)], {
+    const root = packageRoot();
+    const entry = [path.join(root, BUNDLE_LOADER), path.join(root, DAEMON_ENTRY)];
+    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...entry], {
       detached: true,
-      stdio: ['ignore', logFd, logFd],
+      stdio: ['ignore', logFd, logFd, 'pipe'],
       cwd: paths.home,
       // The daemon finds its home in PM_HOME: it must serve the home we wait on, which a caller
       // may have chosen without setting our own environment (e.g. an in-process test client).
-      env: { ...process.env, PM_HOME: paths.home },
+      env: { ...process.env, PM_HOME: paths.home, PM_READY_FD: String(READY_FD) },
     });
     fs.closeSync(logFd);
-    let exitCode: number | null = null;
-    child.once('exit', (code) => {
-      exitCode = code ?? 1;
-    });
-    child.unref();
-    await waitForSocket(paths, () => exitCode);
+    await waitForReady(child, paths);
   } finally {
     await release();
   }

@@ -41,6 +41,19 @@ function isPreviousDaemonAlive(pidFile: string): boolean {
   }
 }
 
+/** Tell the CLI that started us (cli/launch-daemon.ts) that the socket takes connections. */
+function notifyReady(): void {
+  const fd = Number(process.env.PM_READY_FD);
+  delete process.env.PM_READY_FD;
+  if (!Number.isInteger(fd) || fd < 3) return;
+  try {
+    fs.writeSync(fd, 'ready\n');
+    fs.closeSync(fd);
+  } catch {
+    // The CLI stopped waiting; it finds the socket on its next command.
+  }
+}
+
 function listen(server: net.Server, socketPath: string): Promise<void> {
   return new Promise((resolve, reject) => {
     // The socket is created 0600: no window in which another user could connect.
@@ -165,6 +178,7 @@ async function main(): Promise<void> {
   await listen(server, paths.socket);
   fs.writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
   log(`daemon ${process.pid} listening on ${paths.socket}`);
+  notifyReady();
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void ctx.shutdown());
   process.on('SIGHUP', () => {});

@@ -20,6 +20,9 @@ export function packageRoot(): string {
 /** The daemon's built entry, relative to the package root; its name also marks a daemon in /proc. */
 export const DAEMON_ENTRY = 'dist/pm-daemon.cjs';
 
+/** Runs a bundle with a V8 code cache (`node bin/load-bundle.cjs <bundle>`), relative to the package root. */
+export const BUNDLE_LOADER = 'bin/load-bundle.cjs';
+
 let version: string | undefined;
 export function packageVersion(): string {
   version ??= (

@@ -1,6 +1,7 @@
 // `pm top`: the live view. ink and react are imported here, on demand, so that no other command
 // pays for loading them.
 
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
@@ -23,8 +24,12 @@ export function registerTop(program: Command): void {
       // ink draws nothing live when CI is set (it assumes a log file), but this is a terminal.
       for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in process.env) process.env[key] = 'false';
       // By path, not by specifier: the bundled CLI must not take in ink (ESM-only) with the view.
+      // The bundle cannot run import() itself (bin/load-bundle.cjs): bin/import-esm.cjs does it.
       const runTopUrl = pathToFileURL(path.join(packageRoot(), 'dist/src/top/run-top.js')).href;
-      const { runTop } = (await import(runTopUrl)) as typeof import('../../top/run-top.js');
+      const importEsm = createRequire(import.meta.url)(path.join(packageRoot(), 'bin/import-esm.cjs')) as (
+        url: string,
+      ) => Promise<typeof import('../../top/run-top.js')>;
+      const { runTop } = await importEsm(runTopUrl);
       await runTop(feed);
     });
 }
