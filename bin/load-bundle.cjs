@@ -22,13 +22,14 @@ function cachePath(file, stat) {
 }
 
 function writeCache(script, file) {
+  const temp = `${file}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temp, script.createCachedData());
     fs.renameSync(temp, file);
   } catch {
-    // A read-only install: run uncached.
+    // A read-only install or a full disk: run uncached.
+    fs.rmSync(temp, { force: true });
   }
 }
 
