@@ -14,6 +14,7 @@ import {
   type StreamHandler,
   streamHandlers,
 } from './handlers/index.js';
+import { idleCollector } from './idle-gc.js';
 import { createStreamWriter } from './stream-writer.js';
 
 function send(socket: net.Socket, reply: ReplyFrame): void {
@@ -95,5 +96,9 @@ function versionMismatch(clientVersion: number): PmError {
 }
 
 export function createServer(ctx: DaemonContext): net.Server {
-  return net.createServer((socket) => serveConnection(socket, ctx));
+  const afterActivity = idleCollector();
+  return net.createServer((socket) => {
+    socket.once('close', afterActivity);
+    serveConnection(socket, ctx);
+  });
 }
