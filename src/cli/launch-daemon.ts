@@ -14,13 +14,20 @@ import { BUNDLE_LOADER, DAEMON_ENTRY, packageRoot } from '../protocol/version.js
 const START_TIMEOUT_MS = 10_000;
 
 /** The daemon waits on sockets, pipes and timers: V8's optimizing and baseline compilers buy it no
- * measurable time (log throughput and idle CPU are unchanged) but cost 4-5 MB of resident memory
- * (docs/performance.md). */
-const DAEMON_NODE_FLAGS = ['--no-opt', '--no-sparkplug', '--gc-memory-reducer-start-delay-ms=1000'];
+ * measurable time (log throughput and idle CPU are unchanged) but cost 4-5 MB of resident memory;
+ * and an idle daemon gives garbage back at once rather than seconds later (daemon/idle-gc.ts;
+ * docs/performance.md). */
+const DAEMON_NODE_FLAGS = [
+  '--no-opt',
+  '--no-sparkplug',
+  '--gc-memory-reducer-start-delay-ms=1000',
+  '--expose-gc',
+];
 
-function lastLines(file: string, count: number): string {
+/** The daemon ends its log with one line that says why it stopped. */
+function lastLine(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count).join(' | ');
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').at(-1) ?? '';
   } catch {
     return '';
   }
@@ -32,7 +39,7 @@ const READY_FD = 3;
 function notStarted(paths: PmPaths): PmError {
   return new PmError(
     'daemon-unavailable',
-    `the daemon did not start (see ${paths.daemonLog}): ${lastLines(paths.daemonLog, 2) || 'no output'}`,
+    `the daemon did not start (see ${paths.daemonLog}): ${lastLine(paths.daemonLog) || 'no output'}`,
   );
 }
 

@@ -206,6 +206,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  log(`daemon failed to start: ${(error as Error).stack ?? error}`);
+  // The stack for the log, then one line for the CLI that waits on us: it shows the log's last line.
+  log(`${(error as Error).stack ?? error}`);
+  log(`daemon failed to start: ${(error as Error).message ?? error}`);
   process.exit(2);
 });

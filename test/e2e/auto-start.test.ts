@@ -44,3 +44,33 @@ test('pm --version and pm --help answer without starting a daemon', async () => 
   assert.equal(fs.existsSync(path.join(t.home, 'daemon.sock')), false);
   assert.equal(fs.existsSync(path.join(t.home, 'daemon.pid')), false);
 });
+
+test('a daemon that cannot start is reported with the end of its log, exit 2, and the lock is free again', async () => {
+  // The daemon makes $PM_HOME/logs a directory; a file in its place makes it fail before it listens.
+  fs.writeFileSync(path.join(t.home, 'logs'), 'not a directory\n');
+  const failed = await runCli(['list'], t.env);
+  assert.equal(failed.code, 2, failed.stderr);
+  assert.match(
+    failed.stderr,
+    /^pm: the daemon did not start \(see .*daemon\.log\): .*daemon failed to start/,
+  );
+  assert.equal(failed.stderr.trim().split('\n').length, 1, failed.stderr);
+
+  fs.rmSync(path.join(t.home, 'logs'));
+  const next = await runCli(['ping', '--json'], t.env);
+  assert.equal(next.code, 0, next.stderr);
+});
+
+test('the daemon runs through the bundle loader, and apps do not inherit its start-up pipe', async () => {
+  const started = await runCli(['start', 'sleep 60', '--name', 'nap'], t.env);
+  assert.equal(started.code, 0, started.stderr);
+  const [daemon] = daemonPidsOf(t.home);
+  const cmdline = fs.readFileSync(`/proc/${daemon}/cmdline`, 'utf8').split('\0');
+  assert.ok(
+    cmdline.some((arg) => arg.endsWith('bin/load-bundle.cjs')),
+    cmdline.join(' '),
+  );
+  const list = JSON.parse((await runCli(['list', '--json'], t.env)).stdout) as Array<{ pid: number }>;
+  const appFds = fs.readdirSync(`/proc/${list[0]!.pid}/fd`).map((fd) => Number(fd));
+  assert.ok(!appFds.includes(3), 'the app holds fd 3');
+});
