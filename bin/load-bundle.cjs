@@ -28,8 +28,8 @@ function writeCache(script, file) {
     fs.writeFileSync(temp, script.createCachedData());
     fs.renameSync(temp, file);
   } catch {
-    // A read-only install or a full disk: run uncached.
-    fs.rmSync(temp, { force: true });
+    // A read-only install or a full disk: run uncached, and leave no partial file behind.
+    if (fs.existsSync(temp)) fs.rmSync(temp);
   }
 }
 
