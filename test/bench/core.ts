@@ -2,14 +2,16 @@
 // memory. Every figure is also given as a ratio of `node -e 0` measured in the same run.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { resolvePaths } from '../../src/config/paths.js';
 import { isPidAlive } from '../../src/supervisor/process-tree.js';
 import { PM_BIN } from '../helpers/run-cli.js';
 import { createTempHome } from '../helpers/temp-home.js';
-import { repeat, report, rssBytes, summarize, timeCommand } from './stats.js';
+import { againstFloor, report, rssBytes, timeCommand } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const APPS = Number(process.env.BENCH_APPS ?? 50);
+const IDLE_MS = 2000;
 
 function pm(env: NodeJS.ProcessEnv, ...args: string[]): number {
   return timeCommand(process.execPath, [PM_BIN, ...args], env);
@@ -23,23 +25,25 @@ async function main(): Promise<void> {
   const home = createTempHome();
   const env = home.env;
   try {
-    const floor = summarize(repeat(RUNS, () => timeCommand(process.execPath, ['-e', '0'])));
-    report('node -e 0', 'ms', floor, 'the floor: starting node itself');
-    const ratio = (ms: number) => `${(ms / floor.median).toFixed(2)} x node -e 0`;
-
-    const cold = summarize(
-      repeat(Math.max(3, RUNS / 4), () => {
-        spawnSync(process.execPath, [PM_BIN, 'kill'], { env, stdio: 'ignore' });
-        return pm(env, 'list', '--json');
-      }),
+    const cold = againstFloor(Math.max(3, RUNS / 4), () => {
+      spawnSync(process.execPath, [PM_BIN, 'kill'], { env, stdio: 'ignore' });
+      return pm(env, 'list', '--json');
+    });
+    report(
+      'node -e 0',
+      'ms',
+      cold.floor,
+      'the floor: starting node itself, run alternately with the cold starts',
     );
-    report('cold start: pm list --json with no daemon', 'ms', cold, ratio(cold.median));
+    report('cold start: pm list --json with no daemon', 'ms', cold.measured, `${cold.ratio} (target <= 3)`);
 
-    const warm = summarize(repeat(RUNS, () => pm(env, 'list', '--json')));
-    report('warm pm list --json, 0 apps', 'ms', warm, ratio(warm.median));
-    const table = summarize(repeat(RUNS, () => pm(env, 'list')));
-    report('warm pm list (table), 0 apps', 'ms', table, ratio(table.median));
-    report('daemon RSS, 0 apps', 'MB', (rssBytes(daemonPid(env)) ?? 0) / 2 ** 20);
+    const warm = againstFloor(RUNS, () => pm(env, 'list', '--json'));
+    report('warm pm list --json, 0 apps', 'ms', warm.measured, `${warm.ratio} (target <= 1.3)`);
+    const table = againstFloor(RUNS, () => pm(env, 'list'));
+    report('warm pm list (table), 0 apps', 'ms', table.measured, table.ratio);
+    // Idle RSS: 2 s after the last command, as the peer harness reads it.
+    await sleep(IDLE_MS);
+    report('daemon RSS, 0 apps, idle', 'MB', (rssBytes(daemonPid(env)) ?? 0) / 2 ** 20, 'target <= 45');
 
     const started = process.hrtime.bigint();
     for (let i = 0; i < APPS; i++) pm(env, 'start', 'sleep 3600', '--name', `s${i}`);
@@ -56,9 +60,10 @@ async function main(): Promise<void> {
     const alive = list.filter((p: { pid: number | null }) => p.pid !== null && isPidAlive(p.pid)).length;
     report(`apps alive after start`, 'count', alive);
 
-    const warm50 = summarize(repeat(RUNS, () => pm(env, 'list', '--json')));
-    report(`warm pm list --json, ${APPS} apps`, 'ms', warm50, ratio(warm50.median));
-    report(`daemon RSS, ${APPS} apps`, 'MB', (rssBytes(daemonPid(env)) ?? 0) / 2 ** 20);
+    const warm50 = againstFloor(RUNS, () => pm(env, 'list', '--json'));
+    report(`warm pm list --json, ${APPS} apps`, 'ms', warm50.measured, warm50.ratio);
+    await sleep(IDLE_MS);
+    report(`daemon RSS, ${APPS} apps, idle`, 'MB', (rssBytes(daemonPid(env)) ?? 0) / 2 ** 20);
 
     const stopMs = pm(env, 'stop', 'all');
     report(`stop all ${APPS} apps`, 'ms', stopMs);

@@ -10,7 +10,7 @@ import { resolvePaths } from '../../src/config/paths.js';
 import { PM_BIN } from '../helpers/run-cli.js';
 import { createTempHome } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { cpuSeconds, report, rssBytes, summarize, timeCommand } from './stats.js';
+import { againstFloor, cpuSeconds, report, rssBytes, summarize, timeCommand } from './stats.js';
 
 const CPU_SECONDS = Number(process.env.BENCH_CPU_SECONDS ?? 30);
 const CPU_WINDOWS = 6;
@@ -85,22 +85,9 @@ async function main(): Promise<void> {
 
     pm(env, 'scale', 'idle', String(MANY));
     await waitOnlineAndSampled(env, MANY);
-    // Alternate the two, so that both see the same load on a shared machine.
-    const floorRuns: number[] = [];
-    const listRuns: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      floorRuns.push(timeCommand(process.execPath, ['-e', '0']));
-      listRuns.push(timeCommand(process.execPath, [PM_BIN, 'list', '--json'], env));
-    }
-    const nearFloor = summarize(floorRuns);
-    const list = summarize(listRuns);
-    report('node -e 0, run alternately with pm list', 'ms', nearFloor, 'the floor: starting node itself');
-    report(
-      `pm list --json, ${MANY} instances`,
-      'ms',
-      list,
-      `${(list.median / nearFloor.median).toFixed(2)} x node -e 0 run alternately (budget < 2 x)`,
-    );
+    const list = againstFloor(RUNS, () => timeCommand(process.execPath, [PM_BIN, 'list', '--json'], env));
+    report('node -e 0, run alternately with pm list', 'ms', list.floor, 'the floor: starting node itself');
+    report(`pm list --json, ${MANY} instances`, 'ms', list.measured, `${list.ratio} (budget < 2 x)`);
     const manyCpu = summarize(await daemonCpuPercent(daemonPid, 10, 5));
     report(
       `daemon CPU, ${MANY} idle instances, sampled every 1 s`,

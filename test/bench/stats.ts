@@ -34,10 +34,6 @@ export function timeCommand(command: string, args: string[], env: NodeJS.Process
   return ms;
 }
 
-export function repeat(times: number, run: () => number): number[] {
-  return Array.from({ length: times }, run);
-}
-
 /** VmRSS of a process in bytes, or null when it is gone. */
 export function rssBytes(pid: number): number | null {
   try {
@@ -53,4 +49,31 @@ export function cpuSeconds(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export interface AgainstFloor {
+  floor: Summary;
+  measured: Summary;
+  /** e.g. "1.23 x node -e 0 run alternately" */
+  ratio: string;
+}
+
+/**
+ * Times `run` and `node -e 0` alternately, so that both see the same load: on a shared machine
+ * the start time of node moves by tens of percent from one minute to the next.
+ */
+export function againstFloor(times: number, run: () => number): AgainstFloor {
+  const floorRuns: number[] = [];
+  const runs: number[] = [];
+  for (let i = 0; i < times; i++) {
+    floorRuns.push(timeCommand(process.execPath, ['-e', '0']));
+    runs.push(run());
+  }
+  const floor = summarize(floorRuns);
+  const measured = summarize(runs);
+  return {
+    floor,
+    measured,
+    ratio: `${(measured.median / floor.median).toFixed(2)} x node -e 0 run alternately`,
+  };
 }
