@@ -44,6 +44,12 @@ export class LogDestination {
     return this.rung === 0;
   }
 
+  /** The file behind `fd`, the one that rotates: the log file or a fallback file; null for stderr. */
+  get currentFile(): string | null {
+    if (this.rung === 0) return this.path;
+    return this.fd === STDERR_FD ? null : this.fallbackPath;
+  }
+
   /** Opens the file, creating its directory; when that fails, writes start on a fallback. */
   open(): void {
     try {
@@ -117,10 +123,13 @@ export class LogDestination {
     return true;
   }
 
-  /** After a rotation moved the file aside: a fresh file at the same path. */
+  /** After a rotation moved the current file aside: a fresh file at the same path. */
   reopen(): void {
-    if (this.rung !== 0) return;
     this.closeCurrent();
+    if (this.rung !== 0) {
+      if (!this.openRung(this.rung)) this.fail(new Error(`cannot reopen ${this.fallbackPath}`));
+      return;
+    }
     try {
       this.openPrimary();
     } catch (error) {

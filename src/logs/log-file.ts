@@ -135,7 +135,8 @@ export class LogFile extends EventEmitter<{ drain: [] }> {
   private takeBatch(): { buffers: Buffer[]; bytes: number } {
     const { maxSizeBytes } = this.options;
     let room = Number.POSITIVE_INFINITY;
-    if (maxSizeBytes > 0 && this.destination.isPrimary) {
+    // A fallback file rotates like the file itself: a long failure must not fill the fallback's disk.
+    if (maxSizeBytes > 0 && this.destination.currentFile !== null) {
       room = maxSizeBytes - this.destination.sizeBytes;
       if (this.queue[0]!.length > room && this.destination.sizeBytes > 0) {
         this.rotate();
@@ -214,8 +215,10 @@ export class LogFile extends EventEmitter<{ drain: [] }> {
   }
 
   private rotate(): void {
+    const current = this.destination.currentFile;
+    if (current === null) return;
     try {
-      rotateFile(this.path, this.options, this.deps.now());
+      rotateFile(current, this.options, this.deps.now());
     } catch {
       // Cannot move it aside (directory gone, permissions): keep writing; the next write checks again.
       return;

@@ -144,6 +144,23 @@ test('a directory replaced by a file sends lines to the fallback with an event, 
   assert.deepEqual(readLines(file.path), ['000000004', '000000005']);
 });
 
+test('a fallback file rotates at max size too, and keeps max files', async () => {
+  const logDir = path.join(dir, 'logs');
+  fs.writeFileSync(logDir, 'not a directory');
+  const file = logFile('logs/h.log', { maxSizeBytes: 1000, maxFiles: 2, compress: false }, 60_000);
+  for (let i = 0; i < 50; i++) file.write(numbered(i * 7, 7)); // 3,500 bytes in blocks of 70
+  await settled(file);
+  const fallback = path.join(dir, 'fallback', 'h.log');
+  const rotated = rotatedFiles(fallback);
+  assert.equal(rotated.length, 2);
+  for (const f of [fallback, ...rotated]) {
+    assert.ok(fs.statSync(f).size <= 1000, `${f} is ${fs.statSync(f).size} bytes`);
+  }
+  const kept = [...rotated].reverse().concat(fallback).flatMap(readLines).map(Number);
+  assert.equal(kept.at(-1), 349);
+  assert.ok(kept.every((n, i) => i === 0 || n === kept[i - 1]! + 1), 'the kept lines are not one run');
+});
+
 test('a file deleted under the writer is recreated at the same path, with no fallback', async () => {
   const file = logFile('h.log');
   file.write(numbered(0, 1));
