@@ -158,7 +158,10 @@ test('a fallback file rotates at max size too, and keeps max files', async () =>
   }
   const kept = [...rotated].reverse().concat(fallback).flatMap(readLines).map(Number);
   assert.equal(kept.at(-1), 349);
-  assert.ok(kept.every((n, i) => i === 0 || n === kept[i - 1]! + 1), 'the kept lines are not one run');
+  assert.ok(
+    kept.every((n, i) => i === 0 || n === kept[i - 1]! + 1),
+    'the kept lines are not one run',
+  );
 });
 
 test('a file deleted under the writer is recreated at the same path, with no fallback', async () => {
