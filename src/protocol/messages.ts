@@ -75,6 +75,8 @@ export interface PingReply {
   instances: number;
   /** The daemon-wide settings in effect. */
   settings: DaemonSettings;
+  /** Those of them that config files applied (the rest come from the daemon's environment): what `pm save` keeps. */
+  appliedSettings: DaemonSettingsChange;
   /** Why the Prometheus port is set but not served (it was in use when the daemon started); else absent. */
   prometheusError?: string;
 }

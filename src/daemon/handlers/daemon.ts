@@ -13,6 +13,7 @@ export const ping = async (_r: RequestOf<'ping'>, ctx: DaemonContext): Promise<R
   apps: ctx.pool.appCount,
   instances: ctx.pool.instanceCount,
   settings: ctx.settings.current(),
+  appliedSettings: ctx.settings.snapshot(),
   ...(ctx.settings.prometheusError !== null && { prometheusError: ctx.settings.prometheusError }),
 });
 
