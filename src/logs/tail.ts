@@ -43,3 +43,17 @@ export function* linesFromEnd(file: string, blockBytes = TAIL_BLOCK_BYTES): Gene
     fs.closeSync(fd);
   }
 }
+
+/** The same for lines already in memory (an inflated .gz): newest first, without their newlines. */
+export function* bufferLinesFromEnd(data: Buffer): Generator<string> {
+  if (data.length === 0) return;
+  // The newline that ends the data closes the last line; it does not open an empty one.
+  let end = data[data.length - 1] === 10 ? data.length - 1 : data.length;
+  for (;;) {
+    // lastIndexOf with a negative offset would count from the end: nothing is left before 0.
+    const newline = end === 0 ? -1 : data.lastIndexOf(10, end - 1);
+    yield data.toString('utf8', newline + 1, end);
+    if (newline === -1) return;
+    end = newline;
+  }
+}
