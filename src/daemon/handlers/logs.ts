@@ -40,6 +40,17 @@ function sourcesOf(selected: ManagedProcess[], all: ManagedProcess[], streams: L
   return [...sources.values()];
 }
 
+const reportedUnreadable = new Set<string>();
+
+/** A rotated file `pm logs` cannot read (a corrupt .gz) is skipped, and named in daemon.log once. */
+function onUnreadable(file: string, error: Error): void {
+  if (reportedUnreadable.has(file)) return;
+  reportedUnreadable.add(file);
+  process.stderr.write(
+    `${new Date().toISOString()} pm logs: skipping unreadable ${file}: ${error.message}\n`,
+  );
+}
+
 /** Which instances the target names: by app name for a name (instances added later included). */
 function instanceFilter(target: Target, selected: ManagedProcess[]) {
   const instances = new Set(selected.map((p) => `${p.name}:${p.index}`));
@@ -61,15 +72,29 @@ export async function logs(
   const keep = (line: LogLine) => wantsInstance(line.app, line.index) && (!grep || grep.test(line.line));
   const sources = sourcesOf(selected, ctx.pool.all(), streams);
   const since = request.sinceMs === undefined ? {} : { sinceMs: request.sinceMs };
-  // The backlog is read and the subscription made in one synchronous step: no line falls between.
-  for (const line of readBacklog(sources, { lines: request.lines, keep, ...since })) stream.send(line);
-  if (!request.follow) return;
+  // Every current file is read inside this call, and the subscription follows in the same
+  // synchronous step: no line falls between. Older rotated files (.gz) may be read after it.
+  const backlog = readBacklog(sources, { lines: request.lines, keep, onUnreadable, ...since });
+  if (!request.follow) {
+    for (const line of await backlog) stream.send(line);
+    return;
+  }
+  // New lines wait behind the backlog while its compressed files are inflated.
+  let held: LogLine[] | null = [];
   const unsubscribe = ctx.logging.hub.subscribe({
     wants: (origin: LineOrigin) => streams.includes(origin.stream) && wantsInstance(origin.app, origin.index),
     send: (line) => {
-      if (!grep || grep.test(line.line)) stream.send(line);
+      if (grep && !grep.test(line.line)) return;
+      if (held) held.push(line);
+      else stream.send(line);
     },
   });
-  await stream.closed;
-  unsubscribe();
+  try {
+    for (const line of await backlog) stream.send(line);
+    for (const line of held) stream.send(line);
+    held = null;
+    await stream.closed;
+  } finally {
+    unsubscribe();
+  }
 }
