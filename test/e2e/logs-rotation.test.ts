@@ -1,11 +1,12 @@
-// Rotation at the size limit with retention (and gzip), and `pm flush`.
+// Rotation at the size limit with retention (and gzip), `pm logs` across gzipped files, and `pm flush`.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { rotatedFiles } from '../../src/logs/rotated-files.js';
-import { fixtureApp, pm } from '../helpers/run-cli.js';
+import { fixtureApp, PM_BIN, pm } from '../helpers/run-cli.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { linesOf, startApp } from './logs-helpers.js';
@@ -61,6 +62,90 @@ test('with compress, rotated files become gzip files holding the same lines', as
     seqs,
     Array.from({ length: 100 }, (_, i) => i),
   );
+});
+
+/** Starts an app writing `total` numbered lines (then one every `everyMs`) into 4 KB files, gzipped. */
+async function startCompressed(name: string, total: number, everyMs?: number) {
+  await startApp(t, name, fixtureApp('log-burst.js'), {
+    args: everyMs === undefined ? [String(total)] : [String(total), String(everyMs)],
+    logs: { maxSizeBytes: 4000, maxFiles: 50, compress: true },
+  });
+  const file = path.join(t.home, 'logs', `${name}-0.out.log`);
+  await waitFor(() => linesOf(file).some((line) => seqOf(line) >= total - 1), { message: 'the last line' });
+  return file;
+}
+
+test('pm logs reads the lines of gzipped rotated files too, in order', async () => {
+  const file = await startCompressed('gzr', 300);
+  // 300 lines of 125 bytes in 4 KB files: 9 rotated files, every one gzipped.
+  await waitFor(
+    () => {
+      const rotated = rotatedFiles(file);
+      return rotated.length >= 9 && rotated.every((f) => f.endsWith('.gz'));
+    },
+    { message: 'every rotated file gzipped' },
+  );
+  const shown = (await pm(['logs', 'gzr', '--out', '--lines', '300', '--raw'], t.env)).stdout;
+  assert.deepEqual(
+    shown.trimEnd().split('\n').map(seqOf),
+    Array.from({ length: 300 }, (_, i) => i),
+  );
+  const last10 = (await pm(['logs', 'gzr', '--out', '--lines', '10', '--raw'], t.env)).stdout;
+  assert.deepEqual(
+    last10.trimEnd().split('\n').map(seqOf),
+    Array.from({ length: 10 }, (_, i) => 290 + i),
+  );
+
+  // A corrupt .gz is skipped, named once in daemon.log, and the other files' lines all come.
+  const rotated = rotatedFiles(file);
+  const broken = rotated[3]!;
+  const brokenSeqs = gunzipSync(fs.readFileSync(broken)).toString().split('\n').slice(0, -1).map(seqOf);
+  fs.writeFileSync(broken, fs.readFileSync(broken).subarray(0, 20));
+  for (let run = 0; run < 2; run++) {
+    const after = (await pm(['logs', 'gzr', '--out', '--lines', '300', '--raw'], t.env)).stdout;
+    assert.deepEqual(
+      after.trimEnd().split('\n').map(seqOf),
+      Array.from({ length: 300 }, (_, i) => i).filter((seq) => !brokenSeqs.includes(seq)),
+    );
+  }
+  const daemonLog = fs.readFileSync(path.join(t.home, 'daemon.log'), 'utf8');
+  assert.equal(daemonLog.split(broken).length - 1, 1, daemonLog);
+});
+
+test('pm logs --follow prints the gzipped backlog, then the new lines, none lost or repeated', async () => {
+  const file = await startCompressed('gzf', 300, 20);
+  await waitFor(() => rotatedFiles(file).filter((f) => f.endsWith('.gz')).length >= 8, {
+    message: 'gzipped rotated files',
+  });
+  const follower = spawn(
+    process.execPath,
+    [PM_BIN, 'logs', 'gzf', '--out', '--follow', '--lines', '5000', '--raw'],
+    {
+      env: t.env,
+    },
+  );
+  let output = '';
+  follower.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  try {
+    // The backlog, then at least 20 lines written after the follower started.
+    const startedAt = seqOf(linesOf(file).at(-1)!);
+    const seqs = await waitFor(
+      () => {
+        const found = output.split('\n').slice(0, -1).map(seqOf);
+        return found.length > 0 && found.at(-1)! >= startedAt + 20 ? found : null;
+      },
+      { timeoutMs: 15_000, message: 'followed lines' },
+    );
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => i),
+      'the followed lines are not one unbroken run from the first line',
+    );
+  } finally {
+    follower.kill();
+  }
 });
 
 test('pm flush empties the current files and the app goes on writing into them', async () => {
