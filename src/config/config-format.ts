@@ -105,7 +105,11 @@ const recovery = section(
       'Exit codes that mean "done on purpose": never restarted.',
       count('An exit code.', 0, 255),
     ),
-    retry_after: duration('After giving up, try again this long later with a fresh count (0: never).', '5m'),
+    retry_after: either(
+      'After giving up, try again this long later with a fresh count: a duration, or never (also 0).',
+      oneOf('never: stay errored until `pm reset` or `pm restart`.', ['never']),
+      duration('Try again this long after giving up.', '5m'),
+    ),
   },
   { title: 'recovery' },
 );

@@ -58,8 +58,10 @@ function accepts(field: Field, node: YamlNode): boolean {
   const value = isScalar(node) ? node.value : undefined;
   switch (field.kind) {
     case 'string':
-    case 'enum':
       return typeof value === 'string';
+    // Only its own words: in an `either`, another string ("5m") goes on to the next option.
+    case 'enum':
+      return typeof value === 'string' && field.values.includes(value);
     case 'text':
       return isScalar(node) && value !== null;
     case 'boolean':

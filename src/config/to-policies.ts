@@ -18,7 +18,7 @@ export function toRecovery(entry: RecoveryEntry = {}): Partial<RecoveryPolicy> {
     minUptimeMs: entry.min_uptime,
     backoffMaxMs: entry.backoff,
     stopExitCodes: entry.stop_exit_codes,
-    retryAfterMs: entry.retry_after,
+    retryAfterMs: entry.retry_after === 'never' ? 0 : entry.retry_after,
   });
 }
 

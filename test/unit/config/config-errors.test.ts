@@ -111,7 +111,7 @@ test('wrong types and units say what was found and what is expected', () => {
     stop: { kill_timeout: 5 minutes, signal: SIGBOGUS }
     limits: { max_memory: lots }
     health: { http: localhost:3000 }
-    recovery: { auto_restart: sometimes, stop_exit_codes: [0, 300] }
+    recovery: { auto_restart: sometimes, stop_exit_codes: [0, 300], retry_after: soon }
     name_: x
 `),
   );
@@ -131,7 +131,11 @@ test('wrong types and units say what was found and what is expected', () => {
   );
   assert.match(
     errorAt(file, 'apps[0].recovery.auto_restart'),
-    /found "sometimes", expected one of always, on-failure, never$/,
+    /found "sometimes", expected true or false, or one of always, on-failure, never$/,
+  );
+  assert.match(
+    errorAt(file, 'apps[0].recovery.retry_after'),
+    /found "soon", expected a duration such as 500ms/,
   );
   assert.match(
     errorAt(file, 'apps[0].recovery.stop_exit_codes[1]'),

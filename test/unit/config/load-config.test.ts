@@ -199,6 +199,18 @@ test('stop, limits, args, interpreter and alerting sinks reach the AppSpec', () 
   });
 });
 
+test('retry_after takes a duration or never, as --retry-after does', () => {
+  const file = writeConfig(
+    `apps:
+  - { name: a, command: sleep 1, recovery: { retry_after: never } }
+  - { name: b, command: sleep 1, recovery: { retry_after: 10m } }
+`,
+  );
+  const [a, b] = load(file).apps;
+  assert.equal(a?.recovery.retryAfterMs, 0);
+  assert.equal(b?.recovery.retryAfterMs, 600_000);
+});
+
 test('--only returns the named apps after checking the whole file', () => {
   const file = writeConfig(`apps:
   - { name: web, script: server.js }
