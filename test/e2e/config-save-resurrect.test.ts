@@ -6,9 +6,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { listApps, request } from '../helpers/daemon.js';
 import { isGone, readDaemonPidFile } from '../helpers/proc.js';
-import { scrape } from '../helpers/prometheus.js';
+import { scrape, writeMonitoringConfig } from '../helpers/prometheus.js';
 import { freePort } from '../helpers/recovery.js';
-import { FIXTURES, fixtureApp, pm, runCli } from '../helpers/run-cli.js';
+import { FIXTURES, pm, runCli } from '../helpers/run-cli.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -97,23 +97,8 @@ interface PingJson {
 
 const ping = async (): Promise<PingJson> => JSON.parse((await pm(['ping', '--json'], t.env)).stdout);
 
-/** Writes a config with these lines under process_management.monitoring and one app, web; returns its path. */
-function writeConfig(name: string, monitoring: string[]): string {
-  const file = path.join(t.home, name);
-  fs.writeFileSync(
-    file,
-    [
-      'process_management:',
-      '  monitoring:',
-      ...monitoring.map((line) => `    ${line}`),
-      'apps:',
-      '  - name: web',
-      `    script: ${fixtureApp('forever.js')}`,
-      '',
-    ].join('\n'),
-  );
-  return file;
-}
+const writeConfig = (name: string, monitoring: string[]) =>
+  writeMonitoringConfig(path.join(t.home, name), monitoring);
 
 /** Stops the daemon and waits until it has exited (its state file written). */
 async function killDaemon(): Promise<void> {

@@ -12,7 +12,13 @@ import { resolvePaths } from '../../src/config/paths.js';
 import type { WatchEvent } from '../../src/protocol/monitoring.js';
 import { listApps } from '../helpers/daemon.js';
 import { isGone, readDaemonPidFile } from '../helpers/proc.js';
-import { assertValidExposition, isRefused, parseExposition, scrape } from '../helpers/prometheus.js';
+import {
+  assertValidExposition,
+  isRefused,
+  parseExposition,
+  scrape,
+  writeMonitoringConfig,
+} from '../helpers/prometheus.js';
 import { freePort } from '../helpers/recovery.js';
 import { fixtureApp, pm, runCli } from '../helpers/run-cli.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
@@ -31,21 +37,7 @@ afterEach(async () => {
   await t.cleanup();
 });
 
-/** Writes pm.yaml with these lines under process_management.monitoring and one app, web. */
-function writeConfig(monitoring: string[]): void {
-  fs.writeFileSync(
-    config,
-    [
-      'process_management:',
-      '  monitoring:',
-      ...monitoring.map((line) => `    ${line}`),
-      'apps:',
-      '  - name: web',
-      `    script: ${fixtureApp('forever.js')}`,
-      '',
-    ].join('\n'),
-  );
-}
+const writeConfig = (monitoring: string[]) => writeMonitoringConfig(config, monitoring);
 
 interface PingJson {
   pid: number;

@@ -1,6 +1,8 @@
 // Prometheus for tests: a strict reader of the text format (every line a comment or a sample), and a scrape.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
+import { fixtureApp } from './run-cli.js';
 
 export interface Sample {
   name: string;
@@ -94,4 +96,21 @@ export async function isRefused(port: number): Promise<boolean> {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
   }
+}
+
+/** Writes a config with these lines under process_management.monitoring and one app, web. */
+export function writeMonitoringConfig(file: string, monitoring: string[]): string {
+  fs.writeFileSync(
+    file,
+    [
+      'process_management:',
+      '  monitoring:',
+      ...monitoring.map((line) => `    ${line}`),
+      'apps:',
+      '  - name: web',
+      `    script: ${fixtureApp('forever.js')}`,
+      '',
+    ].join('\n'),
+  );
+  return file;
 }
