@@ -14,12 +14,14 @@ import { BUNDLE_LOADER, DAEMON_ENTRY, packageRoot } from '../protocol/version.js
 const START_TIMEOUT_MS = 10_000;
 
 /** The daemon waits on sockets, pipes and timers: V8's optimizing and baseline compilers buy it no
- * measurable time (log throughput and idle CPU are unchanged) but cost 4-5 MB of resident memory;
- * and an idle daemon gives garbage back at once rather than seconds later (daemon/idle-gc.ts;
- * docs/performance.md). */
+ * measurable time (log throughput and idle CPU are unchanged) but cost 4-5 MB of resident memory; a
+ * young generation capped at 1 MB per semispace does not grow by megabytes in a burst of commands
+ * and stay so; and an idle daemon gives garbage back at once rather than seconds later
+ * (daemon/idle-gc.ts; docs/performance.md). */
 const DAEMON_NODE_FLAGS = [
   '--no-opt',
   '--no-sparkplug',
+  '--max-semi-space-size=1',
   '--gc-memory-reducer-start-delay-ms=1000',
   '--expose-gc',
 ];
