@@ -2,6 +2,7 @@
 // the daemon-wide settings that config files applied come back with them.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { listApps, request } from '../helpers/daemon.js';
@@ -167,6 +168,31 @@ test('resurrect leaves settings a config applied since the save alone, and appli
   assert.match(stdout, /already running, left alone: web/);
   assert.match(stdout, /^daemon settings applied: prometheus off$/m);
   assert.deepEqual((await ping()).appliedSettings, { metricsIntervalMs: 500, prometheusPort: null });
+});
+
+test('a saved Prometheus port taken by another program at resurrect: the apps start, exit 1 says why', async () => {
+  withoutEnvSettings();
+  const port = await freePort();
+  await pm(['start', writeConfig('pm.yaml', [`prometheus: { port: ${port} }`])], t.env);
+  await allOnline(1);
+  await pm(['save'], t.env);
+  await killDaemon();
+  fs.rmSync(path.join(t.home, 'state.json'));
+  const squatter = http.createServer();
+  await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+  try {
+    const resurrected = await runCli(['resurrect'], t.env);
+    assert.equal(resurrected.code, 1, resurrected.stderr);
+    assert.match(resurrected.stdout, /^web:0 \[\d+\] /m);
+    assert.match(
+      resurrected.stderr,
+      /^pm: the apps were started, the daemon settings not: cannot serve Prometheus metrics on 127\.0\.0\.1:\d+: the port is in use/,
+    );
+    await allOnline(1);
+    assert.deepEqual((await ping()).appliedSettings, {});
+  } finally {
+    await new Promise((resolve) => squatter.close(resolve));
+  }
 });
 
 test('resurrect refuses a dump whose settings are malformed, in one line, and starts nothing', async () => {

@@ -4,10 +4,11 @@ import type { Command } from 'commander';
 import { readDump } from '../../config/dump-file.js';
 import { resolvePaths } from '../../config/paths.js';
 import type { DaemonSettingsChange } from '../../protocol/daemon-settings.js';
+import { PmError } from '../../protocol/errors.js';
 import type { ProcessInfo } from '../../protocol/process-info.js';
 import { describeSettings } from '../output/settings-text.js';
 import { printSummary } from '../output/summary.js';
-import { withDaemon } from '../session.js';
+import { failCommand, withDaemon } from '../session.js';
 
 const isRunning = (p: ProcessInfo) => p.status !== 'stopped' && p.status !== 'errored';
 
@@ -21,7 +22,7 @@ function missingSettings(saved: DaemonSettingsChange, applied: DaemonSettingsCha
 async function resurrect(options: { json?: boolean }): Promise<void> {
   const { dumpFile } = resolvePaths();
   const saved = readDump(dumpFile);
-  const { infos, running, settings } = await withDaemon(async (client) => {
+  const { infos, running, settings, settingsError } = await withDaemon(async (client) => {
     const [list, ping] = await Promise.all([
       client.request({ type: 'list' }),
       client.request({ type: 'ping' }),
@@ -29,24 +30,31 @@ async function resurrect(options: { json?: boolean }): Promise<void> {
     const running = new Set(list.filter(isRunning).map((p) => p.name));
     const apps = saved.apps.filter((app) => !running.has(app.name));
     const settings = missingSettings(saved.settings, ping.appliedSettings);
-    const hasSettings = Object.keys(settings).length > 0;
-    // The settings go with the apps, as `pm start` sends a config's: a Prometheus port that cannot
-    // be served refuses the whole request (exit 1, nothing changed).
-    const infos =
-      apps.length > 0 || hasSettings
-        ? await client.request({ type: 'apply', apps, ...(hasSettings && { settings }) })
-        : [];
+    const infos = apps.length > 0 ? await client.request({ type: 'apply', apps }) : [];
+    // Apart from the apps, unlike `pm start` with a config: at boot, a Prometheus port that another
+    // program took must not keep the apps from starting.
+    let settingsError: string | null = null;
+    if (Object.keys(settings).length > 0) {
+      try {
+        await client.request({ type: 'apply', apps: [], settings });
+      } catch (error) {
+        if (!(error instanceof PmError)) throw error;
+        settingsError = error.message;
+      }
+    }
     return {
       infos,
       running: saved.apps.filter((app) => running.has(app.name)).map((app) => app.name),
       settings,
+      settingsError,
     };
   });
   printSummary(infos, { json: Boolean(options.json) });
+  if (settingsError !== null) failCommand(`the apps were started, the daemon settings not: ${settingsError}`);
   if (options.json) return;
   if (running.length > 0) process.stdout.write(`already running, left alone: ${running.join(', ')}\n`);
   const described = describeSettings(settings);
-  if (described) process.stdout.write(`daemon settings applied: ${described}\n`);
+  if (described && settingsError === null) process.stdout.write(`daemon settings applied: ${described}\n`);
 }
 
 export function registerResurrect(program: Command): void {
