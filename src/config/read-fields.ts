@@ -91,12 +91,14 @@ export function readField(
   path: string,
   ctx: ReadContext,
   keyNode?: YamlNode,
+  /** What a mismatch says was expected, when it is more than `field` (an either's other words). */
+  expected: Field = field,
 ): unknown {
   const node = isAlias(input) ? input.resolve(ctx.doc) : input;
   const place = node ?? keyNode;
   ctx.positions.set(path, positionOf(place, ctx));
   const mismatch = () =>
-    report(ctx, place, path, `found ${describeFound(node, ctx)}, expected ${describeExpected(field)}`);
+    report(ctx, place, path, `found ${describeFound(node, ctx)}, expected ${describeExpected(expected)}`);
   if (!accepts(field, node)) return mismatch();
   const value = isScalar(node) ? node.value : undefined;
   switch (field.kind) {
@@ -142,7 +144,9 @@ export function readField(
       const option = field.options.find((candidate) => accepts(candidate, node))!;
       // `prometheus: true` is told every option (a map with a port, or false), not just "false".
       if (option.kind === 'boolean' && option.only !== undefined && value !== option.only) return mismatch();
-      return readField(option, node, path, ctx, keyNode);
+      // `retry_after: soon` is told it may also be `never`, not only that it is no duration.
+      const words = field.options.some((candidate) => candidate.kind === 'enum');
+      return readField(option, node, path, ctx, keyNode, words ? field : option);
     }
   }
 }

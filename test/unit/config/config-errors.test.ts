@@ -135,7 +135,7 @@ test('wrong types and units say what was found and what is expected', () => {
   );
   assert.match(
     errorAt(file, 'apps[0].recovery.retry_after'),
-    /found "soon", expected a duration such as 500ms/,
+    /found "soon", expected one of never, or a duration such as 500ms/,
   );
   assert.match(
     errorAt(file, 'apps[0].recovery.stop_exit_codes[1]'),
