@@ -26,26 +26,15 @@ function info(overrides: Partial<ProcessInfo>): ProcessInfo {
   };
 }
 
+/** An instance with no process: no pid, no start time, no usage figures. */
+const notRunning = (overrides: Partial<ProcessInfo>) =>
+  info({ pid: null, startedAt: null, cpuPercent: null, memoryBytes: null, ...overrides });
+
 const daemon = { pid: 1, startedAt: 0, cpuPercent: 0.25, memoryBytes: 50_000_000 };
 
 test('every line is a HELP or TYPE comment or a valid sample, and each family is declared before its samples', () => {
   const text = formatPrometheus(
-    collectMetrics(
-      [
-        info({}),
-        info({
-          id: 1,
-          index: 1,
-          status: 'errored',
-          pid: null,
-          startedAt: null,
-          cpuPercent: null,
-          memoryBytes: null,
-        }),
-      ],
-      daemon,
-      70_000,
-    ),
+    collectMetrics([info({}), notRunning({ id: 1, index: 1, status: 'errored' })], daemon, 70_000),
   );
   assertValidExposition(text);
 });
@@ -53,22 +42,7 @@ test('every line is a HELP or TYPE comment or a valid sample, and each family is
 test('per instance: cpu, memory, restarts, uptime, one-hot state and health, labelled with name, index and id', () => {
   const samples = parseExposition(
     formatPrometheus(
-      collectMetrics(
-        [
-          info({}),
-          info({
-            id: 3,
-            index: 1,
-            status: 'stopped',
-            pid: null,
-            startedAt: null,
-            cpuPercent: null,
-            memoryBytes: null,
-          }),
-        ],
-        daemon,
-        70_000,
-      ),
+      collectMetrics([info({}), notRunning({ id: 3, index: 1, status: 'stopped' })], daemon, 70_000),
     ),
   );
   const value = (name: string, labels: Record<string, string>) =>
