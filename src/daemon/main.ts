@@ -10,11 +10,8 @@ import { EventLog } from '../logs/event-log.js';
 import { createLogging, type Logging } from '../logs/logging.js';
 import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
 import { isSocketLive } from '../protocol/socket-probe.js';
-import { ExitPoller } from '../supervisor/exit-poller.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
 import { isPidAlive } from '../supervisor/process-tree.js';
-import { spawnInstance } from '../supervisor/spawn.js';
-import { TreeReaper } from '../supervisor/tree-reaper.js';
 import type { DaemonContext } from './context.js';
 import { detachDaemon } from './detach.js';
 import { HealthWatch } from './health-watch.js';
@@ -23,6 +20,7 @@ import { createPrometheusEndpoint, readMonitoringSettings, startAlerts, startMon
 import { createServer } from './server.js';
 import { SettingsControl } from './settings-control.js';
 import { type DaemonState, StateStore } from './state-store.js';
+import { createWorld } from './world.js';
 
 /** How often the daemon's own log is checked against the size limit. */
 const DAEMON_LOG_CHECK_MS = 60_000;
@@ -69,11 +67,7 @@ function listen(server: net.Server, socketPath: string): Promise<void> {
 
 function createPool(paths: PmPaths, events: EventLog, logging: Logging): ProcessPool {
   return new ProcessPool({
-    events,
-    spawn: (options) => spawnInstance({ ...options, home: paths.home }),
-    reaper: new TreeReaper(),
-    exitPoller: new ExitPoller(),
-    now: Date.now,
+    ...createWorld(paths.home, events),
     startWaitMs: START_WAIT_MS,
     createOutput: logging.createOutput,
   });
@@ -104,7 +98,12 @@ async function main(): Promise<void> {
       settings: settings?.snapshot() ?? savedSettings,
     }),
   );
-  const saved = store.load();
+  const { state: saved, problems, movedTo } = store.load();
+  if (movedTo) {
+    const message = `state file did not check out (${problems.join('; ')}); moved to ${movedTo}, restored ${saved ? 'what did' : 'nothing'}`;
+    log(message);
+    events.record({ type: 'state-invalid', severity: 'alert', message, data: { movedTo } });
+  }
   if (saved) {
     savedSettings = saved.settings;
     const { adopted, started } = pool.restore(saved.pool);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { writeFileAtomic } from '../config/write-file-atomic.js';
 import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
 import { daemonSettingsChange } from '../protocol/validate-request.js';
-import type { PoolSnapshot } from '../supervisor/process-pool.js';
+import { checkSnapshot, type PoolSnapshot } from '../supervisor/records.js';
 
 const FORMAT_VERSION = 1;
 
@@ -24,6 +24,15 @@ function readSettings(value: unknown): DaemonSettingsChange {
   }
 }
 
+export interface LoadedState {
+  /** What can be trusted: null when there is no file, or nothing in it checks out. */
+  state: DaemonState | null;
+  /** Why some or all of the file was left out; the file is then moved aside. */
+  problems: string[];
+  /** Where the file was moved. */
+  movedTo?: string;
+}
+
 export class StateStore {
   private scheduled = false;
 
@@ -32,22 +41,34 @@ export class StateStore {
     private readonly snapshot: () => DaemonState,
   ) {}
 
-  load(): DaemonState | null {
+  /** Reads the file and checks it as the daemon checks a request: a file that does not check out
+   * (hand-edited, from another version, damaged) is moved aside and what does check out is kept. */
+  load(): LoadedState {
     let text: string;
     try {
       text = fs.readFileSync(this.file, 'utf8');
     } catch {
-      return null;
+      return { state: null, problems: [] };
     }
+    let state: DaemonState | null = null;
+    let problems: string[];
     try {
-      const data = JSON.parse(text) as { version: number; pool: PoolSnapshot; settings?: unknown };
-      if (data.version !== FORMAT_VERSION) return null;
-      return { pool: data.pool, settings: readSettings(data.settings) };
-    } catch {
-      // A torn file cannot happen with rename, but a hand-edited one can: keep it for inspection.
-      fs.renameSync(this.file, `${this.file}.corrupt-${Date.now()}`);
-      return null;
+      const data = JSON.parse(text) as { version?: unknown; pool?: unknown; settings?: unknown };
+      if (data?.version !== FORMAT_VERSION) {
+        throw new Error(
+          `format version ${String(data?.version)}; this daemon reads version ${FORMAT_VERSION}`,
+        );
+      }
+      const checked = checkSnapshot(data.pool);
+      state = { pool: checked.snapshot, settings: readSettings(data.settings) };
+      problems = checked.problems;
+    } catch (error) {
+      problems = [(error as Error).message];
     }
+    if (problems.length === 0) return { state, problems };
+    const movedTo = `${this.file}.bad-${Date.now()}`;
+    fs.renameSync(this.file, movedTo);
+    return { state, problems, movedTo };
   }
 
   /** Coalesces the changes of one event-loop turn into one write. */

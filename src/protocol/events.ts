@@ -20,7 +20,9 @@ export type PmEventType =
   /** A config changed a daemon-wide setting (metrics interval, Prometheus port). */
   | 'settings-changed'
   /** The Prometheus port set before could not be served when the daemon started. */
-  | 'prometheus-failed';
+  | 'prometheus-failed'
+  /** The state file did not check out: it was moved aside, and what checked out was restored. */
+  | 'state-invalid';
 
 /** `alert` events also go to the configured alert sinks. */
 export type Severity = 'info' | 'warning' | 'alert';

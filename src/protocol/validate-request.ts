@@ -51,7 +51,7 @@ const probe: Check<ProbeSpec> = object({
   startPeriodMs: int(0, MAX_MS),
 });
 
-const appSpec: Check<AppSpec> = object({
+export const appSpec: Check<AppSpec> = object({
   name: appName,
   run: object({ file: str, args: array(str), display: str }),
   cwd: str,

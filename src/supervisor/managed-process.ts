@@ -1,23 +1,12 @@
-// One instance: applies the state machine and runs the effects it asks for (spawn, signals,
-// timers). The only place that changes an instance's state.
-import type { ChildProcess } from 'node:child_process';
+// One instance: applies the state machine and runs the effects it asks for (fork, signals,
+// timers) through the injected world. The only writer of an instance's state.
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs';
-import type { InstanceOutput } from '../logs/instance-output.js';
 import type { TreeUsage } from '../metrics/sample-usage.js';
 import type { AppSpec } from '../protocol/app-spec.js';
-import type { EventSink, PmEventInput } from '../protocol/events.js';
+import type { PmEventInput } from '../protocol/events.js';
 import type { ExitInfo, Health, ProcessInfo, RestartRecord } from '../protocol/process-info.js';
-import type { ExitPoller } from './exit-poller.js';
-import {
-  type Effect,
-  type ErroredReason,
-  type InstanceEvent,
-  type InstanceState,
-  next,
-  pidOf,
-} from './process-state.js';
-import { groupExists, isPidAlive, readProcEntry, signalPids } from './process-tree.js';
+import { type Effect, type InstanceEvent, type InstanceState, next, pidOf } from './process-state.js';
+import { type InstanceRecord, planRestore, type RestoreOutcome } from './records.js';
 import {
   decideRestart,
   describeExit,
@@ -26,55 +15,32 @@ import {
   type RestartHistory,
   recordExit,
 } from './restart-policy.js';
-import type { SpawnOptions, SpawnResult } from './spawn.js';
-import { transitionEvent } from './transition-events.js';
-import type { TreeReaper } from './tree-reaper.js';
-
-export interface InstanceDeps {
-  events: EventSink;
-  /** Starts a run; the daemon adds what only it knows (its home). */
-  spawn: (options: Omit<SpawnOptions, 'home'>) => SpawnResult;
-  reaper: TreeReaper;
-  exitPoller: ExitPoller;
-  now: () => number;
-}
-
-/** What survives a daemon restart: enough to adopt the running process or restore the state. */
-export interface InstanceRecord {
-  id: number;
-  index: number;
-  status: InstanceState['status'];
-  pid: number | null;
-  /** /proc start time of `pid`, so that a reused pid is never adopted. */
-  pidStartTime: number | null;
-  startedAt: number | null;
-  restarts: number;
-  lastExit: ExitInfo | null;
-  /** A stop in progress: what was to follow it. */
-  after?: 'stopped' | 'restart';
-  /** Why an errored instance gave up, and when it retries. */
-  errored?: { reason: ErroredReason; detail: string; retryAt: number | null };
-}
+import type { Child, Output, TimerHandle, World } from './world.js';
 
 const MAX_RECORDS = 20;
 
 export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
-  state: InstanceState = { status: 'stopped', lastExit: null };
+  #state: InstanceState = { status: 'stopped', lastExit: null };
   health: Health = 'unknown';
   restarts = 0;
   usage: { cpuPercent: number; memoryBytes: number } | null = null;
+  /** /proc start time of the current run's main process, so that a reused pid is never adopted. */
+  pidStartTime: number | null = null;
   private runs = 0;
   private history: RestartHistory = EMPTY_HISTORY;
   private records: RestartRecord[] = [];
-  private child: ChildProcess | null = null;
-  private pidStartTime: number | null = null;
+  private child: Child | null = null;
   /** How the previous run ended, kept while a new run is up: `describe` and `list` show it. */
-  private lastExit: ExitInfo | null = null;
+  private previousExit: ExitInfo | null = null;
+  /** How the current run's main process ended, while the rest of its tree is still going. */
+  private mainExit: ExitInfo | null = null;
   private stopWatchingAdopted: (() => void) | null = null;
   /** Every pid seen in the current run's tree, so that descendants that left the group are still found. */
   private readonly runTree = new Set<number>();
-  private restartTimer: NodeJS.Timeout | null = null;
-  private killTimer: NodeJS.Timeout | null = null;
+  private readonly timers: { restart: TimerHandle | null; kill: TimerHandle | null } = {
+    restart: null,
+    kill: null,
+  };
   private readonly queue: InstanceEvent[] = [];
   private applying = false;
 
@@ -82,10 +48,14 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     readonly id: number,
     public spec: AppSpec,
     readonly index: number,
-    readonly output: InstanceOutput,
-    private readonly deps: InstanceDeps,
+    readonly output: Output,
+    private readonly world: World,
   ) {
     super();
+  }
+
+  get state(): InstanceState {
+    return this.#state;
   }
 
   get name(): string {
@@ -93,7 +63,12 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   }
 
   get pid(): number | null {
-    return pidOf(this.state);
+    return pidOf(this.#state);
+  }
+
+  /** The exit of the last run that ended. */
+  get lastExit(): ExitInfo | null {
+    return 'lastExit' in this.#state ? this.#state.lastExit : this.previousExit;
   }
 
   /** Queue an event; events raised while effects run are applied after them, in order. */
@@ -103,14 +78,11 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     this.applying = true;
     try {
       for (let e = this.queue.shift(); e; e = this.queue.shift()) {
-        const transition = next(this.state, e, { stopSignal: this.spec.stop.signal });
-        const event = transitionEvent(this.state, transition.state, {
-          app: this.name,
-          index: this.index,
-          id: this.id,
-        });
-        this.state = transition.state;
-        if (event) this.deps.events.record(event);
+        const transition = next(this.#state, e, { stopSignal: this.spec.stop.signal });
+        this.#state = transition.state;
+        if (transition.event) {
+          this.world.events.record({ ...transition.event, app: this.name, index: this.index, id: this.id });
+        }
         for (const effect of transition.effects) this.run(effect);
       }
     } finally {
@@ -119,63 +91,19 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     this.emit('change', this);
   }
 
-  /** Take over a process started by an earlier daemon, if it is still the same process. */
-  adopt(record: InstanceRecord): boolean {
-    if (record.pid === null || record.pidStartTime === null) return false;
-    const entry = readProcEntry(record.pid);
-    if (!entry || entry.state === 'Z' || entry.startTime !== record.pidStartTime) return false;
+  /** Bring back what an earlier daemon recorded: adopt its process if it is still the same one. */
+  restore(record: InstanceRecord): RestoreOutcome {
+    const liveStartTime = record.pid === null ? null : this.world.tree.startTime(record.pid);
+    const plan = planRestore(record, liveStartTime, this.world.clock.now());
     this.restarts = record.restarts;
-    this.lastExit = record.lastExit;
-    this.runs = 1;
-    this.pidStartTime = entry.startTime;
-    this.runTree.clear();
-    this.runTree.add(record.pid);
-    this.health = 'unknown';
-    const pid = record.pid;
-    this.stopWatchingAdopted = this.deps.exitPoller.watch(pid, entry.startTime, () =>
-      this.onExit(pid, null, null),
-    );
-    this.apply({ type: 'adopted', pid, startedAt: record.startedAt ?? this.deps.now() });
-    if (record.status === 'paused') this.apply({ type: 'pause' });
-    if (record.status === 'stopping') this.apply({ type: record.after === 'restart' ? 'restart' : 'stop' });
-    return true;
-  }
-
-  /** Restore a stopped or errored instance's last known facts after a daemon restart; an errored one keeps its retry. */
-  restoreRecord(record: InstanceRecord): void {
-    this.restarts = record.restarts;
-    this.lastExit = record.lastExit;
-    // A run that the previous daemon saw makes the next spawn a restart.
-    this.runs = record.pid !== null || record.lastExit !== null ? 1 : 0;
-    const errored = record.status === 'errored' ? record.errored : undefined;
-    this.state = errored
-      ? { status: 'errored', ...errored, lastExit: record.lastExit }
-      : { status: 'stopped', lastExit: record.lastExit };
-    if (errored?.retryAt != null) {
-      this.run({ type: 'schedule-restart', delayMs: Math.max(0, errored.retryAt - this.deps.now()) });
-    }
-  }
-
-  toRecord(): InstanceRecord {
-    const state = this.state;
-    return {
-      id: this.id,
-      index: this.index,
-      status: state.status,
-      pid: pidOf(state),
-      pidStartTime: pidOf(state) === null ? null : this.pidStartTime,
-      startedAt: 'startedAt' in state ? state.startedAt : null,
-      restarts: this.restarts,
-      lastExit: 'lastExit' in state ? state.lastExit : this.lastExit,
-      ...(state.status === 'stopping' && { after: state.after }),
-      ...(state.status === 'errored' && {
-        errored: { reason: state.reason, detail: state.detail, retryAt: state.retryAt },
-      }),
-    };
+    this.previousExit = record.lastExit;
+    this.runs = plan.runs;
+    for (const event of plan.events) this.apply(event);
+    return plan.outcome;
   }
 
   info(): ProcessInfo {
-    const state = this.state;
+    const state = this.#state;
     const running = 'startedAt' in state;
     return {
       id: this.id,
@@ -189,7 +117,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       startedAt: running ? state.startedAt : null,
       cpuPercent: running && this.usage ? this.usage.cpuPercent : null,
       memoryBytes: running && this.usage ? this.usage.memoryBytes : null,
-      lastExit: 'lastExit' in state ? state.lastExit : this.lastExit,
+      lastExit: this.lastExit,
       restartAt:
         state.status === 'waiting-restart'
           ? state.restartAt
@@ -217,7 +145,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     if (health === this.health) return;
     const from = this.health;
     this.health = health;
-    this.deps.events.record({
+    this.world.events.record({
       type: 'health-changed',
       severity: health === 'unhealthy' ? 'alert' : 'info',
       app: this.name,
@@ -245,26 +173,24 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   private run(effect: Effect): void {
     switch (effect.type) {
       case 'spawn':
-        this.spawn();
+        this.fork();
         return;
       case 'signal-tree':
         this.signalTree(effect.signal);
         if (effect.thaw) this.signalTree('SIGCONT');
         return;
       case 'schedule-kill':
-        this.clearTimer('killTimer');
-        this.killTimer = setTimeout(() => this.apply({ type: 'kill-timeout' }), this.spec.stop.killTimeoutMs);
+        this.arm('kill', this.spec.stop.killTimeoutMs, { type: 'kill-timeout' });
         return;
       case 'kill-tree':
         this.signalTree('SIGKILL');
         return;
       case 'schedule-restart':
-        this.clearTimer('restartTimer');
-        this.restartTimer = setTimeout(() => this.apply({ type: 'restart-due' }), effect.delayMs);
+        this.arm('restart', effect.delayMs, { type: 'restart-due' });
         return;
       case 'cancel-timer':
-        this.clearTimer('restartTimer');
-        this.clearTimer('killTimer');
+        this.disarm('restart');
+        this.disarm('kill');
         return;
       case 'freeze':
         this.signalTree('SIGSTOP');
@@ -275,41 +201,60 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       case 'clear-history':
         this.history = EMPTY_HISTORY;
         return;
+      case 'watch-adopted':
+        this.watchAdopted(effect.pid, effect.startTime);
+        return;
+      case 'end-leftovers':
+        // Leftovers of a crashed run (children of a shell, workers) must not outlive it. Most runs
+        // leave none: then the /proc scan of signalTree stays off the crash → restart path.
+        if (!this.hasLeftovers()) return;
+        this.signalTree(effect.signal);
+        if (effect.thaw) this.signalTree('SIGCONT');
+        this.arm('kill', this.spec.stop.killTimeoutMs, { type: 'kill-timeout' });
+        return;
+      case 'await-run-end': {
+        const exit = this.mainExit!;
+        this.world.tree.waitGone(this.pid!, this.runTree).then(() => this.onRunEnded(exit));
+        return;
+      }
+      case 'kill-stale-run':
+        this.world.tree.signal(
+          this.world.tree.staleRunPids(effect.run, Object.values(this.output.paths.pipe)),
+          'SIGKILL',
+        );
+        return;
     }
   }
 
-  private clearTimer(which: 'restartTimer' | 'killTimer'): void {
-    const timer = this[which];
-    if (timer) clearTimeout(timer);
-    this[which] = null;
+  private arm(timer: 'restart' | 'kill', ms: number, event: InstanceEvent): void {
+    this.disarm(timer);
+    this.timers[timer] = this.world.clock.setTimeout(() => {
+      this.timers[timer] = null;
+      this.apply(event);
+    }, ms);
   }
 
-  private spawn(): void {
-    this.clearTimer('restartTimer');
-    let fds: { stdoutFd: number; stderrFd: number };
-    try {
-      fds = this.output.openChildFds();
-    } catch (error) {
-      this.apply({ type: 'spawn-failed', message: `cannot open output pipes: ${(error as Error).message}` });
-      return;
-    }
-    const result = this.deps.spawn({ spec: this.spec, index: this.index, id: this.id, ...fds });
-    fs.closeSync(fds.stdoutFd);
-    fs.closeSync(fds.stderrFd);
+  private disarm(timer: 'restart' | 'kill'): void {
+    const handle = this.timers[timer];
+    if (handle !== null) this.world.clock.clearTimeout(handle);
+    this.timers[timer] = null;
+  }
+
+  private fork(): void {
+    this.disarm('restart');
+    const result = this.world.fork({ spec: this.spec, index: this.index, id: this.id, output: this.output });
     if (!result.ok) {
       this.apply({ type: 'spawn-failed', message: result.message });
       return;
     }
     const child = result.child;
-    const pid = child.pid!;
+    const pid = child.pid;
     if (this.runs > 0) this.restarts += 1;
     this.runs += 1;
     this.child = child;
     this.health = 'unknown';
     this.usage = null;
-    this.runTree.clear();
-    this.runTree.add(pid);
-    this.pidStartTime = readProcEntry(pid)?.startTime ?? null;
+    this.startRun(pid, this.world.tree.startTime(pid));
     child.once('spawn', () => {
       if (this.child === child) this.apply({ type: 'ready' });
     });
@@ -317,9 +262,21 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     // (a failed child.kill) says nothing about the run, which the 'exit' event reports.
     child.on('error', () => {});
     child.once('exit', (code, signal) => {
-      if (this.child === child) this.onExit(pid, code, signal);
+      if (this.child === child) this.onMainExit(code, signal);
     });
-    this.apply({ type: 'spawned', pid, at: this.deps.now() });
+    this.apply({ type: 'spawned', pid, at: this.world.clock.now() });
+  }
+
+  private watchAdopted(pid: number, startTime: number): void {
+    this.startRun(pid, startTime);
+    this.health = 'unknown';
+    this.stopWatchingAdopted = this.world.tree.watchExit(pid, startTime, () => this.onMainExit(null, null));
+  }
+
+  private startRun(pid: number, startTime: number | null): void {
+    this.pidStartTime = startTime;
+    this.runTree.clear();
+    this.runTree.add(pid);
   }
 
   private signalTree(signal: NodeJS.Signals): void {
@@ -327,49 +284,38 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     if (pid === null) return;
     // Scan before signalling: a main process that exits on the signal orphans its descendants,
     // and a scan after that would no longer find the ones that left the group.
-    const tree = this.deps.reaper.liveTree(pid, this.runTree);
-    signalPids([-pid], signal);
-    signalPids(tree, signal);
+    const tree = this.world.tree.liveTree(pid, this.runTree);
+    this.world.tree.signal([-pid], signal);
+    this.world.tree.signal(tree, signal);
+  }
+
+  private hasLeftovers(): boolean {
+    const pid = this.pid!;
+    const { tree } = this.world;
+    return tree.groupExists(pid) || [...this.runTree].some((p) => p !== pid && tree.isAlive(p));
   }
 
   /** The main process is gone: once the rest of its tree is gone too, the run has ended. */
-  private onExit(pid: number, code: number | null, signal: NodeJS.Signals | null): void {
+  private onMainExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.child = null;
     this.stopWatchingAdopted?.();
     this.stopWatchingAdopted = null;
-    const state = this.state;
-    const now = this.deps.now();
-    const exit: ExitInfo = {
-      code,
-      signal,
-      at: now,
-      uptimeMs: 'startedAt' in state ? now - state.startedAt : 0,
-    };
-    // Leftovers of a crashed run (children of a shell, workers) must not outlive it. Most runs leave
-    // none: then the /proc scan of signalTree stays off the crash → restart path.
-    if (state.status !== 'stopping' && this.hasLeftovers(pid)) {
-      this.signalTree(this.spec.stop.signal);
-      // A frozen leftover acts on the signal only once continued.
-      if (state.status === 'paused') this.signalTree('SIGCONT');
-      this.killTimer = setTimeout(() => this.signalTree('SIGKILL'), this.spec.stop.killTimeoutMs);
-    }
-    this.deps.reaper.waitGone(pid, this.runTree).then(() => this.onRunEnded(exit));
-  }
-
-  private hasLeftovers(pid: number): boolean {
-    return groupExists(pid) || [...this.runTree].some((p) => p !== pid && isPidAlive(p));
+    const state = this.#state;
+    const now = this.world.clock.now();
+    const uptimeMs = 'startedAt' in state ? now - state.startedAt : 0;
+    this.mainExit = { code, signal, at: now, uptimeMs };
+    this.apply({ type: 'main-exited' });
   }
 
   private onRunEnded(exit: ExitInfo): void {
-    this.clearTimer('killTimer');
-    this.lastExit = exit;
-    if (this.state.status === 'stopping') {
+    this.previousExit = exit;
+    if (this.#state.status === 'stopping') {
       this.apply({ type: 'exited', exit, decision: { action: 'stop', reason: 'stopped' } });
       return;
     }
     // A paused instance is never restarted: the user froze it, and a new run would not be frozen.
     const decision: RestartDecision =
-      this.state.status === 'paused'
+      this.#state.status === 'paused'
         ? { action: 'stop', reason: 'exited while paused' }
         : decideRestart(exit, this.history, this.spec.recovery);
     this.history = recordExit(this.history, exit, decision, this.spec.recovery);

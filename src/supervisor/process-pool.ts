@@ -1,20 +1,18 @@
 // The registry of apps and their instances: selects by target, and runs lifecycle operations
 // over many instances at once, replying when each has settled.
 import { EventEmitter } from 'node:events';
-import { isDeepStrictEqual } from 'node:util';
-import type { InstanceOutput } from '../logs/instance-output.js';
 import type { AppSpec } from '../protocol/app-spec.js';
 import { PmError } from '../protocol/errors.js';
 import type { AppDetails, ScaleChange } from '../protocol/messages.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import { formatTarget, type Target } from '../protocol/target.js';
-import { type InstanceDeps, type InstanceRecord, ManagedProcess } from './managed-process.js';
-import type { InstanceState } from './process-state.js';
-import { signalPids } from './process-tree.js';
-import { staleRunPids } from './stale-run.js';
+import { ManagedProcess } from './managed-process.js';
+import { type CurrentApp, reconcile, resizeSlots } from './reconcile.js';
+import { type PoolSnapshot, recordOf } from './records.js';
+import type { Clock, Output, World } from './world.js';
 
-export interface PoolDeps extends InstanceDeps {
-  createOutput: (spec: AppSpec, index: number) => InstanceOutput;
+export interface PoolDeps extends World {
+  createOutput: (spec: AppSpec, index: number) => Output;
   /** How long start-like operations wait for new runs to settle before replying. */
   startWaitMs: number;
 }
@@ -24,18 +22,6 @@ interface AppEntry {
   instances: ManagedProcess[];
 }
 
-/** The part of the daemon's state that is persisted. */
-export interface PoolSnapshot {
-  nextId: number;
-  apps: Array<{ spec: AppSpec; instances: InstanceRecord[] }>;
-}
-
-const RUNNING: ReadonlySet<InstanceState['status']> = new Set([
-  'starting',
-  'online',
-  'paused',
-  'waiting-restart',
-]);
 const isSettled = (p: ManagedProcess) => p.state.status !== 'starting' && p.state.status !== 'stopping';
 const isDown = (p: ManagedProcess) => p.state.status === 'stopped' || p.state.status === 'errored';
 
@@ -44,18 +30,19 @@ function settle(
   proc: ManagedProcess,
   done: (p: ManagedProcess) => boolean,
   timeoutMs: number,
+  clock: Clock,
 ): Promise<void> {
   if (done(proc)) return Promise.resolve();
   return new Promise((resolve) => {
     const finish = () => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       proc.off('change', check);
       resolve();
     };
     const check = () => {
       if (done(proc)) finish();
     };
-    const timer = setTimeout(finish, timeoutMs);
+    const timer = clock.setTimeout(finish, timeoutMs);
     proc.on('change', check);
   });
 }
@@ -121,30 +108,27 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
 
   /** Create new apps; for existing ones, restart those whose definition changed and start the rest. */
   async apply(specs: AppSpec[]): Promise<ProcessInfo[]> {
-    const touched: ManagedProcess[] = [];
-    for (const spec of specs) {
-      const app = this.apps.get(spec.name);
-      if (!app) {
-        const entry: AppEntry = { spec, instances: [] };
-        this.apps.set(spec.name, entry);
-        touched.push(...this.addInstances(entry, spec.instances));
-        continue;
-      }
-      // A new instance count is a scale, not a new definition: the instances kept run on.
-      const changed = !isDeepStrictEqual({ ...app.spec, instances: 0 }, { ...spec, instances: 0 });
-      app.spec = spec;
-      for (const proc of app.instances) {
-        proc.spec = spec;
-        proc.output.configure(spec);
-      }
-      const added = await this.resize(app, spec.instances);
-      for (const proc of app.instances) {
-        if (!added.includes(proc)) proc.apply({ type: changed ? 'restart' : 'start' });
-        touched.push(proc);
+    const current = new Map<string, CurrentApp>();
+    for (const [name, app] of this.apps)
+      current.set(name, { spec: app.spec, indexes: app.instances.map((p) => p.index) });
+    const plan = reconcile(current, specs);
+    const defined = new Map(specs.map((spec) => [spec.name, spec]));
+    for (const name of [...plan.restart, ...plan.start])
+      this.redefine(this.apps.get(name)!, defined.get(name)!);
+    await this.stopAndRemove(plan.remove.flatMap(({ name, indexes }) => this.slots(name, indexes)));
+    const added = new Set(plan.create.flatMap(({ spec, indexes }) => this.addInstances(spec, indexes)));
+    for (const [names, type] of [
+      [plan.restart, 'restart'],
+      [plan.start, 'start'],
+    ] as const) {
+      for (const name of names) {
+        for (const proc of this.apps.get(name)!.instances) if (!added.has(proc)) proc.apply({ type });
       }
     }
+    const touched = [...defined.keys()].flatMap((name) => this.apps.get(name)?.instances ?? []);
     await this.settleAll(touched, isSettled, this.deps.startWaitMs);
-    return [...new Set(touched)].filter((p) => this.isMember(p)).map((p) => p.info());
+    const members = new Set(this.all());
+    return touched.filter((p) => members.has(p)).map((p) => p.info());
   }
 
   async start(target: Target): Promise<ProcessInfo[]> {
@@ -221,7 +205,12 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     app.spec = { ...app.spec, instances: count };
     for (const proc of app.instances) proc.spec = app.spec;
     const before = app.instances.length;
-    const added = await this.resize(app, count);
+    const slots = resizeSlots(
+      app.instances.map((p) => p.index),
+      count,
+    );
+    await this.stopAndRemove(this.slots(name, slots.remove));
+    const added = this.addInstances(app.spec, slots.add);
     if (count !== before) {
       this.deps.events.record({
         type: 'scaled',
@@ -256,7 +245,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       nextId: this.nextId,
       apps: [...this.apps.values()].map((app) => ({
         spec: app.spec,
-        instances: app.instances.map((p) => p.toRecord()),
+        instances: app.instances.map(recordOf),
       })),
     };
   }
@@ -272,28 +261,12 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       for (const record of instances) {
         const proc = this.createInstance(spec, record.index, record.id);
         entry.instances.push(proc);
-        if (proc.adopt(record)) adopted += 1;
-        else {
-          if (record.pid !== null) {
-            const pipes = Object.values(proc.output.paths.pipe);
-            signalPids(
-              staleRunPids({ pid: record.pid, pidStartTime: record.pidStartTime, pipes }),
-              'SIGKILL',
-            );
-          }
-          proc.restoreRecord(record);
-          if (RUNNING.has(record.status) || record.after === 'restart') {
-            proc.apply({ type: 'start' });
-            started += 1;
-          }
-        }
+        const outcome = proc.restore(record);
+        if (outcome === 'adopted') adopted += 1;
+        if (outcome === 'started') started += 1;
       }
     }
     return { adopted, started };
-  }
-
-  private isMember(proc: ManagedProcess): boolean {
-    return this.apps.get(proc.name)?.instances.includes(proc) ?? false;
   }
 
   private async operate(
@@ -309,28 +282,34 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   }
 
   private async settleAll(procs: ManagedProcess[], done: (p: ManagedProcess) => boolean, timeoutMs?: number) {
-    await Promise.all(procs.map((p) => settle(p, done, timeoutMs ?? p.spec.stop.killTimeoutMs + 10_000)));
+    await Promise.all(
+      procs.map((p) => settle(p, done, timeoutMs ?? p.spec.stop.killTimeoutMs + 10_000, this.deps.clock)),
+    );
   }
 
-  /** Grow with the lowest free indexes, or shrink from the highest; returns the instances added. */
-  private async resize(app: AppEntry, count: number): Promise<ManagedProcess[]> {
-    const current = app.instances.length;
-    if (count > current) return this.addInstances(app, count - current);
-    if (count < current) {
-      const byIndex = [...app.instances].sort((a, b) => b.index - a.index);
-      await this.stopAndRemove(byIndex.slice(0, current - count));
-    }
-    return [];
+  /** The instances of an app at these indexes. */
+  private slots(name: string, indexes: readonly number[]): ManagedProcess[] {
+    const wanted = new Set(indexes);
+    return (this.apps.get(name)?.instances ?? []).filter((p) => wanted.has(p.index));
   }
 
-  private addInstances(app: AppEntry, count: number): ManagedProcess[] {
-    const used = new Set(app.instances.map((p) => p.index));
-    const added: ManagedProcess[] = [];
-    for (let index = 0; added.length < count; index++) {
-      if (used.has(index)) continue;
-      const proc = this.createInstance(app.spec, index, this.nextId++);
-      added.push(proc);
+  /** An existing app takes a new definition; its instances run under it from their next run. */
+  private redefine(app: AppEntry, spec: AppSpec): void {
+    app.spec = spec;
+    for (const proc of app.instances) {
+      proc.spec = spec;
+      proc.output.configure(spec);
     }
+  }
+
+  /** New instances at these indexes, started; the app is created if it is new. */
+  private addInstances(spec: AppSpec, indexes: readonly number[]): ManagedProcess[] {
+    let app = this.apps.get(spec.name);
+    if (!app) {
+      app = { spec, instances: [] };
+      this.apps.set(spec.name, app);
+    }
+    const added = indexes.map((index) => this.createInstance(app.spec, index, this.nextId++));
     app.instances.push(...added);
     app.instances.sort((a, b) => a.index - b.index);
     for (const proc of added) proc.apply({ type: 'start' });
@@ -348,11 +327,11 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   private async stopAndRemove(procs: ManagedProcess[]): Promise<ProcessInfo[]> {
     for (const proc of procs) proc.apply({ type: 'stop' });
     await this.settleAll(procs, isDown);
-    for (const proc of procs) {
-      const app = this.apps.get(proc.name);
-      if (app) app.instances = app.instances.filter((p) => p !== proc);
-      proc.removeAllListeners();
+    const removed = new Set(procs);
+    for (const app of new Set(procs.map((p) => this.apps.get(p.name)))) {
+      if (app) app.instances = app.instances.filter((p) => !removed.has(p));
     }
+    for (const proc of procs) proc.removeAllListeners();
     await Promise.all(procs.map((p) => p.output.close()));
     const infos = procs.map((p) => p.info());
     for (const proc of procs) {

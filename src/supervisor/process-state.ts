@@ -1,7 +1,9 @@
-// THE state machine of an instance. `next()` is pure: it returns the new state and the effects
-// to run, and `ManagedProcess` is its only caller. docs/process-states.md draws the same graph.
+// THE state machine of an instance. `next()` is pure: it returns the new state, the effects to run
+// and the lifecycle event the transition is, and `ManagedProcess` is its only caller.
+// docs/process-states.md draws the same graph.
 import type { StopSignal } from '../protocol/app-spec.js';
 import type { ExitInfo } from '../protocol/process-info.js';
+import { type LifecycleEvent, lifecycle } from './lifecycle-events.js';
 import type { RestartDecision } from './restart-policy.js';
 
 export type ErroredReason = 'spawn-failed' | 'crash-loop';
@@ -13,14 +15,25 @@ export type InstanceState =
   | { status: 'stopping'; pid: number; startedAt: number; after: 'stopped' | 'restart' }
   | { status: 'waiting-restart'; restartAt: number; lastExit: ExitInfo }
   | { status: 'stopped'; lastExit: ExitInfo | null }
-  /** `retryAt`: when a crash loop is tried again with a fresh count (null: only by hand). */
-  | {
-      status: 'errored';
-      reason: ErroredReason;
-      detail: string;
-      lastExit: ExitInfo | null;
-      retryAt: number | null;
-    };
+  | ErroredState;
+
+/** `retryAt`: when a crash loop is tried again with a fresh count (null: only by hand). */
+export interface ErroredState {
+  status: 'errored';
+  reason: ErroredReason;
+  detail: string;
+  lastExit: ExitInfo | null;
+  retryAt: number | null;
+}
+
+/** The states without a process, which a new daemon restores from the state file. */
+export type RestingState = Extract<InstanceState, { status: 'stopped' | 'errored' }>;
+
+/** A run the previous daemon recorded: its main pid and that pid's /proc start time. */
+export interface RecordedRun {
+  pid: number;
+  pidStartTime: number | null;
+}
 
 export type InstanceEvent =
   /** The user asks for it to run. */
@@ -33,9 +46,14 @@ export type InstanceEvent =
   | { type: 'spawned'; pid: number; at: number }
   | { type: 'spawn-failed'; message: string }
   /** A new daemon found this instance's process still running (same pid and start time). */
-  | { type: 'adopted'; pid: number; startedAt: number }
+  | { type: 'adopted'; pid: number; startedAt: number; startTime: number }
+  /** A new daemon brings back what the state file says of an instance without a live process;
+   * `staleRun` is the recorded run whose main process died while no daemon watched. */
+  | { type: 'restored'; state: RestingState; staleRun: RecordedRun | null; at: number }
   /** The process is up (exec succeeded). */
   | { type: 'ready' }
+  /** The main process exited; the run ends when the rest of its tree is gone too. */
+  | { type: 'main-exited' }
   /** The main process exited and no process of its tree is left; `decision` applies to unexpected exits. */
   | { type: 'exited'; exit: ExitInfo; decision: RestartDecision }
   | { type: 'restart-due' }
@@ -54,11 +72,22 @@ export type Effect =
   | { type: 'freeze' }
   | { type: 'thaw' }
   /** Forget the crash-loop count: leaving `errored` starts afresh. */
-  | { type: 'clear-history' };
+  | { type: 'clear-history' }
+  /** Watch an adopted process (not our child) for its exit. */
+  | { type: 'watch-adopted'; pid: number; startTime: number }
+  /** The main process is gone: what is left of its tree gets the stop signal, then SIGKILL after the
+   * timeout (`thaw` continues a frozen leftover so that it acts on the signal). */
+  | { type: 'end-leftovers'; signal: StopSignal; thaw: boolean }
+  /** Report `exited` once no process of the run's tree is left. */
+  | { type: 'await-run-end' }
+  /** Kill what is left of a run that cannot be adopted: next to a fresh run it would be a duplicate. */
+  | { type: 'kill-stale-run'; run: RecordedRun };
 
 export interface Transition {
   state: InstanceState;
   effects: Effect[];
+  /** The lifecycle event this transition is, if it is one. */
+  event?: LifecycleEvent;
 }
 
 export interface MachinePolicy {
@@ -72,7 +101,8 @@ export class IllegalTransition extends Error {
   }
 }
 
-const stay = (state: InstanceState): Transition => ({ state, effects: [] });
+const stay = (state: InstanceState, event?: LifecycleEvent): Transition =>
+  event ? { state, effects: [], event } : { state, effects: [] };
 
 function beginStop(
   state: Extract<InstanceState, { pid: number }>,
@@ -88,37 +118,73 @@ function beginStop(
   };
 }
 
+/** The run has ended on its own: the leftover kill timer, if one was armed, is moot. */
 function afterExit(exit: ExitInfo, decision: RestartDecision): Transition {
+  const cancel: Effect = { type: 'cancel-timer' };
   switch (decision.action) {
     case 'restart':
       return {
         state: { status: 'waiting-restart', restartAt: exit.at + decision.delayMs, lastExit: exit },
         effects: [
+          cancel,
           decision.delayMs > 0 ? { type: 'schedule-restart', delayMs: decision.delayMs } : { type: 'spawn' },
         ],
+        event: lifecycle.restarting(exit, decision.delayMs),
       };
     case 'stop':
-      return stay({ status: 'stopped', lastExit: exit });
+      return {
+        state: { status: 'stopped', lastExit: exit },
+        effects: [cancel],
+        event: lifecycle.notRestarted(exit),
+      };
     case 'give-up': {
-      const errored: InstanceState = {
+      const errored: ErroredState = {
         status: 'errored',
         reason: decision.reason,
         detail: decision.detail,
         lastExit: exit,
         retryAt: decision.retryInMs === undefined ? null : exit.at + decision.retryInMs,
       };
-      return decision.retryInMs === undefined
-        ? stay(errored)
-        : { state: errored, effects: [{ type: 'schedule-restart', delayMs: decision.retryInMs }] };
+      return {
+        state: errored,
+        effects:
+          decision.retryInMs === undefined
+            ? [cancel]
+            : [cancel, { type: 'schedule-restart', delayMs: decision.retryInMs }],
+        event: lifecycle.errored(errored),
+      };
     }
   }
 }
 
-const spawnFailed = (message: string, lastExit: ExitInfo | null): Transition =>
-  stay({ status: 'errored', reason: 'spawn-failed', detail: message, lastExit, retryAt: null });
+/** A second failure in a row stays `errored` without a second alert. */
+function spawnFailed(from: InstanceState, message: string, lastExit: ExitInfo | null): Transition {
+  const errored: ErroredState = {
+    status: 'errored',
+    reason: 'spawn-failed',
+    detail: message,
+    lastExit,
+    retryAt: null,
+  };
+  return stay(errored, from.status === 'errored' ? undefined : lifecycle.errored(errored));
+}
+
+const spawned = (from: InstanceState, pid: number, at: number): Transition =>
+  stay({ status: 'starting', pid, startedAt: at }, lifecycle.started(pid, from.status === 'errored'));
 
 /** A fresh run out of `errored`, by hand or by its retry timer, starts with a fresh crash-loop count. */
 const retry = (): Effect[] => [{ type: 'cancel-timer' }, { type: 'clear-history' }, { type: 'spawn' }];
+
+function restore(event: Extract<InstanceEvent, { type: 'restored' }>): Transition {
+  const effects: Effect[] = [];
+  if (event.staleRun) effects.push({ type: 'kill-stale-run', run: event.staleRun });
+  const { state } = event;
+  // An errored instance keeps its retry: the time left, or at once if it passed while no daemon ran.
+  if (state.status === 'errored' && state.retryAt !== null) {
+    effects.push({ type: 'schedule-restart', delayMs: Math.max(0, state.retryAt - event.at) });
+  }
+  return { state, effects };
+}
 
 export function next(state: InstanceState, event: InstanceEvent, policy: MachinePolicy): Transition {
   switch (state.status) {
@@ -138,11 +204,18 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
         case 'check-failed':
           return stay(state);
         case 'spawned':
-          return stay({ status: 'starting', pid: event.pid, startedAt: event.at });
+          return spawned(state, event.pid, event.at);
         case 'adopted':
-          return stay({ status: 'online', pid: event.pid, startedAt: event.startedAt });
+          return {
+            state: { status: 'online', pid: event.pid, startedAt: event.startedAt },
+            effects: [{ type: 'watch-adopted', pid: event.pid, startTime: event.startTime }],
+            event: lifecycle.adopted(event.pid),
+          };
+        case 'restored':
+          if (state.status === 'stopped') return restore(event);
+          throw new IllegalTransition(state, event);
         case 'spawn-failed':
-          return spawnFailed(event.message, state.lastExit);
+          return spawnFailed(state, event.message, state.lastExit);
         case 'restart-due':
           // The retry of a crash-looped instance (retryAfter) arrives as restart-due.
           return state.status === 'errored' ? { state, effects: retry() } : stay(state);
@@ -160,15 +233,16 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
           return {
             state: { status: 'stopped', lastExit: state.lastExit },
             effects: [{ type: 'cancel-timer' }],
+            event: lifecycle.stopped(),
           };
         case 'pause':
         case 'resume':
         case 'check-failed':
           return stay(state);
         case 'spawned':
-          return stay({ status: 'starting', pid: event.pid, startedAt: event.at });
+          return spawned(state, event.pid, event.at);
         case 'spawn-failed':
-          return spawnFailed(event.message, state.lastExit);
+          return spawnFailed(state, event.message, state.lastExit);
         default:
           throw new IllegalTransition(state, event);
       }
@@ -190,11 +264,30 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
         case 'pause':
           return state.status === 'paused'
             ? stay(state)
-            : { state: { ...state, status: 'paused' }, effects: [{ type: 'freeze' }] };
+            : {
+                state: { ...state, status: 'paused' },
+                effects: [{ type: 'freeze' }],
+                event: lifecycle.paused(),
+              };
         case 'resume':
           return state.status === 'paused'
-            ? { state: { ...state, status: 'online' }, effects: [{ type: 'thaw' }] }
+            ? {
+                state: { ...state, status: 'online' },
+                effects: [{ type: 'thaw' }],
+                event: lifecycle.resumed(),
+              }
             : stay(state);
+        case 'main-exited':
+          return {
+            state,
+            effects: [
+              { type: 'end-leftovers', signal: policy.stopSignal, thaw: state.status === 'paused' },
+              { type: 'await-run-end' },
+            ],
+          };
+        case 'kill-timeout':
+          // Armed by end-leftovers: what is left of the run ignored the stop signal.
+          return { state, effects: [{ type: 'kill-tree' }] };
         case 'exited':
           return afterExit(event.exit, event.decision);
         default:
@@ -212,15 +305,19 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
         case 'ready':
         case 'check-failed':
           return stay(state);
+        case 'main-exited':
+          return { state, effects: [{ type: 'await-run-end' }] };
         case 'kill-timeout':
           return { state, effects: [{ type: 'kill-tree' }] };
         case 'exited':
-          return state.after === 'restart'
-            ? {
-                state: { status: 'stopped', lastExit: event.exit },
-                effects: [{ type: 'cancel-timer' }, { type: 'spawn' }],
-              }
-            : { state: { status: 'stopped', lastExit: event.exit }, effects: [{ type: 'cancel-timer' }] };
+          return {
+            state: { status: 'stopped', lastExit: event.exit },
+            effects:
+              state.after === 'restart'
+                ? [{ type: 'cancel-timer' }, { type: 'spawn' }]
+                : [{ type: 'cancel-timer' }],
+            event: lifecycle.stopped(),
+          };
         default:
           throw new IllegalTransition(state, event);
       }

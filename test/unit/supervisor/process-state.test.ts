@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ExitInfo } from '../../../src/protocol/process-info.js';
+import { lifecycle } from '../../../src/supervisor/lifecycle-events.js';
 import {
   type Effect,
   IllegalTransition,
@@ -10,6 +11,7 @@ import {
   type MachinePolicy,
   next,
   pidOf,
+  type Transition,
 } from '../../../src/supervisor/process-state.js';
 import type { RestartDecision } from '../../../src/supervisor/restart-policy.js';
 
@@ -55,6 +57,8 @@ const giveUpAndRetry = exited({
   retryInMs: 300_000,
 });
 
+const restoredErrored: InstanceState = { ...from.errored, retryAt: 12_000 };
+
 // One sample event per type, with the same compile-time completeness.
 const on = {
   start: { type: 'start' },
@@ -64,8 +68,10 @@ const on = {
   resume: { type: 'resume' },
   spawned: { type: 'spawned', pid: 200, at: 6_000 },
   'spawn-failed': { type: 'spawn-failed', message: 'spawn ENOENT' },
-  adopted: { type: 'adopted', pid: 300, startedAt: 500 },
+  adopted: { type: 'adopted', pid: 300, startedAt: 500, startTime: 42 },
+  restored: { type: 'restored', state: restoredErrored, staleRun: { pid: 400, pidStartTime: 7 }, at: 10_000 },
   ready: { type: 'ready' },
+  'main-exited': { type: 'main-exited' },
   exited: restartNow,
   'restart-due': { type: 'restart-due' },
   'kill-timeout': { type: 'kill-timeout' },
@@ -74,7 +80,7 @@ const on = {
 
 const ILLEGAL = 'illegal';
 const NO_OP = 'no-op';
-type Expected = typeof ILLEGAL | typeof NO_OP | { state: InstanceState; effects: Effect[] };
+type Expected = typeof ILLEGAL | typeof NO_OP | Transition;
 
 interface Edge {
   from: InstanceState;
@@ -84,7 +90,9 @@ interface Edge {
   expected: Expected;
 }
 
-const to = (state: InstanceState, ...effects: Effect[]): Expected => ({ state, effects });
+const to = (state: InstanceState, ...effects: Effect[]): Transition => ({ state, effects });
+/** The same edge, naming the lifecycle event it is. */
+const emits = (transition: Transition, event: Transition['event']): Transition => ({ ...transition, event });
 const spawn: Effect = { type: 'spawn' };
 const cancelTimer: Effect = { type: 'cancel-timer' };
 const clearHistory: Effect = { type: 'clear-history' };
@@ -93,32 +101,69 @@ const signalTree = (thaw: boolean): Effect => ({ type: 'signal-tree', signal: 'S
 
 const spawnedState: InstanceState = { status: 'starting', pid: 200, startedAt: 6_000 };
 const adoptedState: InstanceState = { status: 'online', pid: 300, startedAt: 500 };
-const spawnFailed = (lastExit: ExitInfo | null): InstanceState => ({
-  status: 'errored',
-  reason: 'spawn-failed',
-  detail: 'spawn ENOENT',
-  lastExit,
-  retryAt: null,
-});
+const spawnFailed = (lastExit: ExitInfo | null) =>
+  ({
+    status: 'errored',
+    reason: 'spawn-failed',
+    detail: 'spawn ENOENT',
+    lastExit,
+    retryAt: null,
+  }) as const;
+const leftovers = (thaw: boolean): Effect => ({ type: 'end-leftovers', signal: 'SIGINT', thaw });
 
 /** The edges leaving stopped and errored: both are at rest with no process; leaving errored clears the count. */
 function restingEdges(state: typeof from.stopped | typeof from.errored, restartDue: Expected): Edge[] {
-  const fresh = state.status === 'errored' ? [cancelTimer, clearHistory, spawn] : [spawn];
+  const errored = state.status === 'errored';
+  const fresh = errored ? [cancelTimer, clearHistory, spawn] : [spawn];
+  const failed = to(spawnFailed(previousExit));
   return [
     { from: state, event: on.start, expected: to(state, ...fresh) },
     { from: state, event: on.restart, expected: to(state, ...fresh) },
     { from: state, event: on.pause, expected: NO_OP },
     { from: state, event: on.resume, expected: NO_OP },
-    { from: state, event: on.spawned, expected: to(spawnedState) },
-    { from: state, event: on['spawn-failed'], expected: to(spawnFailed(previousExit)) },
-    { from: state, event: on.adopted, expected: to(adoptedState) },
+    { from: state, event: on.spawned, expected: emits(to(spawnedState), lifecycle.started(200, errored)) },
+    {
+      from: state,
+      event: on['spawn-failed'],
+      // A second failure in a row raises no second alert.
+      expected: errored ? failed : emits(failed, lifecycle.errored(spawnFailed(previousExit))),
+    },
+    {
+      from: state,
+      event: on.adopted,
+      expected: emits(
+        to(adoptedState, { type: 'watch-adopted', pid: 300, startTime: 42 }),
+        lifecycle.adopted(300),
+      ),
+    },
+    {
+      from: state,
+      event: on.restored,
+      expected: errored
+        ? ILLEGAL
+        : to(
+            restoredErrored,
+            { type: 'kill-stale-run', run: { pid: 400, pidStartTime: 7 } },
+            { type: 'schedule-restart', delayMs: 2_000 },
+          ),
+    },
     { from: state, event: on.ready, expected: ILLEGAL },
+    { from: state, event: on['main-exited'], expected: ILLEGAL },
     { from: state, event: on.exited, expected: ILLEGAL },
     { from: state, event: on['restart-due'], expected: restartDue },
     { from: state, event: on['kill-timeout'], expected: ILLEGAL },
     { from: state, event: on['check-failed'], expected: NO_OP },
   ];
 }
+
+const gaveUp = (retryAt: number | null) =>
+  ({
+    status: 'errored',
+    reason: 'crash-loop',
+    detail: 'exited with code 1; 3 restarts',
+    lastExit: exit,
+    retryAt,
+  }) as const;
 
 /** The edges leaving starting, online and paused: a process runs. */
 function runningEdges(state: typeof from.starting | typeof from.online | typeof from.paused): Edge[] {
@@ -138,7 +183,9 @@ function runningEdges(state: typeof from.starting | typeof from.online | typeof 
     {
       from: state,
       event: on.pause,
-      expected: paused ? NO_OP : to({ status: 'paused', ...run }, { type: 'freeze' }),
+      expected: paused
+        ? NO_OP
+        : emits(to({ status: 'paused', ...run }, { type: 'freeze' }), lifecycle.paused()),
     },
     {
       from: state,
@@ -150,11 +197,19 @@ function runningEdges(state: typeof from.starting | typeof from.online | typeof 
     {
       from: state,
       event: on.resume,
-      expected: paused ? to({ status: 'online', ...run }, { type: 'thaw' }) : NO_OP,
+      expected: paused
+        ? emits(to({ status: 'online', ...run }, { type: 'thaw' }), lifecycle.resumed())
+        : NO_OP,
     },
     { from: state, event: on.spawned, expected: ILLEGAL },
     { from: state, event: on['spawn-failed'], expected: ILLEGAL },
     { from: state, event: on.adopted, expected: ILLEGAL },
+    { from: state, event: on.restored, expected: ILLEGAL },
+    {
+      from: state,
+      event: on['main-exited'],
+      expected: to(state, leftovers(paused), { type: 'await-run-end' }),
+    },
     {
       from: state,
       event: on.ready,
@@ -164,52 +219,47 @@ function runningEdges(state: typeof from.starting | typeof from.online | typeof 
       from: state,
       event: restartNow,
       guard: 'decision restart 0ms',
-      expected: to({ status: 'waiting-restart', restartAt: 5_000, lastExit: exit }, spawn),
+      expected: emits(
+        to({ status: 'waiting-restart', restartAt: 5_000, lastExit: exit }, cancelTimer, spawn),
+        lifecycle.restarting(exit, 0),
+      ),
     },
     {
       from: state,
       event: restartLater,
       guard: 'decision restart 1500ms',
-      expected: to(
-        { status: 'waiting-restart', restartAt: 6_500, lastExit: exit },
-        { type: 'schedule-restart', delayMs: 1_500 },
+      expected: emits(
+        to({ status: 'waiting-restart', restartAt: 6_500, lastExit: exit }, cancelTimer, {
+          type: 'schedule-restart',
+          delayMs: 1_500,
+        }),
+        lifecycle.restarting(exit, 1_500),
       ),
     },
     {
       from: state,
       event: stopDecision,
       guard: 'decision stop',
-      expected: to({ status: 'stopped', lastExit: exit }),
+      expected: emits(to({ status: 'stopped', lastExit: exit }, cancelTimer), lifecycle.notRestarted(exit)),
     },
     {
       from: state,
       event: giveUp,
       guard: 'decision give-up',
-      expected: to({
-        status: 'errored',
-        reason: 'crash-loop',
-        detail: 'exited with code 1; 3 restarts',
-        lastExit: exit,
-        retryAt: null,
-      }),
+      expected: emits(to(gaveUp(null), cancelTimer), lifecycle.errored(gaveUp(null))),
     },
     {
       from: state,
       event: giveUpAndRetry,
       guard: 'decision give-up, retry later',
-      expected: to(
-        {
-          status: 'errored',
-          reason: 'crash-loop',
-          detail: 'exited with code 1; 3 restarts',
-          lastExit: exit,
-          retryAt: 305_000,
-        },
-        { type: 'schedule-restart', delayMs: 300_000 },
+      expected: emits(
+        to(gaveUp(305_000), cancelTimer, { type: 'schedule-restart', delayMs: 300_000 }),
+        lifecycle.errored(gaveUp(305_000)),
       ),
     },
     { from: state, event: on['restart-due'], expected: ILLEGAL },
-    { from: state, event: on['kill-timeout'], expected: ILLEGAL },
+    // Armed by end-leftovers after the main process exited.
+    { from: state, event: on['kill-timeout'], expected: to(state, { type: 'kill-tree' }) },
   ];
 }
 
@@ -231,13 +281,23 @@ const edges: Edge[] = [
 
   { from: waiting, event: on.start, expected: to(waiting, cancelTimer, spawn) },
   { from: waiting, event: on.restart, expected: to(waiting, cancelTimer, spawn) },
-  { from: waiting, event: on.stop, expected: to({ status: 'stopped', lastExit: previousExit }, cancelTimer) },
+  {
+    from: waiting,
+    event: on.stop,
+    expected: emits(to({ status: 'stopped', lastExit: previousExit }, cancelTimer), lifecycle.stopped()),
+  },
   { from: waiting, event: on.pause, expected: NO_OP },
   { from: waiting, event: on.resume, expected: NO_OP },
-  { from: waiting, event: on.spawned, expected: to(spawnedState) },
-  { from: waiting, event: on['spawn-failed'], expected: to(spawnFailed(previousExit)) },
+  { from: waiting, event: on.spawned, expected: emits(to(spawnedState), lifecycle.started(200, false)) },
+  {
+    from: waiting,
+    event: on['spawn-failed'],
+    expected: emits(to(spawnFailed(previousExit)), lifecycle.errored(spawnFailed(previousExit))),
+  },
   { from: waiting, event: on.adopted, expected: ILLEGAL },
+  { from: waiting, event: on.restored, expected: ILLEGAL },
   { from: waiting, event: on.ready, expected: ILLEGAL },
+  { from: waiting, event: on['main-exited'], expected: ILLEGAL },
   { from: waiting, event: on.exited, expected: ILLEGAL },
   { from: waiting, event: on['restart-due'], expected: to(waiting, spawn) },
   { from: waiting, event: on['kill-timeout'], expected: ILLEGAL },
@@ -251,18 +311,20 @@ const edges: Edge[] = [
   { from: from.stopping, event: on.spawned, expected: ILLEGAL },
   { from: from.stopping, event: on['spawn-failed'], expected: ILLEGAL },
   { from: from.stopping, event: on.adopted, expected: ILLEGAL },
+  { from: from.stopping, event: on.restored, expected: ILLEGAL },
   { from: from.stopping, event: on.ready, expected: NO_OP },
+  { from: from.stopping, event: on['main-exited'], expected: to(from.stopping, { type: 'await-run-end' }) },
   {
     from: from.stopping,
     event: stopDecision,
     guard: 'after stopped',
-    expected: to({ status: 'stopped', lastExit: exit }, cancelTimer),
+    expected: emits(to({ status: 'stopped', lastExit: exit }, cancelTimer), lifecycle.stopped()),
   },
   {
     from: stoppingForRestart,
     event: stopDecision,
     guard: 'after restart',
-    expected: to({ status: 'stopped', lastExit: exit }, cancelTimer, spawn),
+    expected: emits(to({ status: 'stopped', lastExit: exit }, cancelTimer, spawn), lifecycle.stopped()),
   },
   { from: from.stopping, event: on['restart-due'], expected: ILLEGAL },
   { from: from.stopping, event: on['kill-timeout'], expected: to(from.stopping, { type: 'kill-tree' }) },

@@ -1,0 +1,54 @@
+// The supervisor's world for real: the system clock, /proc and signals, and forking with output
+// into the instance's pipes. Unit tests pass a fake one instead (test/unit/supervisor/fake-world.ts).
+import fs from 'node:fs';
+import type { EventSink } from '../protocol/events.js';
+import { ExitPoller } from '../supervisor/exit-poller.js';
+import { groupExists, isPidAlive, readProcEntry, signalPids } from '../supervisor/process-tree.js';
+import { spawnInstance } from '../supervisor/spawn.js';
+import { staleRunPids } from '../supervisor/stale-run.js';
+import { TreeReaper } from '../supervisor/tree-reaper.js';
+import type { ForkResult, RunRequest, World } from '../supervisor/world.js';
+
+function fork(home: string, { spec, index, id, output }: RunRequest): ForkResult {
+  let fds: { stdoutFd: number; stderrFd: number };
+  try {
+    fds = output.openChildFds();
+  } catch (error) {
+    return { ok: false, message: `cannot open output pipes: ${(error as Error).message}` };
+  }
+  try {
+    const result = spawnInstance({ spec, index, id, home, ...fds });
+    return result.ok ? { ok: true, child: Object.assign(result.child, { pid: result.child.pid! }) } : result;
+  } finally {
+    // The child has its own copies now.
+    fs.closeSync(fds.stdoutFd);
+    fs.closeSync(fds.stderrFd);
+  }
+}
+
+export function createWorld(home: string, events: EventSink): World {
+  const reaper = new TreeReaper();
+  const exitPoller = new ExitPoller();
+  return {
+    clock: {
+      now: Date.now,
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
+      clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+    },
+    tree: {
+      liveTree: (pgid, tracked) => reaper.liveTree(pgid, tracked),
+      waitGone: (pgid, tracked) => reaper.waitGone(pgid, tracked),
+      signal: signalPids,
+      groupExists,
+      isAlive: isPidAlive,
+      startTime: (pid) => {
+        const entry = readProcEntry(pid);
+        return entry && entry.state !== 'Z' ? entry.startTime : null;
+      },
+      watchExit: (pid, startTime, onExit) => exitPoller.watch(pid, startTime, onExit),
+      staleRunPids: (run, pipes) => staleRunPids({ ...run, pipes }),
+    },
+    events,
+    fork: (request) => fork(home, request),
+  };
+}

@@ -1,0 +1,66 @@
+// What applying a set of app definitions does to the apps the pool holds: a pure diff, so that the
+// pool only carries it out. Also the slot arithmetic of a resize, shared by `pm scale`.
+import { isDeepStrictEqual } from 'node:util';
+import type { AppSpec } from '../protocol/app-spec.js';
+
+/** An app as the pool holds it: its definition and the indexes of its instance slots. */
+export interface CurrentApp {
+  spec: AppSpec;
+  indexes: number[];
+}
+
+export interface ReconcilePlan {
+  /** Instance slots to create and start, for new apps and for apps that grow. */
+  create: Array<{ spec: AppSpec; indexes: number[] }>;
+  /** Existing apps whose definition changed: their kept instances restart under it. */
+  restart: string[];
+  /** Existing apps whose definition is the same: their kept instances are started if down. */
+  start: string[];
+  /** Existing apps whose instance count changes. */
+  resize: Array<{ name: string; from: number; to: number }>;
+  /** Instance slots to stop and remove, for apps that shrink. */
+  remove: Array<{ name: string; indexes: number[] }>;
+}
+
+export interface SlotChange {
+  add: number[];
+  remove: number[];
+}
+
+/** Grow with the lowest free indexes, shrink from the highest. */
+export function resizeSlots(indexes: readonly number[], count: number): SlotChange {
+  if (count < indexes.length) {
+    const highestFirst = [...indexes].sort((a, b) => b - a);
+    return { add: [], remove: highestFirst.slice(0, indexes.length - count) };
+  }
+  const used = new Set(indexes);
+  const add: number[] = [];
+  for (let index = 0; add.length < count - indexes.length; index++) if (!used.has(index)) add.push(index);
+  return { add, remove: [] };
+}
+
+/** A new instance count is a scale, not a new definition: the instances kept run on. */
+const sameDefinition = (a: AppSpec, b: AppSpec): boolean =>
+  isDeepStrictEqual({ ...a, instances: 0 }, { ...b, instances: 0 });
+
+export function reconcile(
+  current: ReadonlyMap<string, CurrentApp>,
+  specs: readonly AppSpec[],
+): ReconcilePlan {
+  const plan: ReconcilePlan = { create: [], restart: [], start: [], resize: [], remove: [] };
+  // Two definitions of one name: the last one is the one that holds.
+  for (const spec of new Map(specs.map((s) => [s.name, s])).values()) {
+    const app = current.get(spec.name);
+    if (!app) {
+      plan.create.push({ spec, indexes: resizeSlots([], spec.instances).add });
+      continue;
+    }
+    (sameDefinition(app.spec, spec) ? plan.start : plan.restart).push(spec.name);
+    if (spec.instances === app.indexes.length) continue;
+    plan.resize.push({ name: spec.name, from: app.indexes.length, to: spec.instances });
+    const change = resizeSlots(app.indexes, spec.instances);
+    if (change.add.length > 0) plan.create.push({ spec, indexes: change.add });
+    if (change.remove.length > 0) plan.remove.push({ name: spec.name, indexes: change.remove });
+  }
+  return plan;
+}

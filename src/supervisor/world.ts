@@ -1,0 +1,74 @@
+// Everything the supervisor does to the world outside its own objects, in one injected object:
+// time, the process tree, and forking. The daemon passes the real ones (daemon/world.ts); unit
+// tests pass fakes with a manual clock, so that an instance and the pool run without a process.
+import type { OutputPaths } from '../logs/instance-output.js';
+import type { AppSpec } from '../protocol/app-spec.js';
+import type { EventSink } from '../protocol/events.js';
+import type { RecordedRun } from './process-state.js';
+
+/** Whatever the clock's setTimeout returns; only its clearTimeout reads it. */
+export type TimerHandle = unknown;
+
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+export interface ProcessTree {
+  /** Live pids of the group and of the tracked processes' descendants; `tracked` becomes that set. */
+  liveTree(pgid: number, tracked: Set<number>): number[];
+  /** Resolves once no live process of the group, of `tracked`, or of their descendants remains. */
+  waitGone(pgid: number, tracked: Set<number>): Promise<void>;
+  /** Sends a signal to each pid (a negative one is a group); a pid already gone is not an error. */
+  signal(pids: Iterable<number>, signal: NodeJS.Signals): void;
+  /** True while some process (possibly a zombie) is in the group. */
+  groupExists(pgid: number): boolean;
+  isAlive(pid: number): boolean;
+  /** The /proc start time of a live, non-zombie process; null when there is none. */
+  startTime(pid: number): number | null;
+  /** Calls onExit once a process that is not our child is gone (or its pid is reused); returns an unwatch. */
+  watchExit(pid: number, startTime: number, onExit: () => void): () => void;
+  /** Pids of what is left of a recorded run that cannot be adopted (group members, pipe writers). */
+  staleRunPids(run: RecordedRun, pipes: string[]): number[];
+}
+
+/** A forked run as the supervisor sees it: a ChildProcess fits, and so does a test's fake. */
+export interface Child {
+  readonly pid?: number | undefined;
+  once(event: 'spawn', listener: () => void): unknown;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** An instance slot's output pipes and log files (logs/instance-output.ts), as the supervisor uses them. */
+export interface Output {
+  readonly paths: OutputPaths;
+  open(): void;
+  /** A new definition may move the log files. */
+  configure(spec: AppSpec): void;
+  /** The write ends a new run gets as stdout and stderr; the caller closes them. */
+  openChildFds(): { stdoutFd: number; stderrFd: number };
+  /** `pm flush`: empties the current log files; returns their paths. */
+  flush(): string[];
+  close(): Promise<void>;
+  /** `pm update`: write out what was read, leave the pipes for the next daemon. */
+  detach(): Promise<void>;
+}
+
+export interface RunRequest {
+  spec: AppSpec;
+  index: number;
+  id: number;
+  output: Output;
+}
+
+export type ForkResult = { ok: true; child: Child & { pid: number } } | { ok: false; message: string };
+
+export interface World {
+  clock: Clock;
+  tree: ProcessTree;
+  events: EventSink;
+  /** Forks one run of an instance with its output wired to the instance's pipes. */
+  fork(request: RunRequest): ForkResult;
+}

@@ -1,0 +1,274 @@
+// A supervisor world without processes: a manual clock, a process table the test writes, signals
+// that are recorded (and kill, unless a process ignores them), and forks that make fake children.
+import { EventEmitter } from 'node:events';
+import {
+  DEFAULT_LOGS,
+  DEFAULT_MONITORING,
+  DEFAULT_RECOVERY,
+  DEFAULT_STOP,
+} from '../../../src/config/defaults.js';
+import type { AppSpec } from '../../../src/protocol/app-spec.js';
+import type { PmEventInput } from '../../../src/protocol/events.js';
+import type { PoolDeps } from '../../../src/supervisor/process-pool.js';
+import type { Output, RunRequest, World } from '../../../src/supervisor/world.js';
+
+export function testSpec(overrides: Partial<AppSpec> = {}): AppSpec {
+  return {
+    name: 'web',
+    run: { file: '/bin/app', args: [], display: 'app' },
+    cwd: '/',
+    env: {},
+    baseEnv: {},
+    instances: 1,
+    stop: DEFAULT_STOP,
+    recovery: DEFAULT_RECOVERY,
+    limits: {},
+    health: [],
+    logs: DEFAULT_LOGS,
+    monitoring: DEFAULT_MONITORING,
+    ...overrides,
+  };
+}
+
+interface FakeProcess {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  startTime: number;
+  /** Stop signals it ignores (SIGKILL always kills). */
+  ignores: Set<NodeJS.Signals>;
+  frozen: boolean;
+  /** A signal a frozen process acts on once continued. */
+  pending: NodeJS.Signals | null;
+  child?: FakeChild;
+}
+
+export class FakeChild extends EventEmitter {
+  constructor(readonly pid: number) {
+    super();
+  }
+}
+
+interface Timer {
+  at: number;
+  seq: number;
+  callback: () => void;
+}
+
+interface Waiter {
+  pgid: number;
+  tracked: Set<number>;
+  resolve: () => void;
+}
+
+/** Lets queued promise callbacks and fake child events run. */
+export async function flush(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+export class FakeWorld {
+  now = 1_000_000;
+  readonly events: PmEventInput[] = [];
+  readonly signals: Array<[number, NodeJS.Signals]> = [];
+  readonly forks: RunRequest[] = [];
+  /** The message of the next fork's failure, if it is to fail. */
+  failNextFork: string | null = null;
+  private readonly procs = new Map<number, FakeProcess>();
+  private readonly timers = new Map<number, Timer>();
+  private readonly waiters = new Set<Waiter>();
+  private readonly exitWatches = new Map<number, () => void>();
+  private nextPid = 1000;
+  private seq = 0;
+
+  readonly world: World = {
+    clock: {
+      now: () => this.now,
+      setTimeout: (callback, ms) => {
+        const seq = this.seq++;
+        this.timers.set(seq, { at: this.now + ms, seq, callback });
+        return seq;
+      },
+      clearTimeout: (handle) => {
+        this.timers.delete(handle as number);
+      },
+    },
+    tree: {
+      liveTree: (pgid, tracked) => {
+        const live = this.tree(pgid, tracked);
+        tracked.clear();
+        for (const pid of live) tracked.add(pid);
+        return live;
+      },
+      waitGone: (pgid, tracked) =>
+        new Promise((resolve) => {
+          this.waiters.add({ pgid, tracked, resolve });
+          this.checkWaiters();
+        }),
+      signal: (pids, signal) => {
+        for (const pid of pids) this.deliver(pid, signal);
+      },
+      groupExists: (pgid) => [...this.procs.values()].some((p) => p.pgid === pgid),
+      isAlive: (pid) => this.procs.has(pid),
+      startTime: (pid) => this.procs.get(pid)?.startTime ?? null,
+      watchExit: (pid, _startTime, onExit) => {
+        this.exitWatches.set(pid, onExit);
+        return () => this.exitWatches.delete(pid);
+      },
+      // As the real one: a live process with the recorded pid and another start time is a stranger
+      // whose group is not the run's.
+      staleRunPids: (run) => {
+        const leader = this.procs.get(run.pid);
+        if (leader && leader.startTime !== run.pidStartTime) return [];
+        return [...this.procs.values()].filter((p) => p.pgid === run.pid).map((p) => p.pid);
+      },
+    },
+    events: { record: (event) => this.events.push(event) },
+    fork: (request) => {
+      this.forks.push(request);
+      if (this.failNextFork !== null) {
+        const message = this.failNextFork;
+        this.failNextFork = null;
+        return { ok: false, message };
+      }
+      const pid = this.nextPid++;
+      const child = new FakeChild(pid);
+      this.procs.set(pid, {
+        pid,
+        ppid: 1,
+        pgid: pid,
+        startTime: pid * 10,
+        ignores: new Set(),
+        frozen: false,
+        pending: null,
+        child,
+      });
+      queueMicrotask(() => child.emit('spawn'));
+      return { ok: true, child };
+    },
+  };
+
+  /** Pool dependencies over this world, with outputs that record what is done to them. */
+  poolDeps(startWaitMs = 3_000): PoolDeps {
+    return { ...this.world, createOutput: (spec, index) => fakeOutput(spec.name, index), startWaitMs };
+  }
+
+  /** A process that is not our child (left by an earlier daemon, or a descendant of a run). */
+  addProcess(options: { pid: number; pgid?: number; ppid?: number; startTime?: number }): void {
+    const { pid, pgid = pid, ppid = 1, startTime = pid * 10 } = options;
+    this.procs.set(pid, { pid, ppid, pgid, startTime, ignores: new Set(), frozen: false, pending: null });
+  }
+
+  ignore(pid: number, ...signals: NodeJS.Signals[]): void {
+    for (const signal of signals) this.procs.get(pid)!.ignores.add(signal);
+  }
+
+  isAlive(pid: number): boolean {
+    return this.procs.has(pid);
+  }
+
+  isFrozen(pid: number): boolean {
+    return this.procs.get(pid)?.frozen ?? false;
+  }
+
+  /** The process exits on its own with this code. */
+  exit(pid: number, code: number): void {
+    this.end(pid, code, null);
+  }
+
+  /** Moves the clock, firing due timers in order (timers they set fire too, if due). */
+  async advance(ms: number): Promise<void> {
+    const until = this.now + ms;
+    for (;;) {
+      await flush();
+      const due = [...this.timers.values()]
+        .filter((t) => t.at <= until)
+        .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (!due) break;
+      this.timers.delete(due.seq);
+      this.now = due.at;
+      due.callback();
+    }
+    this.now = until;
+    await flush();
+  }
+
+  signalsTo(pid: number): NodeJS.Signals[] {
+    return this.signals.filter(([p]) => p === pid || p === -pid).map(([, s]) => s);
+  }
+
+  eventTypes(): string[] {
+    return this.events.map((e) => e.type);
+  }
+
+  private tree(pgid: number, roots: Iterable<number>): number[] {
+    const found = new Set([...this.procs.values()].filter((p) => p.pgid === pgid).map((p) => p.pid));
+    for (const root of roots) if (this.procs.has(root)) found.add(root);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const p of this.procs.values()) {
+        if (!found.has(p.pid) && found.has(p.ppid)) {
+          found.add(p.pid);
+          grew = true;
+        }
+      }
+    }
+    return [...found];
+  }
+
+  private deliver(target: number, signal: NodeJS.Signals): void {
+    this.signals.push([target, signal]);
+    const procs =
+      target < 0 ? [...this.procs.values()].filter((p) => p.pgid === -target) : [this.procs.get(target)];
+    for (const proc of procs) {
+      if (!proc) continue;
+      if (signal === 'SIGSTOP') proc.frozen = true;
+      else if (signal === 'SIGCONT') {
+        proc.frozen = false;
+        if (proc.pending) this.end(proc.pid, null, proc.pending);
+      } else if (signal === 'SIGKILL') this.end(proc.pid, null, signal);
+      else if (proc.ignores.has(signal)) continue;
+      else if (proc.frozen) proc.pending = signal;
+      else this.end(proc.pid, null, signal);
+    }
+  }
+
+  private end(pid: number, code: number | null, signal: NodeJS.Signals | null): void {
+    const proc = this.procs.get(pid);
+    if (!proc) return;
+    this.procs.delete(pid);
+    if (proc.child) {
+      const child = proc.child;
+      queueMicrotask(() => child.emit('exit', code, signal));
+    }
+    const watch = this.exitWatches.get(pid);
+    if (watch) queueMicrotask(watch);
+    queueMicrotask(() => this.checkWaiters());
+  }
+
+  private checkWaiters(): void {
+    for (const waiter of this.waiters) {
+      if (this.tree(waiter.pgid, waiter.tracked).length > 0) continue;
+      this.waiters.delete(waiter);
+      waiter.resolve();
+    }
+  }
+}
+
+export interface FakeOutput extends Output {
+  readonly calls: string[];
+}
+
+function fakeOutput(name: string, index: number): FakeOutput {
+  const calls: string[] = [];
+  const pipe = { out: `/pipes/${name}-${index}.out`, err: `/pipes/${name}-${index}.err` };
+  return {
+    calls,
+    paths: { pipe, log: { out: `/logs/${name}-${index}.out.log`, err: `/logs/${name}-${index}.err.log` } },
+    open: () => void calls.push('open'),
+    configure: () => void calls.push('configure'),
+    openChildFds: () => ({ stdoutFd: -1, stderrFd: -1 }),
+    flush: () => [],
+    close: async () => void calls.push('close'),
+    detach: async () => void calls.push('detach'),
+  };
+}
