@@ -108,23 +108,29 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
 
   /** Create new apps; for existing ones, restart those whose definition changed and start the rest. */
   async apply(specs: AppSpec[]): Promise<ProcessInfo[]> {
-    const current = new Map<string, CurrentApp>();
-    for (const [name, app] of this.apps)
-      current.set(name, { spec: app.spec, indexes: app.instances.map((p) => p.index) });
-    const plan = reconcile(current, specs);
+    const held = new Map<string, CurrentApp>();
+    for (const [name, { spec, instances }] of this.apps) {
+      held.set(name, { spec, indexes: instances.map((p) => p.index) });
+    }
+    const plan = reconcile(held, specs);
     const defined = new Map(specs.map((spec) => [spec.name, spec]));
     for (const name of [...plan.restart, ...plan.start])
       this.redefine(this.apps.get(name)!, defined.get(name)!);
-    await this.stopAndRemove(plan.remove.flatMap(({ name, indexes }) => this.slots(name, indexes)));
+    const removed = plan.remove.flatMap(({ name, indexes }) => this.slots(name, indexes));
+    const removing = new Set(removed);
+    const removal = this.stopAndRemove(removed);
     const added = new Set(plan.create.flatMap(({ spec, indexes }) => this.addInstances(spec, indexes)));
     for (const [names, type] of [
       [plan.restart, 'restart'],
       [plan.start, 'start'],
     ] as const) {
       for (const name of names) {
-        for (const proc of this.apps.get(name)!.instances) if (!added.has(proc)) proc.apply({ type });
+        for (const proc of this.apps.get(name)!.instances) {
+          if (!added.has(proc) && !removing.has(proc)) proc.apply({ type });
+        }
       }
     }
+    await removal;
     const touched = [...defined.keys()].flatMap((name) => this.apps.get(name)?.instances ?? []);
     await this.settleAll(touched, isSettled, this.deps.startWaitMs);
     const members = new Set(this.all());
@@ -287,10 +293,10 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     );
   }
 
-  /** The instances of an app at these indexes. */
+  /** The instances of an app at these indexes, in their order. */
   private slots(name: string, indexes: readonly number[]): ManagedProcess[] {
-    const wanted = new Set(indexes);
-    return (this.apps.get(name)?.instances ?? []).filter((p) => wanted.has(p.index));
+    const byIndex = new Map((this.apps.get(name)?.instances ?? []).map((p) => [p.index, p]));
+    return indexes.flatMap((index) => byIndex.get(index) ?? []);
   }
 
   /** An existing app takes a new definition; its instances run under it from their next run. */

@@ -1,0 +1,151 @@
+// The pool in a fake world: operations over many instances, replying when each has settled, with a
+// manual clock and no process spawned.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ProcessPool } from '../../../src/supervisor/process-pool.js';
+import type { PoolSnapshot } from '../../../src/supervisor/records.js';
+import { FakeWorld, flush, testSpec } from './fake-world.js';
+
+const name = (n: string) => ({ kind: 'name' as const, name: n });
+
+function pool(): { w: FakeWorld; pool: ProcessPool } {
+  const w = new FakeWorld();
+  return { w, pool: new ProcessPool(w.poolDeps()) };
+}
+
+const statuses = (p: ProcessPool) => p.list().map((i) => `${i.name}:${i.index} ${i.status}`);
+
+test('apply creates the instances and replies once they are online', async () => {
+  const { w, pool: p } = pool();
+  const infos = await p.apply([testSpec({ instances: 2 })]);
+  assert.deepEqual(
+    infos.map((i) => i.status),
+    ['online', 'online'],
+  );
+  assert.equal(w.forks.length, 2);
+  assert.deepEqual(
+    p.list().map((i) => i.id),
+    [0, 1],
+  );
+});
+
+test('apply of a changed definition restarts the kept instances; the same one only starts what is down', async () => {
+  const { w, pool: p } = pool();
+  await p.apply([testSpec({ instances: 1 })]);
+  const first = p.list()[0]!.pid!;
+  await p.apply([testSpec({ instances: 1 })]);
+  assert.equal(p.list()[0]!.pid, first, 'same definition: the run goes on');
+  const reply = await p.apply([testSpec({ instances: 1, cwd: '/srv' })]);
+  assert.notEqual(reply[0]!.pid, first);
+  assert.ok(!w.isAlive(first));
+  assert.equal(w.forks.length, 2);
+});
+
+test('scale down while instances are starting stops and removes the highest indexes', async () => {
+  const { w, pool: p } = pool();
+  const starting = p.apply([testSpec({ instances: 3 })]);
+  // Not yet online: the exec confirmation has not arrived.
+  assert.deepEqual(statuses(p), ['web:0 starting', 'web:1 starting', 'web:2 starting']);
+  const pids = p.list().map((i) => i.pid!);
+  const scaled = await p.scale('web', { mode: 'set', count: 1 });
+  await starting;
+  assert.deepEqual(
+    scaled.map((i) => i.index),
+    [0],
+  );
+  assert.deepEqual(statuses(p), ['web:0 online']);
+  assert.ok(!w.isAlive(pids[1]!) && !w.isAlive(pids[2]!));
+  assert.ok(w.isAlive(pids[0]!));
+  const deleted = w.events.filter((e) => e.type === 'deleted').map((e) => e.index);
+  assert.deepEqual(deleted, [2, 1]);
+  assert.ok(w.events.some((e) => e.type === 'scaled' && e.message === 'scaled from 3 to 1 instances'));
+});
+
+test('scale up fills the lowest free index', async () => {
+  const { pool: p } = pool();
+  await p.apply([testSpec({ instances: 3 })]);
+  await p.delete({ kind: 'instance', name: 'web', index: 1 });
+  await p.scale('web', { mode: 'add', count: 1 });
+  assert.deepEqual(
+    p.list().map((i) => i.index),
+    [0, 1, 2],
+  );
+});
+
+test('scale below zero is refused and changes nothing', async () => {
+  const { pool: p } = pool();
+  await p.apply([testSpec({ instances: 1 })]);
+  await assert.rejects(p.scale('web', { mode: 'add', count: -2 }), /cannot scale "web" to -1/);
+  assert.equal(p.list().length, 1);
+});
+
+test('delete while stopping waits for the kill timeout, then removes the instance and the app', async () => {
+  const { w, pool: p } = pool();
+  await p.apply([testSpec({ instances: 1, stop: { signal: 'SIGTERM', killTimeoutMs: 2_000 } })]);
+  const pid = p.list()[0]!.pid!;
+  w.ignore(pid, 'SIGTERM');
+  const stopping = p.stop(name('web'));
+  assert.deepEqual(statuses(p), ['web:0 stopping']);
+  let deleted = false;
+  const deleting = p.delete(name('web')).then(() => {
+    deleted = true;
+  });
+  await flush();
+  assert.ok(!deleted, 'not before the tree is gone');
+  assert.equal(p.appCount, 1);
+  await w.advance(2_000);
+  await Promise.all([stopping, deleting]);
+  assert.ok(!w.isAlive(pid));
+  assert.equal(p.appCount, 0);
+  assert.deepEqual(w.signalsTo(pid).filter((s) => s === 'SIGKILL').length > 0, true);
+});
+
+test('a start operation replies after startWaitMs even when an instance never comes online', async () => {
+  const w = new FakeWorld();
+  const p = new ProcessPool(w.poolDeps(500));
+  // The fork fails: errored at once, which is settled.
+  w.failNextFork = 'spawn EAGAIN';
+  const [info] = await p.apply([testSpec({ instances: 1 })]);
+  assert.equal(info!.status, 'errored');
+});
+
+test('restore adopts live runs, starts what should run, and keeps the rest stopped', async () => {
+  const { w, pool: p } = pool();
+  w.addProcess({ pid: 4_242 });
+  const spec = testSpec({ instances: 3 });
+  const base = { pidStartTime: null, startedAt: null, restarts: 0, lastExit: null };
+  const snapshot: PoolSnapshot = {
+    nextId: 3,
+    apps: [
+      {
+        spec,
+        instances: [
+          { ...base, id: 0, index: 0, status: 'online', pid: 4_242, pidStartTime: 42_420, startedAt: 1 },
+          { ...base, id: 1, index: 1, status: 'online', pid: 4_343, pidStartTime: 43_430, startedAt: 1 },
+          { ...base, id: 2, index: 2, status: 'stopped', pid: null },
+        ],
+      },
+    ],
+  };
+  assert.deepEqual(p.restore(snapshot), { adopted: 1, started: 1 });
+  await flush();
+  assert.deepEqual(statuses(p), ['web:0 online', 'web:1 online', 'web:2 stopped']);
+  assert.equal(p.list()[0]!.pid, 4_242);
+  assert.deepEqual(p.snapshot().nextId, 3);
+  const [added] = await p.apply([testSpec({ name: 'api' })]);
+  assert.equal(added!.id, 3, 'ids go on from the snapshot');
+});
+
+test('a snapshot round-trips: what is written is what is restored', async () => {
+  const { pool: p } = pool();
+  await p.apply([testSpec({ instances: 2 })]);
+  await p.stop({ kind: 'instance', name: 'web', index: 1 });
+  const snapshot = p.snapshot();
+  assert.deepEqual(
+    snapshot.apps[0]!.instances.map((r) => [r.index, r.status, r.pid !== null]),
+    [
+      [0, 'online', true],
+      [1, 'stopped', false],
+    ],
+  );
+});
