@@ -7,28 +7,16 @@ import type { PmEventInput } from '../protocol/events.js';
 import type { ExitInfo, Health, ProcessInfo, RestartRecord } from '../protocol/process-info.js';
 import { type Effect, type InstanceEvent, type InstanceState, next, pidOf } from './process-state.js';
 import { type InstanceRecord, planRestore, type RestoreOutcome } from './records.js';
-import {
-  decideRestart,
-  describeExit,
-  EMPTY_HISTORY,
-  type RestartDecision,
-  type RestartHistory,
-  recordExit,
-} from './restart-policy.js';
+import { RunHistory } from './run-history.js';
 import type { Child, Output, TimerHandle, World } from './world.js';
-
-const MAX_RECORDS = 20;
 
 export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   #state: InstanceState = { status: 'stopped', lastExit: null };
   health: Health = 'unknown';
-  restarts = 0;
   usage: { cpuPercent: number; memoryBytes: number } | null = null;
   /** /proc start time of the current run's main process, so that a reused pid is never adopted. */
   pidStartTime: number | null = null;
-  private runs = 0;
-  private history: RestartHistory = EMPTY_HISTORY;
-  private records: RestartRecord[] = [];
+  private readonly runs = new RunHistory();
   private child: Child | null = null;
   /** How the previous run ended, kept while a new run is up: `describe` and `list` show it. */
   private previousExit: ExitInfo | null = null;
@@ -56,6 +44,10 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
 
   get state(): InstanceState {
     return this.#state;
+  }
+
+  get restarts(): number {
+    return this.runs.restarts;
   }
 
   get name(): string {
@@ -95,9 +87,8 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   restore(record: InstanceRecord): RestoreOutcome {
     const liveStartTime = record.pid === null ? null : this.world.tree.startTime(record.pid);
     const plan = planRestore(record, liveStartTime, this.world.clock.now());
-    this.restarts = record.restarts;
+    this.runs.restore(record.restarts, plan.runs);
     this.previousExit = record.lastExit;
-    this.runs = plan.runs;
     for (const event of plan.events) this.apply(event);
     return plan.outcome;
   }
@@ -158,15 +149,12 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   }
 
   restartRecords(): RestartRecord[] {
-    return [...this.records];
+    return this.runs.list();
   }
 
   /** Reset the crash-loop count and the restart counter (`pm reset`). */
   resetCounters(): void {
-    this.history = EMPTY_HISTORY;
-    this.restarts = 0;
-    this.runs = this.pid === null ? 0 : 1;
-    this.records = [];
+    this.runs.reset(this.pid !== null);
     this.emit('change', this);
   }
 
@@ -199,7 +187,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
         this.signalTree('SIGCONT');
         return;
       case 'clear-history':
-        this.history = EMPTY_HISTORY;
+        this.runs.clearCrashLoop();
         return;
       case 'watch-adopted':
         this.watchAdopted(effect.pid, effect.startTime);
@@ -249,8 +237,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     }
     const child = result.child;
     const pid = child.pid;
-    if (this.runs > 0) this.restarts += 1;
-    this.runs += 1;
+    this.runs.countRun();
     this.child = child;
     this.health = 'unknown';
     this.usage = null;
@@ -309,26 +296,11 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
 
   private onRunEnded(exit: ExitInfo): void {
     this.previousExit = exit;
-    if (this.#state.status === 'stopping') {
-      this.apply({ type: 'exited', exit, decision: { action: 'stop', reason: 'stopped' } });
-      return;
-    }
-    // A paused instance is never restarted: the user froze it, and a new run would not be frozen.
-    const decision: RestartDecision =
-      this.#state.status === 'paused'
-        ? { action: 'stop', reason: 'exited while paused' }
-        : decideRestart(exit, this.history, this.spec.recovery);
-    this.history = recordExit(this.history, exit, decision, this.spec.recovery);
-    const outcome =
-      decision.action === 'restart'
-        ? `restart in ${decision.delayMs} ms`
-        : decision.action === 'stop'
-          ? decision.reason
-          : `${decision.reason}: ${decision.detail}`;
-    this.records = [
-      ...this.records,
-      { at: exit.at, exit, reason: `${describeExit(exit)}; ${outcome}` },
-    ].slice(-MAX_RECORDS);
+    const status = this.#state.status;
+    const decision =
+      status === 'stopping'
+        ? ({ action: 'stop', reason: 'stopped' } as const)
+        : this.runs.decide(exit, status === 'paused', this.spec.recovery);
     this.apply({ type: 'exited', exit, decision });
   }
 }

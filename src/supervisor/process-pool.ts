@@ -9,7 +9,8 @@ import { formatTarget, type Target } from '../protocol/target.js';
 import { ManagedProcess } from './managed-process.js';
 import { type CurrentApp, reconcile, resizeSlots } from './reconcile.js';
 import { type PoolSnapshot, recordOf } from './records.js';
-import type { Clock, Output, World } from './world.js';
+import { isDown, isSettled, settleAll } from './settle.js';
+import type { Output, World } from './world.js';
 
 export interface PoolDeps extends World {
   createOutput: (spec: AppSpec, index: number) => Output;
@@ -20,31 +21,6 @@ export interface PoolDeps extends World {
 interface AppEntry {
   spec: AppSpec;
   instances: ManagedProcess[];
-}
-
-const isSettled = (p: ManagedProcess) => p.state.status !== 'starting' && p.state.status !== 'stopping';
-const isDown = (p: ManagedProcess) => p.state.status === 'stopped' || p.state.status === 'errored';
-
-/** Resolves when `done(proc)` holds, or after timeoutMs (the reply then shows the state as it is). */
-function settle(
-  proc: ManagedProcess,
-  done: (p: ManagedProcess) => boolean,
-  timeoutMs: number,
-  clock: Clock,
-): Promise<void> {
-  if (done(proc)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const finish = () => {
-      clock.clearTimeout(timer);
-      proc.off('change', check);
-      resolve();
-    };
-    const check = () => {
-      if (done(proc)) finish();
-    };
-    const timer = clock.setTimeout(finish, timeoutMs);
-    proc.on('change', check);
-  });
 }
 
 export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
@@ -287,10 +263,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return procs.map((p) => p.info());
   }
 
-  private async settleAll(procs: ManagedProcess[], done: (p: ManagedProcess) => boolean, timeoutMs?: number) {
-    await Promise.all(
-      procs.map((p) => settle(p, done, timeoutMs ?? p.spec.stop.killTimeoutMs + 10_000, this.deps.clock)),
-    );
+  private settleAll(procs: ManagedProcess[], done: (p: ManagedProcess) => boolean, timeoutMs?: number) {
+    return settleAll(procs, done, this.deps.clock, timeoutMs);
   }
 
   /** The instances of an app at these indexes, in their order. */
