@@ -5,10 +5,12 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type { InstanceOutput } from '../logs/instance-output.js';
 import type { TreeUsage } from '../metrics/sample-usage.js';
+import type { ExitPoller } from '../proc/exit-poller.js';
+import { groupExists, isPidAlive, readProcEntry, signalPids } from '../proc/process-tree.js';
+import type { TreeReaper } from '../proc/tree-reaper.js';
 import type { AppSpec } from '../protocol/app-spec.js';
 import type { EventSink, PmEventInput } from '../protocol/events.js';
 import type { ExitInfo, Health, ProcessInfo, RestartRecord } from '../protocol/process-info.js';
-import type { ExitPoller } from './exit-poller.js';
 import {
   type Effect,
   type ErroredReason,
@@ -17,7 +19,6 @@ import {
   next,
   pidOf,
 } from './process-state.js';
-import { groupExists, isPidAlive, readProcEntry, signalPids } from './process-tree.js';
 import {
   decideRestart,
   describeExit,
@@ -28,7 +29,6 @@ import {
 } from './restart-policy.js';
 import type { SpawnOptions, SpawnResult } from './spawn.js';
 import { transitionEvent } from './transition-events.js';
-import type { TreeReaper } from './tree-reaper.js';
 
 export interface InstanceDeps {
   events: EventSink;

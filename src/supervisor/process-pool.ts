@@ -3,6 +3,8 @@
 import { EventEmitter } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
 import type { InstanceOutput } from '../logs/instance-output.js';
+import { signalPids } from '../proc/process-tree.js';
+import { staleRunPids } from '../proc/stale-run.js';
 import type { AppSpec } from '../protocol/app-spec.js';
 import { PmError } from '../protocol/errors.js';
 import type { AppDetails, ScaleChange } from '../protocol/messages.js';
@@ -10,8 +12,6 @@ import type { ProcessInfo } from '../protocol/process-info.js';
 import { formatTarget, type Target } from '../protocol/target.js';
 import { type InstanceDeps, type InstanceRecord, ManagedProcess } from './managed-process.js';
 import type { InstanceState } from './process-state.js';
-import { signalPids } from './process-tree.js';
-import { staleRunPids } from './stale-run.js';
 
 export interface PoolDeps extends InstanceDeps {
   createOutput: (spec: AppSpec, index: number) => InstanceOutput;

@@ -1,6 +1,6 @@
 // One pass over the process table for every instance at once: children by parent and members by
 // process group, so that the trees of 1000 instances cost one walk of the table instead of 1000.
-import { isAlive, type ProcTable } from '../supervisor/process-tree.js';
+import { isAlive, type ProcTable } from './process-tree.js';
 
 export interface ProcIndex {
   children: Map<number, number[]>;
