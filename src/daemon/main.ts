@@ -9,7 +9,7 @@ import { watchDaemonLog } from '../logs/daemon-log.js';
 import { EventLog } from '../logs/event-log.js';
 import { createLogging, type Logging } from '../logs/logging.js';
 import { ExitPoller } from '../proc/exit-poller.js';
-import { isPidAlive } from '../proc/process-tree.js';
+import { isPidAlive } from '../proc/proc-table.js';
 import { TreeReaper } from '../proc/tree-reaper.js';
 import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
 import { isSocketLive } from '../protocol/socket-probe.js';

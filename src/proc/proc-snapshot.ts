@@ -6,7 +6,7 @@
 
 import { indexProcTable, type ProcIndex } from './proc-index.js';
 import { ProcReader } from './proc-reader.js';
-import { isAlive, type ProcEntry, type ProcTable } from './process-tree.js';
+import { isAlive, type ProcEntry, type ProcTable } from './proc-table.js';
 
 const FULL_READ_EVERY = 30;
 

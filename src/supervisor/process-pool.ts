@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
 import type { InstanceOutput } from '../logs/instance-output.js';
-import { signalPids } from '../proc/process-tree.js';
+import { signalPids } from '../proc/signal-pids.js';
 import { staleRunPids } from '../proc/stale-run.js';
 import type { AppSpec } from '../protocol/app-spec.js';
 import { PmError } from '../protocol/errors.js';

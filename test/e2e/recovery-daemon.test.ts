@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { readProcEntry } from '../../src/proc/process-tree.js';
+import { readProcEntry } from '../../src/proc/proc-table.js';
 import type { ProcessInfo } from '../../src/protocol/process-info.js';
 import { listApps } from '../helpers/daemon.js';
 import { isGone, procState, readDaemonPidFile, waitForPids } from '../helpers/proc.js';

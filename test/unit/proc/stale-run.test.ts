@@ -2,7 +2,7 @@
 // leader is gone, pipe writers that left it, never a stranger that reused the pid.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ProcEntry, ProcTable } from '../../../src/proc/process-tree.js';
+import type { ProcEntry, ProcTable } from '../../../src/proc/proc-table.js';
 import { type StaleRunDeps, staleRunPids } from '../../../src/proc/stale-run.js';
 
 const PIPES = ['/home/pipes/web-0.out', '/home/pipes/web-0.err'];
