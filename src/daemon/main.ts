@@ -17,12 +17,12 @@ import { ProcessPool } from '../supervisor/process-pool.js';
 import { spawnInstance } from '../supervisor/spawn.js';
 import type { DaemonContext } from './context.js';
 import { detachDaemon } from './detach.js';
-import { HealthWatch } from './health-watch.js';
-import { watchLimits } from './limit-watch.js';
 import { createPrometheusEndpoint, readMonitoringSettings, startAlerts, startMonitor } from './monitoring.js';
 import { createServer } from './server.js';
 import { SettingsControl } from './settings-control.js';
 import { type DaemonState, StateStore } from './state-store.js';
+import { HealthWatch } from './watchers/health-watch.js';
+import { watchLimits } from './watchers/limit-watch.js';
 
 /** How often the daemon's own log is checked against the size limit. */
 const DAEMON_LOG_CHECK_MS = 60_000;

@@ -8,14 +8,14 @@ import { METRICS_HISTORY_MS, METRICS_INTERVAL_MS } from '../config/defaults.js';
 import { parseDuration } from '../config/units.js';
 import type { EventLog } from '../logs/event-log.js';
 import { collectMetrics } from '../metrics/collect-metrics.js';
+import { Monitor } from '../metrics/monitor.js';
+import { PrometheusEndpoint } from '../metrics/prometheus-endpoint.js';
 import { formatPrometheus } from '../metrics/prometheus-text.js';
 import { UsageSampler } from '../metrics/sample-usage.js';
 import type { AlertingSpec } from '../protocol/app-spec.js';
 import type { DaemonSettings } from '../protocol/daemon-settings.js';
 import type { PmEvent } from '../protocol/events.js';
 import type { ProcessPool } from '../supervisor/process-pool.js';
-import { Monitor } from './monitor.js';
-import { PrometheusEndpoint } from './prometheus-endpoint.js';
 
 /** The settings' start-up defaults, from the daemon's environment. */
 export function readMonitoringSettings(env: NodeJS.ProcessEnv = process.env): DaemonSettings {

@@ -2,11 +2,11 @@
 // applied on top. The applied ones go into the state file, so that a daemon restarted after a crash
 // or by `pm update` keeps them, whatever the environment of the CLI that starts it.
 import { isDeepStrictEqual } from 'node:util';
+import type { Monitor } from '../metrics/monitor.js';
+import type { PrometheusEndpoint } from '../metrics/prometheus-endpoint.js';
 import type { DaemonSettings, DaemonSettingsChange } from '../protocol/daemon-settings.js';
 import { PmError } from '../protocol/errors.js';
 import type { EventSink } from '../protocol/events.js';
-import type { Monitor } from './monitor.js';
-import type { PrometheusEndpoint } from './prometheus-endpoint.js';
 
 export interface SettingsDeps {
   /** From the daemon's environment (PM_METRICS_INTERVAL, PM_PROMETHEUS_PORT). */

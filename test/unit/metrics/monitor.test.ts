@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, mock, test } from 'node:test';
-import { Monitor, type MonitorSample } from '../../../src/daemon/monitor.js';
+import { Monitor, type MonitorSample } from '../../../src/metrics/monitor.js';
 import type { SampleTarget, TreeUsage, UsageSampler } from '../../../src/metrics/sample-usage.js';
 import type { ProcessPool } from '../../../src/supervisor/process-pool.js';
 

@@ -34,7 +34,7 @@ export class PrometheusEndpoint {
   private async move(port: number | null): Promise<void> {
     if (port === this.servedPort) return;
     if (port === null) return this.close();
-    const { servePrometheus } = await import('./prometheus.js');
+    const { servePrometheus } = await import('./prometheus-server.js');
     const server = await servePrometheus(port, this.render);
     this.close();
     this.server = server;

@@ -2,10 +2,10 @@
 // instance, and hands the figures to the instances and to subscribers (top, limits, alerts).
 // Nothing samples on request, so `list` stays cheap with 1000 instances.
 import { EventEmitter } from 'node:events';
-import type { UsageSampler } from '../metrics/sample-usage.js';
-import { UsageHistory } from '../metrics/usage-history.js';
 import type { DaemonUsage, InstanceUsage, UsageStats, UsageTrail } from '../protocol/monitoring.js';
 import type { ProcessPool } from '../supervisor/process-pool.js';
+import type { UsageSampler } from './sample-usage.js';
+import { UsageHistory } from './usage-history.js';
 
 export interface MonitorSample {
   at: number;

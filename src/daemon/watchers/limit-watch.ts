@@ -1,9 +1,9 @@
 // Enforces max_memory after every monitor sample (once a second): an online instance whose whole
 // process tree holds more resident memory than its limit is restarted gracefully, with an event
 // that names the figures. (PM2 checks the main pid only, every 30 s.)
-import type { EventSink } from '../protocol/events.js';
-import type { ProcessPool } from '../supervisor/process-pool.js';
-import type { Monitor } from './monitor.js';
+import type { Monitor } from '../../metrics/monitor.js';
+import type { EventSink } from '../../protocol/events.js';
+import type { ProcessPool } from '../../supervisor/process-pool.js';
 
 const MIB = 1024 * 1024;
 const mib = (bytes: number) => `${(bytes / MIB).toFixed(1)} MiB`;
