@@ -2,25 +2,28 @@
 // that survived the previous daemon), serve requests, and shut down cleanly on `kill` or SIGTERM.
 import fs from 'node:fs';
 import type net from 'node:net';
-import { DEFAULT_LOGS, START_WAIT_MS } from '../config/defaults.js';
+import { DEFAULT_LOGS, METRICS_HISTORY_MS, START_WAIT_MS } from '../config/defaults.js';
 import { ensureHome } from '../config/home.js';
 import { type PmPaths, resolvePaths } from '../config/paths.js';
 import { watchDaemonLog } from '../logs/daemon-log.js';
 import { EventLog } from '../logs/event-log.js';
 import { createLogging, type Logging } from '../logs/logging.js';
+import { Monitor } from '../metrics/monitor.js';
+import { createPrometheusEndpoint } from '../metrics/prometheus-endpoint.js';
+import { UsageSampler } from '../metrics/sample-usage.js';
 import { ExitPoller } from '../proc/exit-poller.js';
 import { isPidAlive } from '../proc/proc-table.js';
 import { TreeReaper } from '../proc/tree-reaper.js';
-import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
+import type { DaemonSettings, DaemonSettingsChange } from '../protocol/daemon-settings.js';
 import { isSocketLive } from '../protocol/socket-probe.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
 import { spawnInstance } from '../supervisor/spawn.js';
 import type { DaemonContext } from './context.js';
 import { detachDaemon } from './detach.js';
-import { createPrometheusEndpoint, readMonitoringSettings, startAlerts, startMonitor } from './monitoring.js';
 import { createServer } from './server.js';
-import { SettingsControl } from './settings-control.js';
+import { readMonitoringSettings, SettingsControl } from './settings-control.js';
 import { type DaemonState, StateStore } from './state-store.js';
+import { startAlerts } from './watchers/alert-watch.js';
 import { HealthWatch } from './watchers/health-watch.js';
 import { watchLimits } from './watchers/limit-watch.js';
 
@@ -77,6 +80,19 @@ function createPool(paths: PmPaths, events: EventLog, logging: Logging): Process
     startWaitMs: START_WAIT_MS,
     createOutput: logging.createOutput,
   });
+}
+
+function startMonitor(pool: ProcessPool, settings: DaemonSettings, startedAt: number): Monitor {
+  const monitor = new Monitor(pool, new UsageSampler(), {
+    intervalMs: settings.metricsIntervalMs,
+    historyWindowMs: METRICS_HISTORY_MS,
+    startedAt,
+  });
+  // Every `pm top` adds a listener to both.
+  monitor.setMaxListeners(0);
+  pool.setMaxListeners(0);
+  monitor.start();
+  return monitor;
 }
 
 async function main(): Promise<void> {
