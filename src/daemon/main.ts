@@ -25,7 +25,7 @@ import { readMonitoringSettings, SettingsControl } from './settings-control.js';
 import { type DaemonState, StateStore } from './state-store.js';
 import { startAlerts } from './watchers/alert-watch.js';
 import { HealthWatch } from './watchers/health-watch.js';
-import { watchLimits } from './watchers/limit-watch.js';
+import { LimitWatch } from './watchers/limit-watch.js';
 
 /** How often the daemon's own log is checked against the size limit. */
 const DAEMON_LOG_CHECK_MS = 60_000;
@@ -157,7 +157,8 @@ async function main(): Promise<void> {
   await settings.start();
   const healthWatch = new HealthWatch(pool, paths.home);
   healthWatch.start();
-  const stopLimits = watchLimits(pool, monitor, events);
+  const limitWatch = new LimitWatch(pool, monitor, events);
+  limitWatch.start();
 
   let shuttingDown: Promise<number> | null = null;
   const ctx: DaemonContext = {
@@ -205,7 +206,7 @@ async function main(): Promise<void> {
       settings.stop();
       alerts.stop();
       healthWatch.stop();
-      stopLimits();
+      limitWatch.stop();
     };
     detachDaemon({ server, pool, store, events, pidFile: paths.pidFile, stopServices }).then(
       () => process.exit(0),
