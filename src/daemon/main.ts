@@ -14,16 +14,19 @@ import { UsageSampler } from '../metrics/sample-usage.js';
 import { ExitPoller } from '../proc/exit-poller.js';
 import { isPidAlive } from '../proc/proc-table.js';
 import { TreeReaper } from '../proc/tree-reaper.js';
-import type { DaemonSettings, DaemonSettingsChange } from '../protocol/daemon-settings.js';
+import type { DaemonSettings } from '../protocol/daemon-settings.js';
 import { isSocketLive } from '../protocol/socket-probe.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
 import { spawnInstance } from '../supervisor/spawn.js';
 import type { DaemonContext } from './context.js';
 import { detachDaemon } from './detach.js';
+import { PoolService } from './pool-service.js';
 import { createServer } from './server.js';
+import { ServiceList } from './services.js';
 import { readMonitoringSettings, SettingsControl } from './settings-control.js';
+import { shutdownDaemon } from './shutdown.js';
 import { type DaemonState, StateStore } from './state-store.js';
-import { startAlerts } from './watchers/alert-watch.js';
+import { createAlerts } from './watchers/alert-watch.js';
 import { HealthWatch } from './watchers/health-watch.js';
 import { LimitWatch } from './watchers/limit-watch.js';
 
@@ -82,7 +85,7 @@ function createPool(paths: PmPaths, events: EventLog, logging: Logging): Process
   });
 }
 
-function startMonitor(pool: ProcessPool, settings: DaemonSettings, startedAt: number): Monitor {
+function createMonitor(pool: ProcessPool, settings: DaemonSettings, startedAt: number): Monitor {
   const monitor = new Monitor(pool, new UsageSampler(), {
     intervalMs: settings.metricsIntervalMs,
     historyWindowMs: METRICS_HISTORY_MS,
@@ -91,7 +94,6 @@ function startMonitor(pool: ProcessPool, settings: DaemonSettings, startedAt: nu
   // Every `pm top` adds a listener to both.
   monitor.setMaxListeners(0);
   pool.setMaxListeners(0);
-  monitor.start();
   return monitor;
 }
 
@@ -106,59 +108,42 @@ async function main(): Promise<void> {
   fs.rmSync(paths.socket, { force: true });
 
   watchDaemonLog(paths.daemonLog, DEFAULT_LOGS, DAEMON_LOG_CHECK_MS);
+  const startedAt = Date.now();
   const events = new EventLog(paths.eventLog);
   const logging = createLogging(paths, events);
   const pool = createPool(paths, events, logging);
-  const alerts = startAlerts(pool, events);
-  let settings: SettingsControl | undefined;
-  let savedSettings: DaemonSettingsChange = {};
+  // Written only once the services run, by when `settings` exists.
   const store = new StateStore(
     paths.stateFile,
-    (): DaemonState => ({
-      pool: pool.snapshot(),
-      // Until the monitor runs, the settings to keep are those read back.
-      settings: settings?.snapshot() ?? savedSettings,
-    }),
+    (): DaemonState => ({ pool: pool.snapshot(), settings: settings.snapshot() }),
   );
   const saved = store.load();
-  if (saved) {
-    savedSettings = saved.settings;
-    const { adopted, started } = pool.restore(saved.pool);
-    log(`restored ${pool.instanceCount} instances: ${adopted} adopted, ${started} started`);
-    events.record({
-      type: 'daemon-started',
-      severity: adopted + started > 0 ? 'alert' : 'info',
-      message: `daemon ${process.pid} started; restored ${pool.instanceCount} instances: ${adopted} adopted, ${started} restarted`,
-      data: { pid: process.pid, adopted, started },
-    });
-  } else {
-    events.record({
-      type: 'daemon-started',
-      severity: 'info',
-      message: `daemon ${process.pid} started`,
-      data: { pid: process.pid },
-    });
-  }
-  pool.on('change', () => store.schedule());
-  store.writeNow();
-  const startedAt = Date.now();
   // The environment gives the defaults; what configs applied before wins over them.
   const defaults = readMonitoringSettings();
-  const monitor = startMonitor(pool, { ...defaults, ...savedSettings }, startedAt);
-  settings = new SettingsControl({
+  const applied = saved?.settings ?? {};
+  const monitor = createMonitor(pool, { ...defaults, ...applied }, startedAt);
+  const settings = new SettingsControl({
     defaults,
-    applied: savedSettings,
+    applied,
     monitor,
     endpoint: createPrometheusEndpoint(pool, monitor),
     events,
     log,
     onChange: () => store.schedule(),
   });
-  await settings.start();
-  const healthWatch = new HealthWatch(pool, paths.home);
-  healthWatch.start();
-  const limitWatch = new LimitWatch(pool, monitor, events);
-  limitWatch.start();
+  const poolService = new PoolService({ pool, store, events, saved: saved?.pool ?? null, log });
+  // Started in this order; shutdown and detach both stop them in the reverse one.
+  const services = new ServiceList([
+    // Before the pool: adopting apps after a crash is itself an alert, and alerts raised while
+    // the apps stop are still delivered.
+    createAlerts(pool, events),
+    poolService,
+    monitor,
+    settings,
+    new HealthWatch(pool, paths.home),
+    new LimitWatch(pool, monitor, events),
+  ]);
+  await services.start();
 
   let shuttingDown: Promise<number> | null = null;
   const ctx: DaemonContext = {
@@ -170,24 +155,11 @@ async function main(): Promise<void> {
     settings,
     startedAt,
     shutdown: () => {
-      shuttingDown ??= (async () => {
-        server.close();
-        monitor.stop();
-        settings.stop();
-        const stopped = await pool.stopAll();
-        store.writeNow();
-        events.record({
-          type: 'daemon-stopped',
-          severity: 'info',
-          message: `daemon stopped (${stopped} instances stopped)`,
-        });
-        alerts.stop();
-        fs.rmSync(paths.socket, { force: true });
-        fs.rmSync(paths.pidFile, { force: true });
+      shuttingDown ??= shutdownDaemon({ server, services, paths }).then(() => {
         // Let the reply to `kill` flush before the process goes.
         setTimeout(() => process.exit(0), 50).unref();
-        return stopped;
-      })();
+        return poolService.endedInstances;
+      });
       return shuttingDown;
     },
   };
@@ -201,14 +173,7 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => {});
   // `pm update`: let the apps run on for the next daemon to adopt.
   process.once('SIGUSR2', () => {
-    const stopServices = () => {
-      monitor.stop();
-      settings.stop();
-      alerts.stop();
-      healthWatch.stop();
-      limitWatch.stop();
-    };
-    detachDaemon({ server, pool, store, events, pidFile: paths.pidFile, stopServices }).then(
+    detachDaemon({ server, services, pidFile: paths.pidFile }).then(
       () => process.exit(0),
       (error) => {
         // The apps still run: the next daemon adopts them from the last state written.

@@ -6,8 +6,8 @@ import type { AlertingSpec } from '../../protocol/app-spec.js';
 import type { PmEvent } from '../../protocol/events.js';
 import type { ProcessPool } from '../../supervisor/process-pool.js';
 
-/** Subscribe alert delivery before the pool is restored: adopting apps after a crash is itself an alert. */
-export function startAlerts(pool: ProcessPool, events: EventLog): AlertDispatcher {
+/** Not started: the daemon's service list starts it, before the pool. */
+export function createAlerts(pool: ProcessPool, events: EventLog): AlertDispatcher {
   const alertingFor = (event: PmEvent): AlertingSpec[] => {
     const specs = new Set<AlertingSpec>();
     for (const proc of pool.all()) {
@@ -16,7 +16,5 @@ export function startAlerts(pool: ProcessPool, events: EventLog): AlertDispatche
     }
     return [...specs];
   };
-  const dispatcher = new AlertDispatcher({ events, alertingFor });
-  dispatcher.start();
-  return dispatcher;
+  return new AlertDispatcher({ events, alertingFor });
 }
