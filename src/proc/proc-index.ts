@@ -45,7 +45,7 @@ export function treeOf(table: ProcTable, index: ProcIndex, pgid: number, roots: 
   return [...found];
 }
 
-/** treeOf for a table walked once: its own index is built for it. */
+/** treeOf over a table read for one walk (a stale run, one reaper check): it indexes the table itself. */
 export function treePids(table: ProcTable, pgid: number, roots: Iterable<number> = []): number[] {
   return treeOf(table, indexProcTable(table), pgid, roots);
 }
