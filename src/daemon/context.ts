@@ -1,8 +1,8 @@
 import type { PmPaths } from '../config/paths.js';
 import type { EventLog } from '../logs/event-log.js';
 import type { Logging } from '../logs/logging.js';
+import type { Monitor } from '../metrics/monitor.js';
 import type { ProcessPool } from '../supervisor/process-pool.js';
-import type { Monitor } from './monitor.js';
 import type { SettingsControl } from './settings-control.js';
 
 /** What request handlers may use. */

@@ -2,24 +2,30 @@
 // that survived the previous daemon), serve requests, and shut down cleanly on `kill` or SIGTERM.
 import fs from 'node:fs';
 import type net from 'node:net';
-import { DEFAULT_LOGS, START_WAIT_MS } from '../config/defaults.js';
+import { DEFAULT_LOGS, METRICS_HISTORY_MS, START_WAIT_MS } from '../config/defaults.js';
 import { ensureHome } from '../config/home.js';
 import { type PmPaths, resolvePaths } from '../config/paths.js';
 import { watchDaemonLog } from '../logs/daemon-log.js';
 import { EventLog } from '../logs/event-log.js';
 import { createLogging, type Logging } from '../logs/logging.js';
-import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
+import { Monitor } from '../metrics/monitor.js';
+import { createPrometheusEndpoint } from '../metrics/prometheus-endpoint.js';
+import { UsageSampler } from '../metrics/sample-usage.js';
+import { isPidAlive } from '../proc/proc-table.js';
+import type { DaemonSettings } from '../protocol/daemon-settings.js';
 import { isSocketLive } from '../protocol/socket-probe.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
-import { isPidAlive } from '../supervisor/process-tree.js';
 import type { DaemonContext } from './context.js';
 import { detachDaemon } from './detach.js';
-import { HealthWatch } from './health-watch.js';
-import { watchLimits } from './limit-watch.js';
-import { createPrometheusEndpoint, readMonitoringSettings, startAlerts, startMonitor } from './monitoring.js';
+import { PoolService } from './pool-service.js';
 import { createServer } from './server.js';
-import { SettingsControl } from './settings-control.js';
+import { ServiceList } from './services.js';
+import { readMonitoringSettings, SettingsControl } from './settings-control.js';
+import { shutdownDaemon } from './shutdown.js';
 import { type DaemonState, StateStore } from './state-store.js';
+import { createAlerts } from './watchers/alert-watch.js';
+import { HealthWatch } from './watchers/health-watch.js';
+import { LimitWatch } from './watchers/limit-watch.js';
 import { createWorld } from './world.js';
 
 /** How often the daemon's own log is checked against the size limit. */
@@ -73,6 +79,18 @@ function createPool(paths: PmPaths, events: EventLog, logging: Logging): Process
   });
 }
 
+function createMonitor(pool: ProcessPool, settings: DaemonSettings, startedAt: number): Monitor {
+  const monitor = new Monitor(pool, new UsageSampler(), {
+    intervalMs: settings.metricsIntervalMs,
+    historyWindowMs: METRICS_HISTORY_MS,
+    startedAt,
+  });
+  // Every `pm top` adds a listener to both.
+  monitor.setMaxListeners(0);
+  pool.setMaxListeners(0);
+  return monitor;
+}
+
 async function main(): Promise<void> {
   const paths = resolvePaths();
   ensureHome(paths.home);
@@ -84,19 +102,14 @@ async function main(): Promise<void> {
   fs.rmSync(paths.socket, { force: true });
 
   watchDaemonLog(paths.daemonLog, DEFAULT_LOGS, DAEMON_LOG_CHECK_MS);
+  const startedAt = Date.now();
   const events = new EventLog(paths.eventLog);
   const logging = createLogging(paths, events);
   const pool = createPool(paths, events, logging);
-  const alerts = startAlerts(pool, events);
-  let settings: SettingsControl | undefined;
-  let savedSettings: DaemonSettingsChange = {};
+  // Written only once the services run, by when `settings` exists.
   const store = new StateStore(
     paths.stateFile,
-    (): DaemonState => ({
-      pool: pool.snapshot(),
-      // Until the monitor runs, the settings to keep are those read back.
-      settings: settings?.snapshot() ?? savedSettings,
-    }),
+    (): DaemonState => ({ pool: pool.snapshot(), settings: settings.snapshot() }),
   );
   const { state: saved, problems, movedTo } = store.load();
   if (movedTo) {
@@ -104,43 +117,32 @@ async function main(): Promise<void> {
     log(message);
     events.record({ type: 'state-invalid', severity: 'alert', message, data: { movedTo } });
   }
-  if (saved) {
-    savedSettings = saved.settings;
-    const { adopted, started } = pool.restore(saved.pool);
-    log(`restored ${pool.instanceCount} instances: ${adopted} adopted, ${started} started`);
-    events.record({
-      type: 'daemon-started',
-      severity: adopted + started > 0 ? 'alert' : 'info',
-      message: `daemon ${process.pid} started; restored ${pool.instanceCount} instances: ${adopted} adopted, ${started} restarted`,
-      data: { pid: process.pid, adopted, started },
-    });
-  } else {
-    events.record({
-      type: 'daemon-started',
-      severity: 'info',
-      message: `daemon ${process.pid} started`,
-      data: { pid: process.pid },
-    });
-  }
-  pool.on('change', () => store.schedule());
-  store.writeNow();
-  const startedAt = Date.now();
   // The environment gives the defaults; what configs applied before wins over them.
   const defaults = readMonitoringSettings();
-  const monitor = startMonitor(pool, { ...defaults, ...savedSettings }, startedAt);
-  settings = new SettingsControl({
+  const applied = saved?.settings ?? {};
+  const monitor = createMonitor(pool, { ...defaults, ...applied }, startedAt);
+  const settings = new SettingsControl({
     defaults,
-    applied: savedSettings,
+    applied,
     monitor,
     endpoint: createPrometheusEndpoint(pool, monitor),
     events,
     log,
     onChange: () => store.schedule(),
   });
-  await settings.start();
-  const healthWatch = new HealthWatch(pool, paths.home);
-  healthWatch.start();
-  const stopLimits = watchLimits(pool, monitor, events);
+  const poolService = new PoolService({ pool, store, events, saved: saved?.pool ?? null, log });
+  // Started in this order; shutdown and detach both stop them in the reverse one.
+  const services = new ServiceList([
+    // Before the pool: adopting apps after a crash is itself an alert, and alerts raised while
+    // the apps stop are still delivered.
+    createAlerts(pool, events),
+    poolService,
+    monitor,
+    settings,
+    new HealthWatch(pool, paths.home),
+    new LimitWatch(pool, monitor, events),
+  ]);
+  await services.start();
 
   let shuttingDown: Promise<number> | null = null;
   const ctx: DaemonContext = {
@@ -152,24 +154,11 @@ async function main(): Promise<void> {
     settings,
     startedAt,
     shutdown: () => {
-      shuttingDown ??= (async () => {
-        server.close();
-        monitor.stop();
-        settings.stop();
-        const stopped = await pool.stopAll();
-        store.writeNow();
-        events.record({
-          type: 'daemon-stopped',
-          severity: 'info',
-          message: `daemon stopped (${stopped} instances stopped)`,
-        });
-        alerts.stop();
-        fs.rmSync(paths.socket, { force: true });
-        fs.rmSync(paths.pidFile, { force: true });
+      shuttingDown ??= shutdownDaemon({ server, services, paths }).then(() => {
         // Let the reply to `kill` flush before the process goes.
         setTimeout(() => process.exit(0), 50).unref();
-        return stopped;
-      })();
+        return poolService.endedInstances;
+      });
       return shuttingDown;
     },
   };
@@ -183,14 +172,7 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => {});
   // `pm update`: let the apps run on for the next daemon to adopt.
   process.once('SIGUSR2', () => {
-    const stopServices = () => {
-      monitor.stop();
-      settings.stop();
-      alerts.stop();
-      healthWatch.stop();
-      stopLimits();
-    };
-    detachDaemon({ server, pool, store, events, pidFile: paths.pidFile, stopServices }).then(
+    detachDaemon({ server, services, pidFile: paths.pidFile }).then(
       () => process.exit(0),
       (error) => {
         // The apps still run: the next daemon adopts them from the last state written.

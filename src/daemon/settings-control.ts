@@ -1,12 +1,16 @@
-// The daemon-wide settings in effect: the environment's values at start, with what config files
-// applied on top. The applied ones go into the state file, so that a daemon restarted after a crash
-// or by `pm update` keeps them, whatever the environment of the CLI that starts it.
+// The daemon-wide settings in effect: the environment's values at start (PM_METRICS_INTERVAL,
+// default 1s, 0 or off turns sampling off; PM_PROMETHEUS_PORT, default none), with what config
+// files applied on top (process_management.monitoring: metrics_interval, prometheus.port). The
+// applied ones go into the state file, so that a daemon restarted after a crash or by `pm update`
+// keeps them, whatever the environment of the CLI that starts it.
 import { isDeepStrictEqual } from 'node:util';
+import { METRICS_INTERVAL_MS } from '../config/defaults.js';
+import { parseDuration } from '../config/units.js';
+import type { Monitor } from '../metrics/monitor.js';
+import type { PrometheusEndpoint } from '../metrics/prometheus-endpoint.js';
 import type { DaemonSettings, DaemonSettingsChange } from '../protocol/daemon-settings.js';
 import { PmError } from '../protocol/errors.js';
 import type { EventSink } from '../protocol/events.js';
-import type { Monitor } from './monitor.js';
-import type { PrometheusEndpoint } from './prometheus-endpoint.js';
 
 export interface SettingsDeps {
   /** From the daemon's environment (PM_METRICS_INTERVAL, PM_PROMETHEUS_PORT). */
@@ -19,6 +23,17 @@ export interface SettingsDeps {
   log: (message: string) => void;
   /** The applied settings changed: the state file is due. */
   onChange: () => void;
+}
+
+/** The settings' start-up defaults, from the daemon's environment. */
+export function readMonitoringSettings(env: NodeJS.ProcessEnv = process.env): DaemonSettings {
+  const interval = env.PM_METRICS_INTERVAL?.trim();
+  const parsed = interval === undefined || interval === '' ? METRICS_INTERVAL_MS : parseDuration(interval);
+  const port = Number(env.PM_PROMETHEUS_PORT);
+  return {
+    metricsIntervalMs: interval === 'off' ? 0 : (parsed ?? METRICS_INTERVAL_MS),
+    prometheusPort: Number.isInteger(port) && port > 0 && port < 65536 ? port : null,
+  };
 }
 
 const describePort = (port: number | null) => (port === null ? 'off' : `127.0.0.1:${port}`);

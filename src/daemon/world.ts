@@ -1,12 +1,13 @@
 // The supervisor's world for real: the system clock, /proc and signals, and forking with output
 // into the instance's pipes. Unit tests pass a fake one instead (test/unit/supervisor/fake-world.ts).
 import fs from 'node:fs';
+import { ExitPoller } from '../proc/exit-poller.js';
+import { isPidAlive, readProcEntry } from '../proc/proc-table.js';
+import { groupExists, signalPids } from '../proc/signal-pids.js';
+import { staleRunPids } from '../proc/stale-run.js';
+import { TreeReaper } from '../proc/tree-reaper.js';
 import type { EventSink } from '../protocol/events.js';
-import { ExitPoller } from '../supervisor/exit-poller.js';
-import { groupExists, isPidAlive, readProcEntry, signalPids } from '../supervisor/process-tree.js';
 import { spawnInstance } from '../supervisor/spawn.js';
-import { staleRunPids } from '../supervisor/stale-run.js';
-import { TreeReaper } from '../supervisor/tree-reaper.js';
 import type { ForkResult, RunRequest, World } from '../supervisor/world.js';
 
 function fork(home: string, { spec, index, id, output }: RunRequest): ForkResult {

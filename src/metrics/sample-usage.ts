@@ -2,8 +2,8 @@
 // that finds each tree already holds every process's CPU ticks and RSS, so nothing is read twice
 // (pidusage would re-read each pid's stat file); ProcSnapshot keeps that scan cheap.
 import { execFileSync } from 'node:child_process';
-import { treeOf } from './proc-index.js';
-import { ProcSnapshot } from './proc-snapshot.js';
+import { treeOf } from '../proc/proc-index.js';
+import { ProcSnapshot } from '../proc/proc-snapshot.js';
 
 export interface SampleTarget {
   id: number;

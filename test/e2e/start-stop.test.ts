@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { isPidAlive } from '../../src/supervisor/process-tree.js';
+import { isPidAlive } from '../../src/proc/proc-table.js';
 import { listApps } from '../helpers/daemon.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';

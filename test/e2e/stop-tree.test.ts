@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { readProcTable } from '../../src/supervisor/process-tree.js';
+import { readProcTable } from '../../src/proc/proc-table.js';
 import { listApps } from '../helpers/daemon.js';
 import { isGone, procState, waitForPids } from '../helpers/proc.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isPidAlive, readProcTable } from '../../src/supervisor/process-tree.js';
+import { isPidAlive, readProcTable } from '../../src/proc/proc-table.js';
 import { waitFor } from './wait-for.js';
 
 export interface TempHome {

@@ -1,10 +1,10 @@
 // `watch` (what `pm top` shows): a full snapshot, then changes and samples as they happen. The
 // subscriptions and the snapshot are taken in one synchronous step, so no update falls between.
+import type { MonitorSample } from '../../metrics/monitor.js';
 import type { RequestOf, StreamEventOf } from '../../protocol/messages.js';
 import { TRAIL_POINTS } from '../../protocol/monitoring.js';
 import type { ManagedProcess } from '../../supervisor/managed-process.js';
 import type { DaemonContext } from '../context.js';
-import type { MonitorSample } from '../monitor.js';
 import type { StreamWriter } from '../stream-writer.js';
 
 export async function watch(

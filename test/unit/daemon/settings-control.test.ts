@@ -2,9 +2,9 @@
 // changes nothing, and a port lost at start is reported without stopping the daemon.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Monitor } from '../../../src/daemon/monitor.js';
-import type { PrometheusEndpoint } from '../../../src/daemon/prometheus-endpoint.js';
 import { SettingsControl } from '../../../src/daemon/settings-control.js';
+import type { Monitor } from '../../../src/metrics/monitor.js';
+import type { PrometheusEndpoint } from '../../../src/metrics/prometheus-endpoint.js';
 import type { DaemonSettingsChange } from '../../../src/protocol/daemon-settings.js';
 import { PmError } from '../../../src/protocol/errors.js';
 import type { PmEventInput } from '../../../src/protocol/events.js';

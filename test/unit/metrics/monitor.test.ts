@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, mock, test } from 'node:test';
-import { Monitor, type MonitorSample } from '../../../src/daemon/monitor.js';
+import { Monitor, type MonitoredPool, type MonitorSample } from '../../../src/metrics/monitor.js';
 import type { SampleTarget, TreeUsage, UsageSampler } from '../../../src/metrics/sample-usage.js';
-import type { ProcessPool } from '../../../src/supervisor/process-pool.js';
 
 interface FakeProc {
   id: number;
@@ -35,7 +34,7 @@ function setup(procs: FakeProc[]) {
       );
     },
   } as unknown as UsageSampler;
-  const pool = { all: () => procs } as unknown as ProcessPool;
+  const pool: MonitoredPool = { all: () => procs };
   const monitor = new Monitor(pool, sampler, { intervalMs: 1000, historyWindowMs: 3000, startedAt: 0 });
   const samples: MonitorSample[] = [];
   monitor.on('sample', (s) => samples.push(s));

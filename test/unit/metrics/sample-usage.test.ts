@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ProcSnapshot, type ProcSource } from '../../../src/metrics/proc-snapshot.js';
 import { UsageSampler } from '../../../src/metrics/sample-usage.js';
-import type { ProcEntry } from '../../../src/supervisor/process-tree.js';
+import { ProcSnapshot, type ProcSource } from '../../../src/proc/proc-snapshot.js';
+import type { ProcEntry } from '../../../src/proc/proc-table.js';
 
 /** A /proc in memory: tests add, change and remove processes, and see which pids were read. */
 class FakeProc implements ProcSource {

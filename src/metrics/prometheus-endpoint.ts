@@ -1,6 +1,10 @@
 // The /metrics endpoint as a setting that changes while the daemon runs: started, stopped, or moved
 // to another port. node:http is loaded only once a port is set.
 import type http from 'node:http';
+import type { DaemonUsage } from '../protocol/monitoring.js';
+import type { ProcessInfo } from '../protocol/process-info.js';
+import { collectMetrics } from './collect-metrics.js';
+import { formatPrometheus } from './prometheus-text.js';
 
 export class PrometheusEndpoint {
   private server: http.Server | null = null;
@@ -34,10 +38,20 @@ export class PrometheusEndpoint {
   private async move(port: number | null): Promise<void> {
     if (port === this.servedPort) return;
     if (port === null) return this.close();
-    const { servePrometheus } = await import('./prometheus.js');
+    const { servePrometheus } = await import('./prometheus-server.js');
     const server = await servePrometheus(port, this.render);
     this.close();
     this.server = server;
     this.servedPort = port;
   }
+}
+
+/** The /metrics endpoint, serving what `pm metrics` prints; it binds nothing until given a port. */
+export function createPrometheusEndpoint(
+  pool: { list(): ProcessInfo[] },
+  monitor: { daemonUsage(): DaemonUsage },
+): PrometheusEndpoint {
+  return new PrometheusEndpoint(() =>
+    formatPrometheus(collectMetrics(pool.list(), monitor.daemonUsage(), Date.now())),
+  );
 }

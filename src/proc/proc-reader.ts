@@ -4,7 +4,7 @@
 // open). The pid list is read again at most every LIST_EVERY ticks, and only when a pid was
 // allocated since it was last read: a new grandchild is counted within two seconds.
 import fs from 'node:fs';
-import { type ProcEntry, parseStat } from '../supervisor/process-tree.js';
+import { type ProcEntry, parseStat } from './proc-table.js';
 
 const MAX_OPEN = 512;
 const LIST_EVERY = 2;

@@ -2,10 +2,24 @@
 // instance, and hands the figures to the instances and to subscribers (top, limits, alerts).
 // Nothing samples on request, so `list` stays cheap with 1000 instances.
 import { EventEmitter } from 'node:events';
-import type { UsageSampler } from '../metrics/sample-usage.js';
-import { UsageHistory } from '../metrics/usage-history.js';
 import type { DaemonUsage, InstanceUsage, UsageStats, UsageTrail } from '../protocol/monitoring.js';
-import type { ProcessPool } from '../supervisor/process-pool.js';
+import type { TreeUsage, UsageSampler } from './sample-usage.js';
+import { UsageHistory } from './usage-history.js';
+
+/** What the monitor needs of an instance; the supervisor's ManagedProcess is one. */
+export interface MonitoredInstance {
+  readonly id: number;
+  /** The main pid (also the process group id); null when not running. */
+  readonly pid: number | null;
+  readonly spec: { monitoring: { metricsCollection: boolean } };
+  trackedPids(): Iterable<number>;
+  recordUsage(sample: TreeUsage): void;
+}
+
+/** What the monitor needs of the pool: every instance, running or not. */
+export interface MonitoredPool {
+  all(): readonly MonitoredInstance[];
+}
 
 export interface MonitorSample {
   at: number;
@@ -33,7 +47,7 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
   private lastTickAt: number;
 
   constructor(
-    private readonly pool: ProcessPool,
+    private readonly pool: MonitoredPool,
     private readonly sampler: UsageSampler,
     readonly options: MonitorOptions,
   ) {

@@ -1,7 +1,7 @@
 // The Prometheus endpoint: GET /metrics on 127.0.0.1 only (never another interface: the figures
 // name every app), serving the same text as `pm metrics`.
 import http from 'node:http';
-import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus-text.js';
+import { PROMETHEUS_CONTENT_TYPE } from './prometheus-text.js';
 
 export function servePrometheus(port: number, render: () => string): Promise<http.Server> {
   const server = http.createServer((request, response) => {

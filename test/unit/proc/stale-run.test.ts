@@ -2,8 +2,8 @@
 // leader is gone, pipe writers that left it, never a stranger that reused the pid.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ProcEntry, ProcTable } from '../../../src/supervisor/process-tree.js';
-import { type StaleRunDeps, staleRunPids } from '../../../src/supervisor/stale-run.js';
+import type { ProcEntry, ProcTable } from '../../../src/proc/proc-table.js';
+import { type StaleRunDeps, staleRunPids } from '../../../src/proc/stale-run.js';
 
 const PIPES = ['/home/pipes/web-0.out', '/home/pipes/web-0.err'];
 const run = { pid: 100, pidStartTime: 5_000, pipes: PIPES };

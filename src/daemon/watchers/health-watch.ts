@@ -1,11 +1,11 @@
 // Runs the health probes of every instance that has them: one checker per run, suspended while the
 // instance is paused, dropped when the run ends. Verdicts reach the instance as its health field, and
 // a failed liveness probe as a `check-failed` event: the state machine decides what a restart means.
-import { HealthChecker, type HealthCheckerDeps } from '../health/health-checker.js';
-import { runProbe } from '../health/run-probe.js';
-import type { ManagedProcess } from '../supervisor/managed-process.js';
-import type { ProcessPool } from '../supervisor/process-pool.js';
-import { instanceEnv } from '../supervisor/spawn.js';
+import { HealthChecker, type HealthCheckerDeps } from '../../health/health-checker.js';
+import { runProbe } from '../../health/run-probe.js';
+import type { ManagedProcess } from '../../supervisor/managed-process.js';
+import type { ProcessPool } from '../../supervisor/process-pool.js';
+import { instanceEnv } from '../../supervisor/spawn.js';
 
 interface Watched {
   /** The run the checker belongs to: pid and start time. */

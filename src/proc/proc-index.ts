@@ -1,6 +1,7 @@
 // One pass over the process table for every instance at once: children by parent and members by
 // process group, so that the trees of 1000 instances cost one walk of the table instead of 1000.
-import { isAlive, type ProcTable } from '../supervisor/process-tree.js';
+// treeOf is the only tree walk: stop, stale-run clean-up and metrics all find a tree with it.
+import { isAlive, type ProcTable } from './proc-table.js';
 
 export interface ProcIndex {
   children: Map<number, number[]>;
@@ -23,7 +24,7 @@ export function indexProcTable(table: ProcTable): ProcIndex {
   return index;
 }
 
-/** The live pids of an instance: its process group, `roots`, and all their descendants (as treePids). */
+/** The live pids of an instance: its process group, `roots`, and all their descendants. */
 export function treeOf(table: ProcTable, index: ProcIndex, pgid: number, roots: Iterable<number>): number[] {
   const found = new Set(index.groups.get(pgid));
   const queue = [...found];
@@ -42,4 +43,9 @@ export function treeOf(table: ProcTable, index: ProcIndex, pgid: number, roots: 
     }
   }
   return [...found];
+}
+
+/** treeOf over a table read for one walk (a stale run, one reaper check): it indexes the table itself. */
+export function treePids(table: ProcTable, pgid: number, roots: Iterable<number> = []): number[] {
+  return treeOf(table, indexProcTable(table), pgid, roots);
 }

@@ -1,6 +1,6 @@
 // Processes adopted from an earlier daemon are not our children: no 'exit' event reaches us, so
 // their exit is found by polling /proc, for all of them in one pass.
-import { isAlive, readProcEntry } from './process-tree.js';
+import { isAlive, readProcEntry } from './proc-table.js';
 
 interface Watch {
   pid: number;

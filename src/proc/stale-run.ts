@@ -2,7 +2,8 @@
 // watched): the rest of its process group, and any process still writing into the instance's
 // pipes. They belong to no run any more, and next to a fresh run they would be duplicates.
 import fs from 'node:fs';
-import { isAlive, type ProcTable, readProcTable, treePids } from './process-tree.js';
+import { treePids } from './proc-index.js';
+import { isAlive, type ProcTable, readProcTable } from './proc-table.js';
 
 export interface StaleRun {
   /** The main pid and its /proc start time, as the previous daemon recorded them. */

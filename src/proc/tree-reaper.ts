@@ -1,6 +1,8 @@
 // Waits until every process of an instance's tree is gone, for all instances with one shared
 // /proc scan per tick, so that `stop all` of many apps does not scan /proc once per app.
-import { groupExists, isPidAlive, type ProcTable, readProcTable, treePids } from './process-tree.js';
+import { indexProcTable, treeOf, treePids } from './proc-index.js';
+import { isPidAlive, type ProcTable, readProcTable } from './proc-table.js';
+import { groupExists } from './signal-pids.js';
 
 interface Waiter {
   pgid: number;
@@ -36,8 +38,10 @@ export class TreeReaper {
 
   private tick(): void {
     const table = this.readTable();
+    // One index for every waiter of the tick: a `stop all` of many apps walks the table once.
+    const index = indexProcTable(table);
     for (const waiter of this.waiters) {
-      const alive = treePids(table, waiter.pgid, waiter.tracked);
+      const alive = treeOf(table, index, waiter.pgid, waiter.tracked);
       waiter.tracked.clear();
       for (const pid of alive) waiter.tracked.add(pid);
       if (alive.length === 0) {

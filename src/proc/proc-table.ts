@@ -1,5 +1,6 @@
 // The process table read from /proc: the source for whole-tree stop, pause and metrics. One scan
-// serves every instance, instead of one `ps` per app (tree-kill spawns `ps` per level of the tree).
+// serves every instance, instead of one `ps` per app (tree-kill spawns `ps` per level of the tree);
+// proc-index.ts walks it.
 import fs from 'node:fs';
 
 export interface ProcEntry {
@@ -60,54 +61,4 @@ export function isAlive(entry: ProcEntry | null | undefined): boolean {
 
 export function isPidAlive(pid: number): boolean {
   return isAlive(readProcEntry(pid));
-}
-
-/** Every live process of an instance: its process group plus all descendants of `roots` and of the group. */
-export function treePids(table: ProcTable, pgid: number, roots: Iterable<number> = []): number[] {
-  const children = new Map<number, number[]>();
-  const found = new Set<number>();
-  for (const entry of table.values()) {
-    if (!isAlive(entry)) continue;
-    const list = children.get(entry.ppid);
-    if (list) list.push(entry.pid);
-    else children.set(entry.ppid, [entry.pid]);
-    if (entry.pgrp === pgid) found.add(entry.pid);
-  }
-  const queue = [...found];
-  for (const root of roots) {
-    if (isAlive(table.get(root)) && !found.has(root)) {
-      queue.push(root);
-      found.add(root);
-    }
-  }
-  while (queue.length > 0) {
-    for (const child of children.get(queue.pop()!) ?? []) {
-      if (!found.has(child)) {
-        found.add(child);
-        queue.push(child);
-      }
-    }
-  }
-  return [...found];
-}
-
-/** Sends a signal to each pid; a pid that is already gone is not an error. */
-export function signalPids(pids: Iterable<number>, signal: NodeJS.Signals): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // ESRCH: gone between the scan and the signal.
-    }
-  }
-}
-
-/** True when some process (possibly a zombie) is still in the group. */
-export function groupExists(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -3,9 +3,10 @@
 // child), and the rest keep their last entry, all of it read again every FULL_READ_EVERY ticks
 // (pid reuse, setpgid). On a tick where the pid list is not read again, the table is updated in
 // place and its index rebuilt only if a process moved: such a tick allocates almost nothing.
-import { isAlive, type ProcEntry, type ProcTable } from '../supervisor/process-tree.js';
+
 import { indexProcTable, type ProcIndex } from './proc-index.js';
 import { ProcReader } from './proc-reader.js';
+import { isAlive, type ProcEntry, type ProcTable } from './proc-table.js';
 
 const FULL_READ_EVERY = 30;
 
