@@ -1,6 +1,6 @@
 // Facts about processes read from /proc, for assertions on real process trees.
 import fs from 'node:fs';
-import { DAEMON_ENTRY } from '../../src/protocol/version.js';
+import { DAEMON_ENTRY } from '../../src/installed-package.js';
 import { isPidAlive, readProcEntry } from '../../src/supervisor/process-tree.js';
 import { processesOf } from './temp-home.js';
 import { waitFor } from './wait-for.js';
