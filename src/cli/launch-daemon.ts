@@ -7,9 +7,9 @@ import type { Readable } from 'node:stream';
 import lockfile from 'proper-lockfile';
 import { ensureHome } from '../config/home.js';
 import type { PmPaths } from '../config/paths.js';
+import { BUNDLE_LOADER, DAEMON_ENTRY, packageRoot } from '../installed-package.js';
+import { isSocketLive } from '../ipc/socket-probe.js';
 import { PmError } from '../protocol/errors.js';
-import { isSocketLive } from '../protocol/socket-probe.js';
-import { BUNDLE_LOADER, DAEMON_ENTRY, packageRoot } from '../protocol/version.js';
 
 const START_TIMEOUT_MS = 10_000;
 

@@ -1,8 +1,8 @@
 // The CLI entry: registers the commands and maps errors to exit codes (0 ok, 1 user error,
 // 2 daemon/internal error). The only place that decides how the process exits.
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../installed-package.js';
 import { PmError } from '../protocol/errors.js';
-import { packageVersion } from '../protocol/version.js';
 
 type Register = (program: Command) => void;
 

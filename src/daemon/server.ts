@@ -1,11 +1,12 @@
 // The daemon's only socket code: accept, decode frames, check the handshake, dispatch, reply.
 // A bad frame gets an error reply (or, for an oversize one, a closed connection); the daemon goes on.
 import net from 'node:net';
+import { packageVersion } from '../installed-package.js';
 import { PmError, toWireError } from '../protocol/errors.js';
 import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
 import type { ReplyFrame, RequestFrame, StreamType } from '../protocol/messages.js';
 import { frameId, validateRequestFrame } from '../protocol/validate-request.js';
-import { PROTOCOL_VERSION, packageVersion } from '../protocol/version.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { DaemonContext } from './context.js';
 import {
   type HandledType,

@@ -49,6 +49,11 @@ export function record<T>(check: Check<T>): Check<Record<string, T>> {
 }
 
 type Shape = Record<string, Check<unknown>>;
+
+// One check per field of T, optional fields included, and none for a field T lacks. Written as
+// `object({...} satisfies ShapeOf<T>)`, a field added to T without a check does not compile, where
+// an `as Check<T>` would let the validator drop it from every frame.
+export type ShapeOf<T> = { [K in keyof Required<T>]: Check<T[K]> };
 type FromShape<S extends Shape> = { [K in keyof S]: ReturnType<S[K]> };
 
 // Known keys only: unknown keys are dropped, so the result is exactly the declared type.

@@ -1,9 +1,34 @@
 // Runtime validation of every incoming request frame, typed against messages.ts.
-import { type AppSpec, type ProbeCheck, type ProbeSpec, STOP_SIGNALS } from './app-spec.js';
-import { array, bool, type Check, int, literal, nullable, object, optional, record, str } from './check.js';
+import {
+  type AlertingSpec,
+  type AppSpec,
+  type LimitsSpec,
+  type LogSpec,
+  type MonitoringSpec,
+  type PoolSpec,
+  type ProbeCheck,
+  type ProbeSpec,
+  type RecoveryPolicy,
+  type RunSpec,
+  STOP_SIGNALS,
+  type StopPolicy,
+} from './app-spec.js';
+import {
+  array,
+  bool,
+  type Check,
+  int,
+  literal,
+  nullable,
+  object,
+  optional,
+  record,
+  type ShapeOf,
+  str,
+} from './check.js';
 import { type DaemonSettingsChange, MIN_METRICS_INTERVAL_MS } from './daemon-settings.js';
 import { PmError } from './errors.js';
-import type { Request, RequestFrame, RequestType, ScaleChange } from './messages.js';
+import type { RequestFrame, RequestOf, RequestType, ScaleChange } from './messages.js';
 import { APP_NAME_PATTERN, type Target } from './target.js';
 
 const appName: Check<string> = (v, path) => {
@@ -49,16 +74,19 @@ const probe: Check<ProbeSpec> = object({
   failureThreshold: int(1, 1000),
   successThreshold: int(1, 1000),
   startPeriodMs: int(0, MAX_MS),
-});
+} satisfies ShapeOf<ProbeSpec>);
 
 export const appSpec: Check<AppSpec> = object({
   name: appName,
-  run: object({ file: str, args: array(str), display: str }),
+  run: object({ file: str, args: array(str), display: str } satisfies ShapeOf<RunSpec>),
   cwd: str,
   env: record(str),
   baseEnv: record(str),
   instances: int(0, 10_000),
-  stop: object({ signal: literal(...STOP_SIGNALS), killTimeoutMs: int(0, MAX_MS) }),
+  stop: object({
+    signal: literal(...STOP_SIGNALS),
+    killTimeoutMs: int(0, MAX_MS),
+  } satisfies ShapeOf<StopPolicy>),
   recovery: object({
     autoRestart: literal('always', 'on-failure', 'never'),
     maxRestarts: int(0, 1_000_000),
@@ -68,8 +96,8 @@ export const appSpec: Check<AppSpec> = object({
     backoffMaxMs: int(0, MAX_MS),
     stopExitCodes: array(int(0, 255)),
     retryAfterMs: int(0, MAX_MS),
-  }),
-  limits: object({ maxMemoryBytes: optional(int(1)) }),
+  } satisfies ShapeOf<RecoveryPolicy>),
+  limits: object({ maxMemoryBytes: optional(int(1)) } satisfies ShapeOf<LimitsSpec>),
   health: array(probe, 16),
   logs: object({
     outFile: optional(str),
@@ -80,7 +108,7 @@ export const appSpec: Check<AppSpec> = object({
     maxSizeBytes: int(0),
     maxFiles: int(0, 1000),
     compress: bool,
-  }),
+  } satisfies ShapeOf<LogSpec>),
   pool: optional(
     object({
       minSize: int(0, 10_000),
@@ -88,14 +116,16 @@ export const appSpec: Check<AppSpec> = object({
       idleTimeoutMs: int(0, MAX_MS),
       targetCpuPercent: int(1, 100_000),
       cooldownMs: int(0, MAX_MS),
-    }),
+    } satisfies ShapeOf<PoolSpec>),
   ),
   monitoring: object({
     metricsCollection: bool,
-    alerting: nullable(object({ webhook: optional(str), command: optional(str) })),
-  }),
+    alerting: nullable(
+      object({ webhook: optional(str), command: optional(str) } satisfies ShapeOf<AlertingSpec>),
+    ),
+  } satisfies ShapeOf<MonitoringSpec>),
   source: optional(str),
-}) as Check<AppSpec>;
+} satisfies ShapeOf<AppSpec>);
 
 const metricsInterval: Check<number> = (v, path) => {
   const ms = int(0, MAX_MS)(v, path);
@@ -111,18 +141,22 @@ const metricsInterval: Check<number> = (v, path) => {
 export const daemonSettingsChange: Check<DaemonSettingsChange> = object({
   metricsIntervalMs: optional(metricsInterval),
   prometheusPort: optional(nullable(int(1, 65535))),
-});
+} satisfies ShapeOf<DaemonSettingsChange>);
 
 const scaleChange: Check<ScaleChange> = object({
   mode: literal('set', 'add'),
   count: int(-10_000, 10_000),
 });
 
-const targeted = object({ target });
+type Payload<K extends RequestType> = Omit<RequestOf<K>, 'type'>;
 
-const payloads: { [K in RequestType]: Check<Omit<Extract<Request, { type: K }>, 'type'>> } = {
-  hello: object({ protocolVersion: int() }),
-  apply: object({ apps: array(appSpec, 10_000), settings: optional(daemonSettingsChange) }),
+const targeted = { target };
+
+// The fields of each request, checked against its Request variant: a field added there without a
+// check here does not compile.
+const payloadFields: { [K in RequestType]: ShapeOf<Payload<K>> } = {
+  hello: { protocolVersion: int() },
+  apply: { apps: array(appSpec, 10_000), settings: optional(daemonSettingsChange) },
   start: targeted,
   stop: targeted,
   restart: targeted,
@@ -130,23 +164,23 @@ const payloads: { [K in RequestType]: Check<Omit<Extract<Request, { type: K }>, 
   pause: targeted,
   reset: targeted,
   resume: targeted,
-  scale: object({ name: appName, change: scaleChange }),
-  list: object({}),
+  scale: { name: appName, change: scaleChange },
+  list: {},
   describe: targeted,
-  ping: object({}),
-  kill: object({}),
-  events: object({ lines: int(0, 1_000_000), follow: bool, sinceMs: optional(int()) }),
-  logs: object({
+  ping: {},
+  kill: {},
+  events: { lines: int(0, 1_000_000), follow: bool, sinceMs: optional(int()) },
+  logs: {
     target,
     lines: int(0, 100_000),
     follow: bool,
     streams: array(literal('out', 'err'), 2),
     sinceMs: optional(int()),
     grep: optional(str),
-  }),
+  },
   flush: targeted,
-  watch: object({}),
-  metrics: object({}),
+  watch: {},
+  metrics: {},
 };
 
 /** Returns the frame's id (null when it has none) so an error reply can still be correlated. */
@@ -157,7 +191,7 @@ export function frameId(value: unknown): number | null {
 
 export function validateRequestFrame(value: unknown): RequestFrame {
   const { id, type } = object({ id: int(), type: str })(value, '');
-  if (!Object.hasOwn(payloads, type)) throw new PmError('bad-request', `unknown request type "${type}"`);
-  const payload = payloads[type as RequestType](value, '');
+  if (!Object.hasOwn(payloadFields, type)) throw new PmError('bad-request', `unknown request type "${type}"`);
+  const payload = object(payloadFields[type as RequestType])(value, '');
   return { ...payload, id, type } as RequestFrame;
 }

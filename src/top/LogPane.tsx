@@ -1,6 +1,6 @@
 // The selected instance's output below the table, live: stdout as is, stderr in red.
 import { Box, Text } from 'ink';
-import type { LogLine } from './process-feed.js';
+import type { LogLine } from '../protocol/log-line.js';
 import { printable } from './text-fit.js';
 
 export function LogPane(props: { title: string; lines: LogLine[]; rows: number }) {
@@ -17,7 +17,7 @@ export function LogPane(props: { title: string; lines: LogLine[]; rows: number }
           // Lines have no identity of their own; their position in the tail is stable enough here.
           // biome-ignore lint/suspicious/noArrayIndexKey: see above
           <Text key={i} wrap="truncate" color={line.stream === 'err' ? 'red' : undefined}>
-            {printable(line.text) || ' '}
+            {printable(line.line) || ' '}
           </Text>
         ))
       )}

@@ -1,23 +1,11 @@
-// The state and health columns: fixed width, coloured by meaning (green good, yellow in motion,
-// red failed, cyan paused, grey at rest).
+// The state and health columns: fixed width, coloured like the CLI's table.
 import { Text } from 'ink';
+import { HEALTH_COLOR, STATUS_COLOR } from '../cli/output/colors.js';
 import type { Health, ProcessStatus } from '../protocol/process-info.js';
 import { fit } from './text-fit.js';
 
-const STATUS_COLOR: Record<ProcessStatus, string> = {
-  online: 'green',
-  starting: 'yellow',
-  stopping: 'yellow',
-  'waiting-restart': 'yellow',
-  paused: 'cyan',
-  errored: 'red',
-  stopped: 'gray',
-};
-
 /** `waiting-restart` does not fit a narrow column; the rest are shown as they are. */
 const STATUS_LABEL: Partial<Record<ProcessStatus, string>> = { 'waiting-restart': 'waiting' };
-
-const HEALTH_COLOR: Record<Health, string> = { healthy: 'green', unhealthy: 'red', unknown: 'gray' };
 
 export function StatusCell(props: { status: ProcessStatus; width: number }) {
   return (

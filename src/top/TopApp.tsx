@@ -3,6 +3,7 @@
 import { Box, Text, useApp } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import type { PmEvent } from '../protocol/events.js';
+import type { LogLine } from '../protocol/log-line.js';
 import { type ActionKey, describeResult, instanceLabel, requestFor, toggleLabels } from './actions.js';
 import { EventsPane } from './EventsPane.js';
 import { Footer, type StatusMessage } from './Footer.js';
@@ -10,7 +11,7 @@ import { Header } from './Header.js';
 import { LogPane } from './LogPane.js';
 import { rowBudget, scrollOffset, tableLayout } from './layout.js';
 import { ProcessTable } from './ProcessTable.js';
-import type { LogLine, ProcessFeed } from './process-feed.js';
+import type { ProcessFeed } from './process-feed.js';
 import { useClock } from './use-clock.js';
 import { type Follow, useFollow } from './use-follow.js';
 import { useProcessFeed } from './use-process-feed.js';

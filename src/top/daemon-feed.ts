@@ -3,9 +3,10 @@
 import { DaemonClient } from '../cli/daemon-client.js';
 import type { PmPaths } from '../config/paths.js';
 import type { PmEvent } from '../protocol/events.js';
+import type { LogLine } from '../protocol/log-line.js';
 import type { WatchEvent } from '../protocol/monitoring.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
-import type { ControlRequest, LogLine, ProcessFeed } from './process-feed.js';
+import type { ControlRequest, ProcessFeed } from './process-feed.js';
 
 const LOG_LINES = 200;
 const RECENT_EVENTS = 100;
@@ -38,7 +39,7 @@ export class DaemonFeed implements ProcessFeed {
       (client) =>
         client.stream(
           { type: 'logs', target: { kind: 'id', id: info.id }, lines: LOG_LINES, follow: true, streams: [] },
-          (line) => onLines([{ stream: line.stream, text: line.line }]),
+          (line) => onLines([line]),
         ),
       () => {},
     );

@@ -4,23 +4,20 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import type { PmEvent } from '../../src/protocol/events.js';
 import { type HttpRecorder, startHttpRecorder } from '../helpers/http-recorder.js';
 import { readDaemonPidFile } from '../helpers/proc.js';
 import { fixtureApp, pm, runCli } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
 let server: HttpRecorder;
-beforeEach(async () => {
-  t = createTempHome();
-  server = await startHttpRecorder();
-});
-afterEach(async () => {
-  await server.close();
-  await t.cleanup();
+const t = setupTempHome({
+  setup: async () => {
+    server = await startHttpRecorder();
+  },
+  teardown: () => server.close(),
 });
 
 /** An app that exits 1 at once and is given up on after one restart: errored within a second. */

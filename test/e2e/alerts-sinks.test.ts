@@ -2,14 +2,14 @@
 // permanent failures) and a command that receives the event in env vars and on stdin.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { createCommandSink } from '../../src/alerts/command-sink.js';
 import { createWebhookSink } from '../../src/alerts/webhook-sink.js';
 import type { PmEvent } from '../../src/protocol/events.js';
 import { type HttpRecorder, startHttpRecorder } from '../helpers/http-recorder.js';
 import { isGone } from '../helpers/proc.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const event: PmEvent = {
@@ -24,14 +24,12 @@ const event: PmEvent = {
 };
 
 let server: HttpRecorder;
-let dir: string;
-beforeEach(async () => {
-  server = await startHttpRecorder();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-alerts-'));
-});
-afterEach(async () => {
-  await server.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+// No daemon here: the home is the scratch folder of the command sink's files.
+const t = setupTempHome({
+  setup: async () => {
+    server = await startHttpRecorder();
+  },
+  teardown: () => server.close(),
 });
 
 const fast = { timeoutMs: 300, attempts: 3, backoffMs: 20 };
@@ -68,7 +66,7 @@ test('the webhook gives up at once on a 404, and after every attempt on a server
 });
 
 test('the command gets the event in PM_EVENT_* variables and as JSON on stdin', async () => {
-  const out = path.join(dir, 'alerts.log');
+  const out = path.join(t.home, 'alerts.log');
   const command = `cat >> ${out}; echo "$PM_EVENT_TYPE|$PM_EVENT_SEVERITY|$PM_EVENT_APP|$PM_EVENT_INDEX|$PM_EVENT_ID|$PM_EVENT_DATA_REASON|$PM_EVENT_DATA_EXIT_CODE|$PM_EVENT_MESSAGE" >> ${out}`;
   await createCommandSink(command).send(event);
   const [json, env] = fs.readFileSync(out, 'utf8').trimEnd().split('\n');
@@ -81,7 +79,7 @@ test('a command that fails or overruns its timeout rejects with the reason, and 
     createCommandSink('echo "no route to pager" >&2; exit 3').send(event),
     /exited with code 3: no route to pager/,
   );
-  const pidFile = path.join(dir, 'pid');
+  const pidFile = path.join(t.home, 'pid');
   const started = Date.now();
   await assert.rejects(
     createCommandSink(`sleep 30 & echo $! > ${pidFile}; wait`, { timeoutMs: 300 }).send(event),

@@ -3,19 +3,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { daemonPidsOf, readDaemonPidFile } from '../helpers/proc.js';
 import { runCli } from '../helpers/run-cli.js';
-import { createTempHome, processesOf, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
+import { processesOf } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 test('ten CLIs started at the same moment against a fresh home all succeed and share one daemon', async () => {
   fs.rmSync(t.home, { recursive: true });

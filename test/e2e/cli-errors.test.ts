@@ -4,18 +4,13 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { listApps } from '../helpers/daemon.js';
 import { fixtureApp, PM_BIN, pm, runCli } from '../helpers/run-cli.js';
-import { createTempHome, processesOf, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
+import { processesOf } from '../helpers/temp-home.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 const ANSI = /\u001b\[/;
 

@@ -1,19 +1,13 @@
 // A config of 50 apps starts with one command.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { listApps, request } from '../helpers/daemon.js';
 import { FIXTURES, runCli } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 test('pm start with a config of 50 apps brings all 50 online, each with its own env', async () => {
   const result = await runCli(['start', path.join(FIXTURES, 'configs/fifty-apps.yaml')], t.env, {

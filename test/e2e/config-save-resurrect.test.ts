@@ -4,25 +4,22 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { listApps, request } from '../helpers/daemon.js';
 import { isGone, readDaemonPidFile } from '../helpers/proc.js';
 import { scrape, writeMonitoringConfig } from '../helpers/prometheus.js';
 import { freePort } from '../helpers/recovery.js';
 import { FIXTURES, pm, runCli } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const TWO_APPS = path.join(FIXTURES, 'configs/two-apps.yaml');
 
-let t: TempHome;
 let dump: string;
-beforeEach(() => {
-  t = createTempHome();
-  dump = path.join(t.home, 'dump.yaml');
-});
-afterEach(async () => {
-  await t.cleanup();
+const t = setupTempHome({
+  setup: ({ home }) => {
+    dump = path.join(home, 'dump.yaml');
+  },
 });
 
 async function allOnline(count: number) {

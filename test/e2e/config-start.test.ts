@@ -3,22 +3,16 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { listApps, request } from '../helpers/daemon.js';
 import { FIXTURES, fixtureApp, pm, runCli } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const TWO_APPS = path.join(FIXTURES, 'configs/two-apps.yaml');
 const EVERY_ERROR = path.join(FIXTURES, 'configs/every-error.yaml');
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 /** Pids by instance (`web:0` → pid), once every instance of the given count is online. */
 async function onlinePids(count: number): Promise<Record<string, number>> {

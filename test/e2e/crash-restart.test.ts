@@ -1,19 +1,13 @@
 // Basic recovery: an instance that exits on its own is started again, and `restarts` counts it.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { listApps, request } from '../helpers/daemon.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { startApp } from '../helpers/start-app.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 test('an instance that exits on its own is started again, and restarts counts each run', async () => {
   await startApp(t.env, { script: fixtureApp('exit-with.js'), name: 'crashy', args: ['3', '300'] });

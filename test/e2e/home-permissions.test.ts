@@ -4,17 +4,12 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { PM_BIN, pm, runCli } from '../helpers/run-cli.js';
-import { createTempHome, processesOf, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
+import { processesOf } from '../helpers/temp-home.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
 

@@ -4,21 +4,16 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { toListJson } from '../../src/cli/output/list-json.js';
 import { listApps } from '../helpers/daemon.js';
 import { daemonPidsOf, isGone, readDaemonPidFile } from '../helpers/proc.js';
 import { FIXTURES, fixtureApp, pm, runCli } from '../helpers/run-cli.js';
-import { createTempHome, processesOf, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
+import { processesOf } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 interface ListEntry {
   id: number;

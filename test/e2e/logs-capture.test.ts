@@ -3,21 +3,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { rotatedFiles } from '../../src/logs/rotated-files.js';
 import { readDaemonPidFile } from '../helpers/proc.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { linesOf, startApp } from './logs-helpers.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 const logFile = (name: string, stream = 'out') => path.join(t.home, 'logs', `${name}.${stream}.log`);
 

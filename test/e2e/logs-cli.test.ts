@@ -4,19 +4,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { fixtureApp, PM_BIN, pm } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { linesOf } from './logs-helpers.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 const PREFIXED = /^tick:0 \| (\S+Z) (out|err) (\d+)$/;
 

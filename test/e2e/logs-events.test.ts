@@ -2,19 +2,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import type { PmEvent } from '../../src/protocol/events.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 async function events(...args: string[]): Promise<PmEvent[]> {
   const { stdout } = await pm(['events', '--json', '--lines', '100', ...args], t.env);

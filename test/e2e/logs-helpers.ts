@@ -5,7 +5,7 @@ import { buildAppSpec } from '../../src/config/build-app-spec.js';
 import type { LogSpec } from '../../src/protocol/app-spec.js';
 import { request } from '../helpers/daemon.js';
 import { pm } from '../helpers/run-cli.js';
-import type { TempHome } from '../helpers/temp-home.js';
+import type { TestHome } from '../helpers/setup-temp-home.js';
 
 export interface AppOptions {
   args?: string[];
@@ -13,7 +13,7 @@ export interface AppOptions {
   instances?: number;
 }
 
-export async function startApp(t: TempHome, name: string, script: string, options: AppOptions = {}) {
+export async function startApp(t: TestHome, name: string, script: string, options: AppOptions = {}) {
   const { args = [], logs = {}, instances = 1 } = options;
   const spec = buildAppSpec(
     { name, script, args, logs, instances },

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { DaemonClient } from '../../src/cli/daemon-client.js';
 import { resolvePaths } from '../../src/config/paths.js';
 import type { WatchEvent } from '../../src/protocol/monitoring.js';
@@ -12,16 +12,13 @@ import { waitForPids } from '../helpers/proc.js';
 import { assertValidExposition, parseExposition } from '../helpers/prometheus.js';
 import { freePort } from '../helpers/recovery.js';
 import { fixtureApp, pm, ROOT } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-  t.env.PM_METRICS_INTERVAL = '200ms';
-});
-afterEach(async () => {
-  await t.cleanup();
+const t = setupTempHome({
+  setup: ({ env }) => {
+    env.PM_METRICS_INTERVAL = '200ms';
+  },
 });
 
 interface ListEntry {

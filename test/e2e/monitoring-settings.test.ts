@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { DaemonClient } from '../../src/cli/daemon-client.js';
 import { resolvePaths } from '../../src/config/paths.js';
 import type { WatchEvent } from '../../src/protocol/monitoring.js';
@@ -21,20 +21,17 @@ import {
 } from '../helpers/prometheus.js';
 import { freePort } from '../helpers/recovery.js';
 import { fixtureApp, pm, runCli } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
 let config: string;
-beforeEach(() => {
-  t = createTempHome();
-  // Without the config, the daemon would neither sample nor serve: whatever happens comes from it.
-  t.env.PM_METRICS_INTERVAL = 'off';
-  delete t.env.PM_PROMETHEUS_PORT;
-  config = path.join(t.home, 'pm.yaml');
-});
-afterEach(async () => {
-  await t.cleanup();
+const t = setupTempHome({
+  setup: ({ home, env }) => {
+    // Without the config, the daemon would neither sample nor serve: whatever happens comes from it.
+    env.PM_METRICS_INTERVAL = 'off';
+    delete env.PM_PROMETHEUS_PORT;
+    config = path.join(home, 'pm.yaml');
+  },
 });
 
 const writeConfig = (monitoring: string[]) => writeMonitoringConfig(config, monitoring);

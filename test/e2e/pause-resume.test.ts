@@ -3,21 +3,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { listApps } from '../helpers/daemon.js';
 import { isGone, lineCount, procState, waitForPids } from '../helpers/proc.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { startApp } from '../helpers/start-app.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 /** A counter app that is never paused: its progress shows that time passed for the others. */
 async function startReference(): Promise<() => Promise<void>> {

@@ -3,24 +3,21 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
 import { listApps } from '../helpers/daemon.js';
 import { readDaemonPidFile } from '../helpers/proc.js';
 import { RawSocket } from '../helpers/raw-socket.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
 let daemonPid: number | null;
-beforeEach(async () => {
-  t = createTempHome();
-  await pm(['ping'], t.env);
-  daemonPid = readDaemonPidFile(t.home);
-});
-afterEach(async () => {
-  await t.cleanup();
+const t = setupTempHome({
+  setup: async ({ home, env }) => {
+    await pm(['ping'], env);
+    daemonPid = readDaemonPidFile(home);
+  },
 });
 
 function connect(): Promise<RawSocket> {

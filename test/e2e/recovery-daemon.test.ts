@@ -5,30 +5,28 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { readProcEntry } from '../../src/proc/proc-table.js';
 import type { ProcessInfo } from '../../src/protocol/process-info.js';
 import { listApps } from '../helpers/daemon.js';
 import { isGone, procState, readDaemonPidFile, waitForPids } from '../helpers/proc.js';
 import { readEvents, readNumbers, sequenceFaults } from '../helpers/recovery.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
-import { createTempHome, processesOf, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
+import { processesOf } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
 const strangers: number[] = [];
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  for (const pid of strangers.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone
+const t = setupTempHome({
+  teardown: () => {
+    for (const pid of strangers.splice(0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
     }
-  }
-  await t.cleanup();
+  },
 });
 
 /** epoll_wait, epoll_pwait, epoll_pwait2 on x86_64 and arm64 (22 is epoll_pwait there). */

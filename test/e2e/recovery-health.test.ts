@@ -3,22 +3,16 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import type { ProcessInfo } from '../../src/protocol/process-info.js';
 import { listApps } from '../helpers/daemon.js';
 import { isGone } from '../helpers/proc.js';
 import { freePort, readEvents } from '../helpers/recovery.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 // Fast probes; failures in the first 1.5 s of a run (node starting up) do not count.
 const FAST_PROBES = [

@@ -1,21 +1,15 @@
 // max_memory counts the whole process tree: a child that allocates gets its instance restarted.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { listApps } from '../helpers/daemon.js';
 import { isGone, waitForPids } from '../helpers/proc.js';
 import { readEvents } from '../helpers/recovery.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 test('a tree whose child allocates past max_memory is restarted gracefully, with an event naming the figures', async () => {
   const pidFile = path.join(t.home, 'tree.pids');

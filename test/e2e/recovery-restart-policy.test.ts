@@ -3,21 +3,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import type { PmEvent } from '../../src/protocol/events.js';
 import { listApps } from '../helpers/daemon.js';
 import { readEvents } from '../helpers/recovery.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 async function waitForStatus(status: string, timeoutMs = 20_000) {
   return waitFor(

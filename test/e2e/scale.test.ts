@@ -1,19 +1,13 @@
 // pm scale N | +N | -N: new instances take the lowest free index, removal stops the highest.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { listApps } from '../helpers/daemon.js';
 import { isGone } from '../helpers/proc.js';
 import { pm, runCli } from '../helpers/run-cli.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { startApp } from '../helpers/start-app.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 async function instances(): Promise<Array<[number, string]>> {
   return (await listApps(t.env)).map((p) => [p.index, p.status]);

@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { isPidAlive } from '../../src/proc/proc-table.js';
 import { listApps } from '../helpers/daemon.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 test('pm start runs a node script with two instances, and pm list --json reports them online', async () => {
   await pm(['start', fixtureApp('forever.js'), '--name', 'web', '-i', '2'], t.env);

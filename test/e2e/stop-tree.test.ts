@@ -2,21 +2,15 @@
 // left running, including descendants that left the process group; zombies count as gone.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { readProcTable } from '../../src/proc/proc-table.js';
 import { listApps } from '../helpers/daemon.js';
 import { isGone, procState, waitForPids } from '../helpers/proc.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-});
-afterEach(async () => {
-  await t.cleanup();
-});
+const t = setupTempHome();
 
 for (const main of ['ignore', 'exit'] as const) {
   const how = main === 'ignore' ? 'ignores SIGTERM' : 'exits on SIGTERM';

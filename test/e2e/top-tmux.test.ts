@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { listApps } from '../helpers/daemon.js';
 import { fixtureApp, PM_BIN, pm } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const TMUX_MISSING = spawnSync('tmux', ['-V']).error ? 'tmux is not installed (apt-get install tmux)' : null;
@@ -68,14 +68,13 @@ function openTop(): void {
 
 const selected = (text: string) => text.split('\n').find((line) => line.startsWith('›')) ?? '';
 
-let t: TempHome;
-beforeEach(() => {
-  t = createTempHome();
-  t.env.PM_METRICS_INTERVAL = '250ms';
-});
-afterEach(async () => {
-  if (!TMUX_MISSING) spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', SESSION]);
-  await t.cleanup();
+const t = setupTempHome({
+  setup: ({ env }) => {
+    env.PM_METRICS_INTERVAL = '250ms';
+  },
+  teardown: () => {
+    if (!TMUX_MISSING) spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', SESSION]);
+  },
 });
 
 test('pm top in an 80x24 terminal: rows, keys that act on the selection, panes, filter, resize and quit', async (context) => {

@@ -1,7 +1,7 @@
 // Facts about processes read from /proc, for assertions on real process trees.
 import fs from 'node:fs';
+import { DAEMON_ENTRY } from '../../src/installed-package.js';
 import { isPidAlive, readProcEntry } from '../../src/proc/proc-table.js';
-import { DAEMON_ENTRY } from '../../src/protocol/version.js';
 import { processesOf } from './temp-home.js';
 import { waitFor } from './wait-for.js';
 

@@ -6,8 +6,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { resolvePaths } from '../../config/paths.js';
 import { renderSystemdUnit, type UnitScope, unitLocation } from '../../config/systemd-unit.js';
+import { packageRoot } from '../../installed-package.js';
 import { PmError } from '../../protocol/errors.js';
-import { packageRoot } from '../../protocol/version.js';
 
 interface ScopeOptions {
   user?: boolean;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { resolvePaths } from '../../config/paths.js';
-import { packageRoot } from '../../protocol/version.js';
+import { packageRoot } from '../../installed-package.js';
 
 export function registerTop(program: Command): void {
   program

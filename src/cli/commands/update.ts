@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { resolvePaths } from '../../config/paths.js';
+import { DAEMON_ENTRY } from '../../installed-package.js';
 import { PmError } from '../../protocol/errors.js';
-import { DAEMON_ENTRY } from '../../protocol/version.js';
 import { launchDaemon } from '../launch-daemon.js';
 import { withDaemon } from '../session.js';
 

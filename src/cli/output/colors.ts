@@ -10,25 +10,30 @@ export function createChalk(enabled = colorEnabled()): ChalkInstance {
   return new Chalk({ level: enabled ? 1 : 0 });
 }
 
+// One table for the CLI (chalk) and `pm top` (ink): both take these names. Green good, yellow in
+// motion, red failed, cyan paused, grey at rest.
+type StateColor = 'green' | 'yellow' | 'cyan' | 'red' | 'gray';
+
+export const STATUS_COLOR: Record<ProcessStatus, StateColor> = {
+  online: 'green',
+  starting: 'yellow',
+  stopping: 'yellow',
+  'waiting-restart': 'yellow',
+  paused: 'cyan',
+  errored: 'red',
+  stopped: 'gray',
+};
+
+export const HEALTH_COLOR: Record<Health, StateColor> = {
+  healthy: 'green',
+  unhealthy: 'red',
+  unknown: 'gray',
+};
+
 export function colorStatus(chalk: ChalkInstance, status: ProcessStatus): string {
-  switch (status) {
-    case 'online':
-      return chalk.green(status);
-    case 'starting':
-    case 'stopping':
-    case 'waiting-restart':
-      return chalk.yellow(status);
-    case 'paused':
-      return chalk.cyan(status);
-    case 'errored':
-      return chalk.red(status);
-    case 'stopped':
-      return chalk.gray(status);
-  }
+  return chalk[STATUS_COLOR[status]](status);
 }
 
 export function colorHealth(chalk: ChalkInstance, health: Health): string {
-  if (health === 'healthy') return chalk.green(health);
-  if (health === 'unhealthy') return chalk.red(health);
-  return chalk.gray(health);
+  return chalk[HEALTH_COLOR[health]](health);
 }

@@ -1,6 +1,7 @@
 // Requests about the daemon itself.
+import { packageVersion } from '../../installed-package.js';
 import type { RequestOf, ResponseOf } from '../../protocol/messages.js';
-import { PROTOCOL_VERSION, packageVersion } from '../../protocol/version.js';
+import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import type { DaemonContext } from '../context.js';
 
 export const ping = async (_r: RequestOf<'ping'>, ctx: DaemonContext): Promise<ResponseOf['ping']> => ({

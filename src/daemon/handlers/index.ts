@@ -1,15 +1,19 @@
-// One handler per request type; a request type without a handler does not compile.
+// One handler per request type; a request type without a handler does not compile. The files are
+// named like cli/commands/, so a verb greps to both ends; `watch` keeps its own name (`pm top` sends it).
 import type { RequestOf, ResponseOf, StreamEventOf, StreamType, UnaryType } from '../../protocol/messages.js';
 import type { DaemonContext } from '../context.js';
 import type { StreamWriter } from '../stream-writer.js';
 import { kill, ping } from './daemon.js';
+import { describe } from './describe.js';
 import { events } from './events.js';
 import { flush } from './flush.js';
-import { apply, pause, remove, restart, resume, scale, start, stop } from './lifecycle.js';
-import { describe, list } from './list.js';
+import { pause, remove, restart, resume, stop } from './lifecycle.js';
+import { list } from './list.js';
 import { logs } from './logs.js';
 import { metrics } from './metrics.js';
 import { reset } from './reset.js';
+import { scale } from './scale.js';
+import { apply, start } from './start.js';
 import { watch } from './watch.js';
 
 export type HandledType = Exclude<UnaryType, 'hello'>;

@@ -1,14 +1,6 @@
+// `pm list`: every instance, as the pool sees it.
 import type { RequestOf, ResponseOf } from '../../protocol/messages.js';
 import type { DaemonContext } from '../context.js';
 
 export const list = async (_r: RequestOf<'list'>, ctx: DaemonContext): Promise<ResponseOf['list']> =>
   ctx.pool.list();
-
-export const describe = async (
-  r: RequestOf<'describe'>,
-  ctx: DaemonContext,
-): Promise<ResponseOf['describe']> =>
-  ctx.pool.describe(r.target).map((app) => ({
-    ...app,
-    instances: app.instances.map((p) => ({ ...p, usage: ctx.monitor.stats(p.id) })),
-  }));

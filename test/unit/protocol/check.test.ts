@@ -10,6 +10,7 @@ import {
   object,
   optional,
   record,
+  type ShapeOf,
   str,
 } from '../../../src/protocol/check.js';
 import { PmError } from '../../../src/protocol/errors.js';
@@ -89,4 +90,20 @@ test('object errors name the nested path, starting without a dot at the root', (
 test('a value that is not an object at the root is named as the message', () => {
   rejects(object({}), null, '', 'message: expected an object, found null');
   rejects(object({}), [1], '', 'message: expected an object, found an array');
+});
+
+// Compile-time: `npm run build` fails if ShapeOf stops catching one of these.
+test('ShapeOf wants one check per field, optional fields included, and none for a field the type lacks', () => {
+  interface Point {
+    x: number;
+    label?: string;
+  }
+  const shape = { x: int(), label: optional(str) } satisfies ShapeOf<Point>;
+  // @ts-expect-error label, an optional field, has no check: the validator would drop it
+  ({ x: int() }) satisfies ShapeOf<Point>;
+  // @ts-expect-error y is no field of Point
+  ({ x: int(), label: optional(str), y: int() }) satisfies ShapeOf<Point>;
+  // @ts-expect-error x is required: an optional check would let it be missing
+  ({ x: optional(int()), label: optional(str) }) satisfies ShapeOf<Point>;
+  assert.deepEqual(object(shape)({ x: 1 }, 'p'), { x: 1 });
 });

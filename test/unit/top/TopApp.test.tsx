@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import type { ProcessInfo } from '../../../src/protocol/process-info.js';
-import { DAEMON, FakeFeed, info, snapshot } from './fake-feed.js';
+import { DAEMON, FakeFeed, info, outputLine, snapshot } from './fake-feed.js';
 import { KEY, type RenderedTop, renderTop } from './render-top.js';
 
 let top: RenderedTop | null = null;
@@ -138,8 +138,8 @@ test("+ and - scale the selected instance's app by one", async () => {
 test("l shows the selected instance's log tail in a pane, live, with stderr lines too; l closes it", async () => {
   const feed = new FakeFeed(snapshot(three()));
   feed.logLines = [
-    { stream: 'out', text: 'listening on 3000' },
-    { stream: 'err', text: 'warning: \x1b[31mdeprecated\x1b[0m' },
+    outputLine('out', 'listening on 3000'),
+    outputLine('err', 'warning: \x1b[31mdeprecated\x1b[0m'),
   ];
   top = renderTop(feed);
   await top.waitForFrame((f) => f.includes('web:1'));
@@ -148,7 +148,7 @@ test("l shows the selected instance's log tail in a pane, live, with stderr line
     (f) => f.includes('logs web:1') && f.includes('listening on 3000') && f.includes('warning: deprecated'),
   );
   assert.deepEqual(feed.followedLogs, [1]);
-  feed.appendLog([{ stream: 'out', text: 'GET /health 200' }]);
+  feed.appendLog([outputLine('out', 'GET /health 200')]);
   const frame = await top.waitForFrame((f) => f.includes('GET /health 200'));
   assert.ok(frame.split('\n').length <= 23);
   top.press('l');

@@ -1,8 +1,9 @@
 // A ProcessFeed with no daemon: tests push watch events and see which requests the keys send.
 import type { PmEvent } from '../../../src/protocol/events.js';
+import type { LogLine, LogStream } from '../../../src/protocol/log-line.js';
 import type { DaemonUsage, WatchEvent } from '../../../src/protocol/monitoring.js';
 import type { ProcessInfo } from '../../../src/protocol/process-info.js';
-import type { ControlRequest, LogLine, ProcessFeed } from '../../../src/top/process-feed.js';
+import type { ControlRequest, ProcessFeed } from '../../../src/top/process-feed.js';
 
 export function info(
   name: string,
@@ -28,6 +29,11 @@ export function info(
     errLog: `/logs/${name}-${index}.err.log`,
     ...overrides,
   };
+}
+
+/** A line of web:1's output, as the daemon streams it. */
+export function outputLine(stream: LogStream, line: string): LogLine {
+  return { ts: 1_000_000, app: 'web', index: 1, stream, line };
 }
 
 export const DAEMON: DaemonUsage = {

@@ -1,3 +1,4 @@
+// Below both cli/ and daemon/: the CLI probes before starting a daemon, a daemon before taking the socket.
 import net from 'node:net';
 
 /** True when something accepts a connection on the socket: a daemon serves it. */
