@@ -1,8 +1,8 @@
 // `pm start <script|command|app|config>`: define and start a new app, start an existing one by
 // target, or apply a config file (start what is missing, restart what changed).
 import { type Command, InvalidArgumentError } from 'commander';
-import { buildAppSpec, currentEnv } from '../../config/build-app-spec.js';
-import { isConfigPath } from '../../config/config-path.js';
+import { buildAppSpec, currentEnv } from '../../config/app-spec/build-app-spec.js';
+import { isConfigPath } from '../../config/file/config-path.js';
 import { parseSize } from '../../config/units.js';
 import type { AlertingSpec, LogSpec, StopSignal } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
@@ -83,7 +83,7 @@ async function startConfig(file: string, args: string[], options: StartOptions):
   }
   const only = options.only?.split(',').filter(Boolean);
   // The YAML loader only for a config file: starting a script stays light.
-  const { loadConfig } = await import('../../config/load-config.js');
+  const { loadConfig } = await import('../../config/file/load-config.js');
   const { apps, settings } = loadConfig(file, { profile: options.env?.profile, only });
   const hasSettings = Object.keys(settings).length > 0;
   if (apps.length === 0 && !hasSettings) {

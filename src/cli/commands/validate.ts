@@ -1,7 +1,7 @@
 // `pm validate <config>`: every check of `pm start config.yaml`, with nothing started or changed.
 import type { Command } from 'commander';
-import { configJsonSchema } from '../../config/config-json-schema.js';
-import { loadConfig } from '../../config/load-config.js';
+import { configJsonSchema } from '../../config/file/config-json-schema.js';
+import { loadConfig } from '../../config/file/load-config.js';
 import type { AppSpec } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { describeSettings } from '../output/settings-text.js';

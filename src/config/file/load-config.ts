@@ -1,9 +1,9 @@
 // `pm start|validate config.yaml`: file → text → checked shape → AppSpecs and daemon settings, all
 // or nothing. Every problem of the file is reported at once, and nothing comes out of a file that has one.
 import path from 'node:path';
-import type { AppSpec } from '../protocol/app-spec.js';
-import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
-import { currentEnv } from './build-app-spec.js';
+import type { AppSpec } from '../../protocol/app-spec.js';
+import type { DaemonSettingsChange } from '../../protocol/daemon-settings.js';
+import { currentEnv } from '../app-spec/build-app-spec.js';
 import type { ConfigFile } from './config-format.js';
 import { type ConfigIssue, configError } from './config-issue.js';
 import { parseConfig } from './parse-config.js';

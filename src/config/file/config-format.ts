@@ -1,7 +1,7 @@
 // The config file format, key by key: the loader reads with it, docs/pm.schema.json is generated
 // from it, and `ConfigFile` is its type.
-import { STOP_SIGNALS } from '../protocol/app-spec.js';
-import { APP_NAME_PATTERN } from '../protocol/target.js';
+import { STOP_SIGNALS } from '../../protocol/app-spec.js';
+import { APP_NAME_PATTERN } from '../../protocol/target.js';
 import {
   boolean,
   count,

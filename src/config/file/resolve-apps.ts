@@ -3,12 +3,12 @@
 // each app, key by key, before buildAppSpec applies the built-in defaults.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppSpec, PoolSpec, ProbeSpec } from '../protocol/app-spec.js';
-import { PmError } from '../protocol/errors.js';
-import { buildAppSpec } from './build-app-spec.js';
+import type { AppSpec, PoolSpec, ProbeSpec } from '../../protocol/app-spec.js';
+import { PmError } from '../../protocol/errors.js';
+import { buildAppSpec } from '../app-spec/build-app-spec.js';
+import { DEFAULT_POOL, DEFAULT_PROBE } from '../defaults.js';
 import type { AppEntry, ConfigFile } from './config-format.js';
 import type { ConfigIssue } from './config-issue.js';
-import { DEFAULT_POOL, DEFAULT_PROBE } from './defaults.js';
 import type { ParsedConfig } from './parse-config.js';
 import { readEnvFile } from './read-env-file.js';
 import { toLogs, toMonitoring, toPool, toRecovery, toStop } from './to-policies.js';
