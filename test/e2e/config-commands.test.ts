@@ -9,7 +9,7 @@ import { listApps } from '../helpers/daemon.js';
 import { FIXTURES, PM_BIN, pm, ROOT, runCli } from '../helpers/run-cli.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { parseUnit } from '../unit/config/parse-unit.js';
+import { parseUnit } from '../unit/cli/commands/parse-unit.js';
 
 const run = promisify(execFile);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { INIT_TEMPLATE } from '../../../src/config/init-template.js';
-import { load, removeConfigs, writeConfig } from './file/temp-config.js';
+import { INIT_TEMPLATE } from '../../../../src/cli/commands/init-template.js';
+import { load, removeConfigs, writeConfig } from '../../config/file/temp-config.js';
 
 afterEach(removeConfigs);
 
