@@ -11,6 +11,7 @@ import type { DaemonClient } from '../daemon-client.js';
 import { countOption, durationOption, envOption, signalOption, sizeOption } from '../options.js';
 import { describeSettings } from '../output/settings-text.js';
 import { printSummary } from '../output/summary.js';
+import { printWarnings } from '../output/warnings.js';
 import { addRecoveryOptions, type RecoveryOptions, recoveryInput } from '../recovery-options.js';
 import { withDaemon } from '../session.js';
 
@@ -84,7 +85,8 @@ async function startConfig(file: string, args: string[], options: StartOptions):
   const only = options.only?.split(',').filter(Boolean);
   // The YAML loader only for a config file: starting a script stays light.
   const { loadConfig } = await import('../../config/file/load-config.js');
-  const { apps, settings } = loadConfig(file, { profile: options.env?.profile, only });
+  const { apps, settings, warnings } = loadConfig(file, { profile: options.env?.profile, only });
+  printWarnings(warnings);
   const hasSettings = Object.keys(settings).length > 0;
   if (apps.length === 0 && !hasSettings) {
     process.stdout.write(`${file} defines no apps: nothing to start\n`);
