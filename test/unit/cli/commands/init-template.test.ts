@@ -16,3 +16,7 @@ test('its env_production profile is there to select', () => {
   const [web] = load(writeConfig(INIT_TEMPLATE), { profile: 'production' }).apps;
   assert.equal(web?.env.NODE_ENV, 'production');
 });
+
+test('it sets no key that pm would warn about', () => {
+  assert.deepEqual(load(writeConfig(INIT_TEMPLATE)).warnings, []);
+});
