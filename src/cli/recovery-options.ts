@@ -2,9 +2,9 @@
 // they make: the same RecoveryPolicy, ProbeSpec and LimitsSpec a config file's recovery:, health:
 // and limits: produce (probes go through the config's own toProbe).
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { AppInput } from '../config/build-app-spec.js';
+import type { AppInput } from '../config/app-spec/build-app-spec.js';
 import { DEFAULT_PROBE } from '../config/defaults.js';
-import { toProbe } from '../config/to-probes.js';
+import { toProbe } from '../config/file/to-probes.js';
 import type { ProbeSpec, RecoveryPolicy } from '../protocol/app-spec.js';
 import { PmError } from '../protocol/errors.js';
 import { countOption, durationOption, sizeOption } from './options.js';

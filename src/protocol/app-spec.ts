@@ -63,7 +63,7 @@ export type ProbeCheck =
 
 /** A health probe, with Kubernetes-style fields. */
 export interface ProbeSpec {
-  /** liveness: restart on failure; readiness: shown and used by reload; startup: gates the others. */
+  /** liveness: restart on failure; readiness: only sets the health shown; startup: gates the others. */
   kind: 'liveness' | 'readiness' | 'startup';
   check: ProbeCheck;
   intervalMs: number;
@@ -94,7 +94,10 @@ export interface LogSpec {
   compress: boolean;
 }
 
-/** Autoscaling bounds: the instance count moves between minSize and maxSize. */
+/**
+ * A pool: `minSize` instances run. The other fields are carried, checked and compared for the
+ * autoscaling to come; nothing acts on them yet (the CLI warns when a config sets them).
+ */
 export interface PoolSpec {
   minSize: number;
   maxSize: number;

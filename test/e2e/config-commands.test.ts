@@ -9,7 +9,7 @@ import { listApps } from '../helpers/daemon.js';
 import { FIXTURES, PM_BIN, pm, ROOT, runCli } from '../helpers/run-cli.js';
 import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { parseUnit } from '../unit/config/parse-unit.js';
+import { parseUnit } from '../unit/cli/commands/parse-unit.js';
 
 const run = promisify(execFile);
 
@@ -30,6 +30,29 @@ test('pm validate prints a summary of a good config and changes nothing', async 
     ].join('\n'),
   );
   assert.equal(fs.existsSync(path.join(t.home, 'daemon.sock')), false, 'validate starts no daemon');
+});
+
+/** What `pm validate` and `pm start` say about the example's pool: autoscaling is not built yet. */
+const POOL_WARNING =
+  'pm: warning: examples/pm.yaml:48:17: apps[1].pool: max_size and idle_timeout are accepted but not acted on yet: pm does not autoscale, a pool runs min_size instances\n';
+
+test('pm validate warns on stderr about pool keys that nothing acts on, and still exits 0', async () => {
+  const result = await runCli(['validate', 'examples/pm.yaml'], t.env);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stderr, POOL_WARNING);
+  const json = await runCli(['validate', '--json', 'examples/pm.yaml'], t.env);
+  assert.equal(json.stderr, POOL_WARNING);
+  assert.equal(JSON.parse(json.stdout).length, 3, 'stdout stays plain JSON');
+});
+
+test('pm start of a config prints the same warning on stderr, and starts the apps all the same', async () => {
+  const result = await runCli(['start', 'examples/pm.yaml', '--only', 'migrate'], t.env);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stderr, POOL_WARNING);
+  assert.deepEqual(
+    (await listApps(t.env)).map((p) => p.name),
+    ['migrate'],
+  );
 });
 
 test('pm validate exits 1 with each error of a bad config on its own line', async () => {

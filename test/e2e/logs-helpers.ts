@@ -1,7 +1,7 @@
 // Shared by the logs-*.test.ts files: start an app with log settings the CLI has no flags for,
 // and read log files as lines.
 import fs from 'node:fs';
-import { buildAppSpec } from '../../src/config/build-app-spec.js';
+import { buildAppSpec } from '../../src/config/app-spec/build-app-spec.js';
 import type { LogSpec } from '../../src/protocol/app-spec.js';
 import { request } from '../helpers/daemon.js';
 import { pm } from '../helpers/run-cli.js';

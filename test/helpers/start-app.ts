@@ -1,6 +1,6 @@
 // Define and start an app through the typed client, for tests where `pm start` itself is not what
 // is tested: one CLI process less per test on a loaded machine.
-import { type AppInput, buildAppSpec } from '../../src/config/build-app-spec.js';
+import { type AppInput, buildAppSpec } from '../../src/config/app-spec/build-app-spec.js';
 import type { ProcessInfo } from '../../src/protocol/process-info.js';
 import { request } from './daemon.js';
 

@@ -1,8 +1,8 @@
 // `pm init [file]`: write a commented example config to start from; never overwrites.
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { INIT_TEMPLATE } from '../../config/init-template.js';
 import { PmError } from '../../protocol/errors.js';
+import { INIT_TEMPLATE } from './init-template.js';
 
 function init(file: string): void {
   try {

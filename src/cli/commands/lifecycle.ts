@@ -1,6 +1,6 @@
 // `pm stop|restart|delete|pause|resume <target>`: the same shape, one request each.
 import type { Command } from 'commander';
-import { isConfigPath } from '../../config/config-path.js';
+import { isConfigPath } from '../../config/file/config-path.js';
 import { PmError } from '../../protocol/errors.js';
 import type { ProcessInfo } from '../../protocol/process-info.js';
 import { parseTarget } from '../../protocol/target.js';
@@ -25,7 +25,7 @@ type Verb = (typeof VERBS)[number]['verb'];
 /** `pm delete pm.yaml`: the verb on each app of the file that the daemon knows; the others are skipped. */
 async function requestForConfig(client: DaemonClient, verb: Verb, file: string): Promise<ProcessInfo[]> {
   // The YAML loader only for a config file: `pm stop web` stays light.
-  const { readConfigAppNames } = await import('../../config/load-config.js');
+  const { readConfigAppNames } = await import('../../config/file/load-config.js');
   const names = readConfigAppNames(file);
   const known = new Set((await client.request({ type: 'list' })).map((p) => p.name));
   const targets = names.filter((name) => known.has(name));

@@ -1,8 +1,8 @@
 // `pm start <script|command|app|config>`: define and start a new app, start an existing one by
 // target, or apply a config file (start what is missing, restart what changed).
 import { type Command, InvalidArgumentError } from 'commander';
-import { buildAppSpec, currentEnv } from '../../config/build-app-spec.js';
-import { isConfigPath } from '../../config/config-path.js';
+import { buildAppSpec, currentEnv } from '../../config/app-spec/build-app-spec.js';
+import { isConfigPath } from '../../config/file/config-path.js';
 import { parseSize } from '../../config/units.js';
 import type { AlertingSpec, LogSpec, StopSignal } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
@@ -11,6 +11,7 @@ import type { DaemonClient } from '../daemon-client.js';
 import { countOption, durationOption, envOption, signalOption, sizeOption } from '../options.js';
 import { describeSettings } from '../output/settings-text.js';
 import { printSummary } from '../output/summary.js';
+import { printWarnings } from '../output/warnings.js';
 import { addRecoveryOptions, type RecoveryOptions, recoveryInput } from '../recovery-options.js';
 import { withDaemon } from '../session.js';
 
@@ -83,8 +84,9 @@ async function startConfig(file: string, args: string[], options: StartOptions):
   }
   const only = options.only?.split(',').filter(Boolean);
   // The YAML loader only for a config file: starting a script stays light.
-  const { loadConfig } = await import('../../config/load-config.js');
-  const { apps, settings } = loadConfig(file, { profile: options.env?.profile, only });
+  const { loadConfig } = await import('../../config/file/load-config.js');
+  const { apps, settings, warnings } = loadConfig(file, { profile: options.env?.profile, only });
+  printWarnings(warnings);
   const hasSettings = Object.keys(settings).length > 0;
   if (apps.length === 0 && !hasSettings) {
     process.stdout.write(`${file} defines no apps: nothing to start\n`);

@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { resolvePaths } from '../../config/paths.js';
-import { renderSystemdUnit, type UnitScope, unitLocation } from '../../config/systemd-unit.js';
 import { packageRoot } from '../../installed-package.js';
 import { PmError } from '../../protocol/errors.js';
+import { renderSystemdUnit, type UnitScope, unitLocation } from './systemd-unit.js';
 
 interface ScopeOptions {
   user?: boolean;

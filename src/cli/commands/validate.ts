@@ -1,10 +1,11 @@
 // `pm validate <config>`: every check of `pm start config.yaml`, with nothing started or changed.
 import type { Command } from 'commander';
-import { configJsonSchema } from '../../config/config-json-schema.js';
-import { loadConfig } from '../../config/load-config.js';
+import { configJsonSchema } from '../../config/file/config-json-schema.js';
+import { loadConfig } from '../../config/file/load-config.js';
 import type { AppSpec } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { describeSettings } from '../output/settings-text.js';
+import { printWarnings } from '../output/warnings.js';
 
 interface ValidateOptions {
   env?: string;
@@ -30,7 +31,8 @@ async function validate(file: string | undefined, options: ValidateOptions): Pro
   if (file === undefined)
     throw new PmError('bad-request', 'give the config file to check: pm validate pm.yaml');
   const only = options.only?.split(',').filter(Boolean);
-  const { apps, settings } = loadConfig(file, { profile: options.env, only });
+  const { apps, settings, warnings } = loadConfig(file, { profile: options.env, only });
+  printWarnings(warnings);
   if (options.json) {
     // The inherited environment is the shell's, not the file's: left out.
     const shown = apps.map(({ baseEnv: _baseEnv, ...spec }) => spec);

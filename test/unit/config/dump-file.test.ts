@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { stringify } from 'yaml';
-import { buildAppSpec } from '../../../src/config/build-app-spec.js';
+import { buildAppSpec } from '../../../src/config/app-spec/build-app-spec.js';
 import { readDump, type SavedDump, writeDump } from '../../../src/config/dump-file.js';
 import type { AppSpec } from '../../../src/protocol/app-spec.js';
 import { PmError } from '../../../src/protocol/errors.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildAppSpec } from '../../../src/config/build-app-spec.js';
+import { buildAppSpec } from '../../../src/config/app-spec/build-app-spec.js';
 import { PmError } from '../../../src/protocol/errors.js';
 import type { RequestOf, RequestType } from '../../../src/protocol/messages.js';
 import { frameId, validateRequestFrame } from '../../../src/protocol/validate-request.js';

@@ -10,10 +10,10 @@ import type {
   ProbeSpec,
   RecoveryPolicy,
   StopPolicy,
-} from '../protocol/app-spec.js';
-import { PmError } from '../protocol/errors.js';
-import { APP_NAME_PATTERN } from '../protocol/target.js';
-import { DEFAULT_LOGS, DEFAULT_MONITORING, DEFAULT_RECOVERY, DEFAULT_STOP } from './defaults.js';
+} from '../../protocol/app-spec.js';
+import { PmError } from '../../protocol/errors.js';
+import { APP_NAME_PATTERN } from '../../protocol/target.js';
+import { DEFAULT_LOGS, DEFAULT_MONITORING, DEFAULT_RECOVERY, DEFAULT_STOP } from '../defaults.js';
 import { defaultAppName, resolveRun } from './resolve-run.js';
 
 /** An app as the user described it; units already parsed; anything missing takes its default. */

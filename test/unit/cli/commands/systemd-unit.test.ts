@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderSystemdUnit, type UnitOptions, unitLocation } from '../../../src/config/systemd-unit.js';
+import {
+  renderSystemdUnit,
+  type UnitOptions,
+  unitLocation,
+} from '../../../../src/cli/commands/systemd-unit.js';
 import { parseUnit } from './parse-unit.js';
 
 const options: UnitOptions = {

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_LOGS, DEFAULT_PROBE } from '../../../src/config/defaults.js';
+import { DEFAULT_LOGS, DEFAULT_PROBE } from '../../../../src/config/defaults.js';
 import { load, removeConfigs, writeConfig } from './temp-config.js';
 
 const CONFIGS = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../test/fixtures/configs',
+  '../../../../../test/fixtures/configs',
 );
 
 afterEach(removeConfigs);

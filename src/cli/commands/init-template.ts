@@ -18,9 +18,9 @@ process_management:
     max_restarts: 15             # within restart_window, then the instance is errored
     restart_delay: 0s
     min_uptime: 1s               # a shorter run counts as a crash
-  # pool:                        # autoscaling for apps without \`instances:\`
+  # pool:                        # for apps without \`instances:\`: runs min_size instances
   #   min_size: 1
-  #   max_size: 4
+  #   max_size: 4                # accepted, not acted on yet (no autoscaling)
   #   idle_timeout: 300s
 
 apps:

@@ -6,11 +6,15 @@ import path from 'node:path';
 import { afterEach, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { configJsonSchema, DURATION_PATTERN, SIZE_PATTERN } from '../../../src/config/config-json-schema.js';
-import { parseDuration, parseSize } from '../../../src/config/units.js';
+import {
+  configJsonSchema,
+  DURATION_PATTERN,
+  SIZE_PATTERN,
+} from '../../../../src/config/file/config-json-schema.js';
+import { parseDuration, parseSize } from '../../../../src/config/units.js';
 import { errorLines, load, removeConfigs, writeConfig } from './temp-config.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
 const SCHEMA_FILE = path.join(ROOT, 'docs/pm.schema.json');
 
 type Schema = {

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { defaultAppName, resolveRun } from '../../../src/config/resolve-run.js';
-import { PmError } from '../../../src/protocol/errors.js';
+import { defaultAppName, resolveRun } from '../../../../src/config/app-spec/resolve-run.js';
+import { PmError } from '../../../../src/protocol/errors.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-resolve-run-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

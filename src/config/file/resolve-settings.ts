@@ -1,6 +1,6 @@
 // process_management.monitoring's daemon-wide keys → the settings change a config file applies:
 // only the keys the file sets, so that a file without them leaves the daemon's values alone.
-import { type DaemonSettingsChange, MIN_METRICS_INTERVAL_MS } from '../protocol/daemon-settings.js';
+import { type DaemonSettingsChange, MIN_METRICS_INTERVAL_MS } from '../../protocol/daemon-settings.js';
 import type { ConfigFile } from './config-format.js';
 
 export function resolveSettings(

@@ -1,7 +1,7 @@
 // The config file format, key by key: the loader reads with it, docs/pm.schema.json is generated
 // from it, and `ConfigFile` is its type.
-import { STOP_SIGNALS } from '../protocol/app-spec.js';
-import { APP_NAME_PATTERN } from '../protocol/target.js';
+import { STOP_SIGNALS } from '../../protocol/app-spec.js';
+import { APP_NAME_PATTERN } from '../../protocol/target.js';
 import {
   boolean,
   count,
@@ -21,18 +21,25 @@ import {
 /** Where the daemon-wide monitoring keys go, for the error about one written in an app. */
 const DAEMON_MONITORING = 'process_management.monitoring (one daemon-wide setting for every app)';
 
+// Autoscaling is not built: only min_size is acted on, and the loader warns about the other keys
+// (inert-keys.ts), so that a file written for autoscaling stays valid without promising it.
+const NOT_YET = 'Accepted but not acted on yet: pm does not autoscale.';
+
 const pool = section(
-  'Autoscaling: the instance count moves between min_size and max_size (an app with `instances:` has a fixed count instead).',
+  'A pool runs min_size instances (an app with `instances:` has a fixed count instead). Autoscaling is not built yet: the other keys are accepted but not acted on.',
   {
     min_size: count('Fewest instances; also the number started.', 0, 10_000),
-    max_size: count('Most instances.', 0, 10_000),
-    idle_timeout: duration('An instance idle this long may be removed, never below min_size.', '300s'),
+    max_size: count(`Most instances. ${NOT_YET}`, 0, 10_000),
+    idle_timeout: duration(
+      `An instance idle this long may be removed, never below min_size. ${NOT_YET}`,
+      '300s',
+    ),
     target_cpu: count(
-      'Scale up when the average CPU of the pool is above this (percent of one core).',
+      `Scale up when the average CPU of the pool is above this (percent of one core). ${NOT_YET}`,
       1,
       100_000,
     ),
-    cooldown: duration('Minimum time between two scaling decisions.', '30s'),
+    cooldown: duration(`Minimum time between two scaling decisions. ${NOT_YET}`, '30s'),
   },
   { title: 'pool' },
 );
@@ -128,7 +135,7 @@ const probe = section(
     ),
     exec: string('Run this command; exit code 0 passes.', 'test -f /tmp/ready'),
     kind: oneOf(
-      'liveness restarts on failure; readiness is shown and used by reload; startup gates the others.',
+      'liveness restarts on failure; readiness only sets the health shown; startup gates the others.',
       ['liveness', 'readiness', 'startup'],
     ),
     interval: duration('Time between probes (default: monitoring.health_check_interval).', '10s', true),
@@ -185,7 +192,11 @@ const app = section(
     pool,
     health: either('One health probe, or a list of them.', list('Health probes.', probe, 16), probe),
     limits: section('Resource limits.', {
-      max_memory: size('Restart when the process tree uses more resident memory.', '300M', true),
+      max_memory: size(
+        'Restart when the process tree uses more resident memory (checked on metrics samples: not while they are off).',
+        '300M',
+        true,
+      ),
     }),
     stop: section('How an instance is stopped.', {
       signal: oneOf('Sent to the process group first.', STOP_SIGNALS),

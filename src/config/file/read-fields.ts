@@ -1,10 +1,10 @@
 // Read YAML nodes with the format's fields: every value is checked where it stands, so each problem
 // is reported with its line, column and key path, and reading goes on to find the others.
 import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import { parseDuration, parseSize } from '../units.js';
 import type { ConfigIssue } from './config-issue.js';
 import { describeExpected, type Field, MAX_DURATION_MS, PROFILE_KEY, type Section } from './format-fields.js';
 import { suggestKey } from './suggest-key.js';
-import { parseDuration, parseSize } from './units.js';
 
 export interface Position {
   line: number;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { INIT_TEMPLATE } from '../../../src/config/init-template.js';
-import { load, removeConfigs, writeConfig } from './temp-config.js';
+import { INIT_TEMPLATE } from '../../../../src/cli/commands/init-template.js';
+import { load, removeConfigs, writeConfig } from '../../config/file/temp-config.js';
 
 afterEach(removeConfigs);
 
@@ -15,4 +15,8 @@ test('the config written by pm init loads once its script exists, and explains i
 test('its env_production profile is there to select', () => {
   const [web] = load(writeConfig(INIT_TEMPLATE), { profile: 'production' }).apps;
   assert.equal(web?.env.NODE_ENV, 'production');
+});
+
+test('it sets no key that pm would warn about', () => {
+  assert.deepEqual(load(writeConfig(INIT_TEMPLATE)).warnings, []);
 });

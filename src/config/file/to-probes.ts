@@ -1,7 +1,7 @@
 // Health probes as written in a config (`http: URL`, `tcp: 5432`, `exec: CMD`) → complete ProbeSpecs.
-import type { ProbeCheck, ProbeSpec } from '../protocol/app-spec.js';
+import type { ProbeCheck, ProbeSpec } from '../../protocol/app-spec.js';
+import { DEFAULT_PROBE, DEFAULT_PROBE_HOST } from '../defaults.js';
 import type { ProbeEntry } from './config-format.js';
-import { DEFAULT_PROBE, DEFAULT_PROBE_HOST } from './defaults.js';
 
 function toCheck(entry: ProbeEntry): ProbeCheck | string {
   if (entry.http !== undefined) return { type: 'http', url: entry.http };

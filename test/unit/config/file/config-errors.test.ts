@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { MAX_CONFIG_BYTES } from '../../../src/config/read-config-file.js';
+import { MAX_CONFIG_BYTES } from '../../../../src/config/file/read-config-file.js';
 import { errorAt, errorLines, removeConfigs, writeConfig } from './temp-config.js';
 
 const CONFIGS = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../test/fixtures/configs',
+  '../../../../../test/fixtures/configs',
 );
 
 afterEach(removeConfigs);

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type LoadOptions, loadConfig } from '../../../src/config/load-config.js';
-import { PmError } from '../../../src/protocol/errors.js';
+import { type LoadOptions, loadConfig } from '../../../../src/config/file/load-config.js';
+import { PmError } from '../../../../src/protocol/errors.js';
 
 const dirs: string[] = [];
 

@@ -2,9 +2,9 @@
 // program and argv to exec, so the daemon never guesses.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunSpec } from '../protocol/app-spec.js';
-import { PmError } from '../protocol/errors.js';
-import { APP_NAME_PATTERN } from '../protocol/target.js';
+import type { RunSpec } from '../../protocol/app-spec.js';
+import { PmError } from '../../protocol/errors.js';
+import { APP_NAME_PATTERN } from '../../protocol/target.js';
 
 const NODE_SCRIPT = /\.(js|mjs|cjs|ts|mts|cts)$/;
 const INTERPRETERS: Record<string, string> = {

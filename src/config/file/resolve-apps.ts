@@ -3,13 +3,13 @@
 // each app, key by key, before buildAppSpec applies the built-in defaults.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppSpec, PoolSpec, ProbeSpec } from '../protocol/app-spec.js';
-import { PmError } from '../protocol/errors.js';
-import { buildAppSpec } from './build-app-spec.js';
+import type { AppSpec, PoolSpec, ProbeSpec } from '../../protocol/app-spec.js';
+import { PmError } from '../../protocol/errors.js';
+import { buildAppSpec } from '../app-spec/build-app-spec.js';
+import { DEFAULT_POOL, DEFAULT_PROBE } from '../defaults.js';
 import type { AppEntry, ConfigFile } from './config-format.js';
 import type { ConfigIssue } from './config-issue.js';
-import { DEFAULT_POOL, DEFAULT_PROBE } from './defaults.js';
-import type { ParsedConfig } from './parse-config.js';
+import { issueAt, type ParsedConfig } from './parse-config.js';
 import { readEnvFile } from './read-env-file.js';
 import { toLogs, toMonitoring, toPool, toRecovery, toStop } from './to-policies.js';
 import { toProbe } from './to-probes.js';
@@ -32,14 +32,6 @@ interface Resolution extends ResolveOptions {
 
 const isDirectory = (dir: string) => fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
 const isFile = (file: string) => fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
-
-/** Where a key path is in the file, or its nearest parent that is. */
-export function issueAt(parsed: ParsedConfig, keyPath: string, message: string): ConfigIssue {
-  let at = keyPath;
-  while (at && !parsed.positions.has(at)) at = at.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
-  const { line, column } = parsed.positions.get(at) ?? { line: 0, column: 0 };
-  return { line, column, path: keyPath, message };
-}
 
 function resolveEnv(app: AppEntry, at: string, r: Resolution): Record<string, string> {
   let fromFile: Record<string, string> = {};

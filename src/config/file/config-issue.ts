@@ -1,6 +1,6 @@
 // A config problem with its place in the file, and the one error that carries all of them: a bad
 // config is reported whole, so the user fixes everything in one pass.
-import { PmError } from '../protocol/errors.js';
+import { PmError } from '../../protocol/errors.js';
 
 export interface ConfigIssue {
   /** 1-based; 0 when the problem has no place in the file (e.g. a command-line option). */

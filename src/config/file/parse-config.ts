@@ -40,3 +40,11 @@ export function parseConfig(source: string): ParsedConfig {
   const config = (readField(CONFIG_FORMAT, doc.contents, '', ctx) ?? {}) as ConfigFile;
   return { isYaml: true, config, positions, issues: ctx.issues };
 }
+
+/** Where a key path is in the file, or its nearest parent that is. */
+export function issueAt(parsed: ParsedConfig, keyPath: string, message: string): ConfigIssue {
+  let at = keyPath;
+  while (at && !parsed.positions.has(at)) at = at.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+  const { line, column } = parsed.positions.get(at) ?? { line: 0, column: 0 };
+  return { line, column, path: keyPath, message };
+}

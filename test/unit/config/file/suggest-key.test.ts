@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { suggestKey } from '../../../src/config/suggest-key.js';
+import { suggestKey } from '../../../../src/config/file/suggest-key.js';
 
 const RECOVERY = ['auto_restart', 'max_restarts', 'restart_window', 'restart_delay', 'min_uptime', 'backoff'];
 

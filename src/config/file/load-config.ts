@@ -1,14 +1,15 @@
 // `pm start|validate config.yaml`: file → text → checked shape → AppSpecs and daemon settings, all
 // or nothing. Every problem of the file is reported at once, and nothing comes out of a file that has one.
 import path from 'node:path';
-import type { AppSpec } from '../protocol/app-spec.js';
-import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
-import { currentEnv } from './build-app-spec.js';
+import type { AppSpec } from '../../protocol/app-spec.js';
+import type { DaemonSettingsChange } from '../../protocol/daemon-settings.js';
+import { currentEnv } from '../app-spec/build-app-spec.js';
 import type { ConfigFile } from './config-format.js';
-import { type ConfigIssue, configError } from './config-issue.js';
-import { parseConfig } from './parse-config.js';
+import { type ConfigIssue, configError, formatIssue } from './config-issue.js';
+import { findInertKeys } from './inert-keys.js';
+import { issueAt, parseConfig } from './parse-config.js';
 import { readConfigFile } from './read-config-file.js';
-import { issueAt, resolveApps } from './resolve-apps.js';
+import { resolveApps } from './resolve-apps.js';
 import { resolveSettings } from './resolve-settings.js';
 
 export interface LoadOptions {
@@ -26,6 +27,8 @@ export interface LoadedConfig {
   apps: AppSpec[];
   /** The daemon-wide settings the file sets (process_management.monitoring), and only those. */
   settings: DaemonSettingsChange;
+  /** `file:line:column: key.path: message` for each key that is valid but acted on by nothing. */
+  warnings: string[];
 }
 
 /** Shell bookkeeping that changes from one terminal to the next without changing what an app should see. */
@@ -58,7 +61,7 @@ function optionIssues(config: ConfigFile, { profile, only }: LoadOptions): Confi
   return issues;
 }
 
-/** The AppSpecs and daemon settings of a file; throws one bad-config PmError that lists every problem. */
+/** The AppSpecs, daemon settings and warnings of a file; throws one bad-config PmError that lists every problem. */
 export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfig {
   const parsed = parseConfig(readConfigFile(file));
   const absolute = path.resolve(file);
@@ -77,6 +80,7 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
     file: absolute,
     apps: only ? specs.filter((spec) => only.includes(spec.name)) : specs,
     settings,
+    warnings: findInertKeys(parsed).map((issue) => formatIssue(file, issue)),
   };
 }
 

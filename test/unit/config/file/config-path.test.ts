@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isConfigPath } from '../../../src/config/config-path.js';
+import { isConfigPath } from '../../../../src/config/file/config-path.js';
 
 test('a single word ending in .yaml, .yml or .json is a config file', () => {
   for (const text of ['pm.yaml', './apps/pm.yml', '/etc/pm/apps.json', 'PM.YAML'])

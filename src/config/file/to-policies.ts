@@ -1,7 +1,13 @@
 // Config sections (snake_case keys, units parsed) → the partial AppSpec policies they set. Keys
 // left out stay out, so that app values override process_management: ones key by key.
 import path from 'node:path';
-import type { LogSpec, MonitoringSpec, PoolSpec, RecoveryPolicy, StopPolicy } from '../protocol/app-spec.js';
+import type {
+  LogSpec,
+  MonitoringSpec,
+  PoolSpec,
+  RecoveryPolicy,
+  StopPolicy,
+} from '../../protocol/app-spec.js';
 import type { AppEntry, MonitoringEntry, PoolEntry, RecoveryEntry } from './config-format.js';
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -1,0 +1,5 @@
+// Warnings go to stderr, apart from what scripts read on stdout (`--json`, the summary), and never
+// change the exit code: the command did what was asked.
+export function printWarnings(lines: readonly string[]): void {
+  for (const line of lines) process.stderr.write(`pm: warning: ${line}\n`);
+}
