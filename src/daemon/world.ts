@@ -37,7 +37,7 @@ export function createWorld(home: string, events: EventSink): World {
       clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
     },
     tree: {
-      liveTree: (pgid, tracked) => reaper.liveTree(pgid, tracked),
+      outsideGroup: (pgid, tracked) => reaper.outsideGroup(pgid, tracked),
       waitGone: (pgid, tracked) => reaper.waitGone(pgid, tracked),
       signal: signalPids,
       groupExists,

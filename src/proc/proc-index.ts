@@ -6,6 +6,7 @@ import { isAlive, type ProcTable } from './proc-table.js';
 export interface ProcIndex {
   children: Map<number, number[]>;
   groups: Map<number, number[]>;
+  sessions: Map<number, number[]>;
 }
 
 function push(map: Map<number, number[]>, key: number, pid: number): void {
@@ -15,18 +16,21 @@ function push(map: Map<number, number[]>, key: number, pid: number): void {
 }
 
 export function indexProcTable(table: ProcTable): ProcIndex {
-  const index: ProcIndex = { children: new Map(), groups: new Map() };
+  const index: ProcIndex = { children: new Map(), groups: new Map(), sessions: new Map() };
   for (const entry of table.values()) {
     if (!isAlive(entry)) continue;
     push(index.children, entry.ppid, entry.pid);
     push(index.groups, entry.pgrp, entry.pid);
+    push(index.sessions, entry.session, entry.pid);
   }
   return index;
 }
 
-/** The live pids of an instance: its process group, `roots`, and all their descendants. */
+/** The live pids of an instance: its process group and session (both named by its main pid),
+ * `roots`, and all their descendants. The kernel does not reuse a pid while a group or session of
+ * that id lives, so their members are the instance's. */
 export function treeOf(table: ProcTable, index: ProcIndex, pgid: number, roots: Iterable<number>): number[] {
-  const found = new Set(index.groups.get(pgid));
+  const found = new Set([...(index.groups.get(pgid) ?? []), ...(index.sessions.get(pgid) ?? [])]);
   const queue = [...found];
   for (const root of roots) {
     if (isAlive(table.get(root)) && !found.has(root)) {

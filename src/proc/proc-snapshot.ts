@@ -69,6 +69,7 @@ export class ProcSnapshot {
         !before ||
         entry.ppid !== before.ppid ||
         entry.pgrp !== before.pgrp ||
+        entry.session !== before.session ||
         isAlive(entry) !== isAlive(before)
       ) {
         moved = true;

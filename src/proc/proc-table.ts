@@ -7,6 +7,9 @@ export interface ProcEntry {
   pid: number;
   ppid: number;
   pgrp: number;
+  /** Session id: an instance's main process leads its own session (setsid), so a descendant that
+   * left the process group with setpgid is still found by it. */
+  session: number;
   /** One-letter state from /proc/<pid>/stat: R, S, D, T, Z, ... */
   state: string;
   /** Clock ticks since boot: with the pid it identifies a process, since pids are reused. */
@@ -29,6 +32,7 @@ export function parseStat(pid: number, text: string): ProcEntry | null {
     state: fields[0]!,
     ppid: Number(fields[1]),
     pgrp: Number(fields[2]),
+    session: Number(fields[3]),
     startTime: Number(fields[19]),
     cpuTicks: Number(fields[11]) + Number(fields[12]),
     rssPages: Number(fields[21]),

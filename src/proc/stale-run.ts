@@ -52,7 +52,7 @@ export function staleRunPids(run: StaleRun, deps: StaleRunDeps = defaultDeps): n
   for (const entry of table.values()) {
     // Nothing started before the run's main process can descend from it.
     if (!isAlive(entry) || entry.pid === deps.selfPid || entry.startTime < (run.pidStartTime ?? 0)) continue;
-    const inGroup = groupIsOurs && entry.pgrp === run.pid;
+    const inGroup = groupIsOurs && (entry.pgrp === run.pid || entry.session === run.pid);
     if (inGroup || deps.readFdTargets(entry.pid).some((target) => run.pipes.includes(target))) {
       roots.push(entry.pid);
     }

@@ -271,9 +271,9 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     if (pid === null) return;
     // Scan before signalling: a main process that exits on the signal orphans its descendants,
     // and a scan after that would no longer find the ones that left the group.
-    const tree = this.world.tree.liveTree(pid, this.runTree);
+    const outside = this.world.tree.outsideGroup(pid, this.runTree);
     this.world.tree.signal([-pid], signal);
-    this.world.tree.signal(tree, signal);
+    this.world.tree.signal(outside, signal);
   }
 
   private hasLeftovers(): boolean {

@@ -16,8 +16,9 @@ export interface Clock {
 }
 
 export interface ProcessTree {
-  /** Live pids of the group and of the tracked processes' descendants; `tracked` becomes that set. */
-  liveTree(pgid: number, tracked: Set<number>): number[];
+  /** Live pids of the run's tree (group, session, tracked pids and their descendants) outside the
+   * process group, which one signal to -pgid reaches; `tracked` becomes the whole live tree. */
+  outsideGroup(pgid: number, tracked: Set<number>): number[];
   /** Resolves once no live process of the group, of `tracked`, or of their descendants remains. */
   waitGone(pgid: number, tracked: Set<number>): Promise<void>;
   /** Sends a signal to each pid (a negative one is a group); a pid already gone is not an error. */

@@ -1,6 +1,7 @@
 // Graceful stop of trees that resist it: after `pm stop` returns, no process of the instance is
 // left running, including descendants that left the process group; zombies count as gone.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { readProcTable } from '../../src/proc/proc-table.js';
@@ -72,4 +73,33 @@ test('stop counts a zombie left in the process group as gone', async () => {
   assert.ok(isGone(zombie.pid));
   const [after] = await listApps(t.env);
   assert.equal(after?.status, 'stopped');
+});
+
+test('stop gives each process of the tree the stop signal exactly once, then SIGKILL', async () => {
+  const file = path.join(t.home, 'signals.log');
+  await pm(
+    ['start', fixtureApp('count-signals.js'), '--name', 'count', '--kill-timeout', '1s', '--', file],
+    t.env,
+  );
+  const starts = () =>
+    fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.endsWith(' start'))
+      .map((line) => Number(line.split(' ')[0]));
+  const pids = await waitFor(() => (fs.existsSync(file) && starts().length === 3 ? starts() : null), {
+    message: 'three processes started',
+  });
+  const [info] = await listApps(t.env);
+  const grouped = pids.find((pid) => readProcTable().get(pid)?.pgrp !== info!.pid);
+  assert.ok(grouped, 'one process left the group');
+
+  await pm(['stop', 'count'], t.env);
+
+  const terms = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.endsWith(' TERM'));
+  assert.deepEqual(terms.sort(), pids.map((pid) => `${pid} TERM`).sort());
+  for (const pid of pids) assert.ok(isGone(pid), `${pid} is still running (state ${procState(pid)})`);
 });

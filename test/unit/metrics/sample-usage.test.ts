@@ -16,6 +16,7 @@ class FakeProc implements ProcSource {
       pid,
       ppid: 1,
       pgrp: pid,
+      session: 0,
       state: 'S',
       startTime: 100,
       cpuTicks: 0,

@@ -9,6 +9,7 @@ const entry = (pid: number, ppid: number, pgrp: number, state = 'S'): ProcEntry 
   pid,
   ppid,
   pgrp,
+  session: 0,
   state,
   startTime: pid,
   cpuTicks: 0,
@@ -43,4 +44,11 @@ test('a group with no process leaves the roots and their descendants; a dead roo
   const withDeadRoot = new Map(table).set(200, entry(200, 1, 200, 'Z'));
   assert.deepEqual(treePids(table, -1, [102]).sort(), [102, 103]);
   assert.deepEqual(treePids(withDeadRoot, -1, [200]), []);
+});
+
+test("a tree holds its session's members: one that left the group and was re-parented is still found", () => {
+  const orphan: ProcEntry = { ...entry(400, 1, 400), session: 100 };
+  const withOrphan: ProcTable = new Map([...table, [400, orphan]]);
+  assert.ok(treeOf(withOrphan, indexProcTable(withOrphan), 100, []).includes(400));
+  assert.ok(!treeOf(withOrphan, indexProcTable(withOrphan), 300, []).includes(400));
 });

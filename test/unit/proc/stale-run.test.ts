@@ -13,6 +13,7 @@ const proc = (pid: number, ppid: number, pgrp: number, startTime: number, state 
   pid,
   ppid,
   pgrp,
+  session: 0,
   state,
   startTime,
   cpuTicks: 0,

@@ -69,7 +69,10 @@ export async function flush(): Promise<void> {
 export class FakeWorld {
   now = 1_000_000;
   readonly events: PmEventInput[] = [];
+  /** Every kill(2): the target (negative: a group) and the signal. */
   readonly signals: Array<[number, NodeJS.Signals]> = [];
+  /** The signals each process received, through its group or by pid. */
+  readonly received = new Map<number, NodeJS.Signals[]>();
   readonly forks: RunRequest[] = [];
   /** The message of the next fork's failure, if it is to fail. */
   failNextFork: string | null = null;
@@ -93,11 +96,11 @@ export class FakeWorld {
       },
     },
     tree: {
-      liveTree: (pgid, tracked) => {
+      outsideGroup: (pgid, tracked) => {
         const live = this.tree(pgid, tracked);
         tracked.clear();
         for (const pid of live) tracked.add(pid);
-        return live;
+        return live.filter((pid) => this.procs.get(pid)!.pgid !== pgid);
       },
       waitGone: (pgid, tracked) =>
         new Promise((resolve) => {
@@ -221,6 +224,7 @@ export class FakeWorld {
       target < 0 ? [...this.procs.values()].filter((p) => p.pgid === -target) : [this.procs.get(target)];
     for (const proc of procs) {
       if (!proc) continue;
+      this.received.set(proc.pid, [...(this.received.get(proc.pid) ?? []), signal]);
       if (signal === 'SIGSTOP') proc.frozen = true;
       else if (signal === 'SIGCONT') {
         proc.frozen = false;

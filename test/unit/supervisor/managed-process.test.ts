@@ -98,6 +98,19 @@ test('stop sends the stop signal once to the group, then SIGKILL after the kill 
   assert.deepEqual(w.eventTypes(), ['started', 'stopped']);
 });
 
+test('each process of the tree gets the stop signal exactly once: the group by one kill, the rest by pid', async () => {
+  const { w, proc, pid } = await started({ stop: { signal: 'SIGTERM', killTimeoutMs: 1_000 } });
+  w.addProcess({ pid: 5_001, pgid: pid, ppid: pid });
+  w.addProcess({ pid: 5_002, pgid: 5_002, ppid: 5_001 });
+  for (const p of [pid, 5_001, 5_002]) w.ignore(p, 'SIGTERM');
+  proc.apply({ type: 'stop' });
+  for (const p of [pid, 5_001, 5_002]) assert.deepEqual(w.received.get(p), ['SIGTERM'], `pid ${p}`);
+  await w.advance(1_000);
+  for (const p of [pid, 5_001, 5_002])
+    assert.deepEqual(w.received.get(p), ['SIGTERM', 'SIGKILL'], `pid ${p}`);
+  assert.equal(proc.state.status, 'stopped');
+});
+
 test('a stop that the process obeys cancels the kill timer', async () => {
   const { w, proc, pid } = await started();
   proc.apply({ type: 'stop' });
@@ -114,7 +127,7 @@ test('leftovers of a crashed run get the stop signal, then SIGKILL, before the r
   w.ignore(5_000, 'SIGTERM');
   w.exit(pid, 1);
   await flush();
-  assert.deepEqual(w.signalsTo(5_000), ['SIGTERM']);
+  assert.deepEqual(w.received.get(5_000), ['SIGTERM']);
   assert.equal(w.forks.length, 1, 'no new run while the old tree lives');
   await w.advance(5_000);
   assert.ok(!w.isAlive(5_000));
