@@ -71,11 +71,12 @@ function listen(server: net.Server, socketPath: string): Promise<void> {
   });
 }
 
-function createPool(paths: PmPaths, events: EventLog, logging: Logging): ProcessPool {
+function createPool(paths: PmPaths, events: EventLog, logging: Logging, persist: () => void): ProcessPool {
   return new ProcessPool({
     ...createWorld(paths.home, events),
     startWaitMs: START_WAIT_MS,
     createOutput: logging.createOutput,
+    persist,
   });
 }
 
@@ -105,15 +106,23 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const events = new EventLog(paths.eventLog);
   const logging = createLogging(paths, events);
-  const pool = createPool(paths, events, logging);
+  // The store needs the pool's snapshot, the pool the store's write: the store comes next.
+  const pool = createPool(paths, events, logging, () => store.writeNow());
   // Written only once the services run, by when `settings` exists.
-  const store = new StateStore(
-    paths.stateFile,
-    (): DaemonState => ({ pool: pool.snapshot(), settings: settings.snapshot() }),
-  );
-  const { state: saved, problems, movedTo } = store.load();
+  const store = new StateStore({
+    file: paths.stateFile,
+    snapshot: (): DaemonState => ({ pool: pool.snapshot(), settings: settings.snapshot() }),
+    events,
+    log,
+  });
+  const { state: saved, problems, movedTo, fromPrevious } = store.load();
   if (movedTo) {
-    const message = `state file did not check out (${problems.join('; ')}); moved to ${movedTo}, restored ${saved ? 'what did' : 'nothing'}`;
+    const restored = fromPrevious
+      ? `the previous state (${store.previousFile})`
+      : saved
+        ? 'what did'
+        : 'nothing';
+    const message = `state file did not check out (${problems.join('; ')}); moved to ${movedTo}, restored ${restored}`;
     log(message);
     events.record({ type: 'state-invalid', severity: 'alert', message, data: { movedTo } });
   }

@@ -10,7 +10,7 @@ import type { StateStore } from './state-store.js';
 
 export interface PoolServiceDeps {
   pool: Pick<ProcessPool, 'restore' | 'stopAll' | 'detach' | 'on' | 'instanceCount'>;
-  store: Pick<StateStore, 'schedule' | 'writeNow'>;
+  store: Pick<StateStore, 'schedule' | 'writeNow' | 'close'>;
   events: EventSink;
   /** The pool as the state file held it; null in a fresh home. */
   saved: PoolSnapshot | null;
@@ -58,11 +58,13 @@ export class PoolService implements Service {
         data: { pid: process.pid, instances, detached: true },
       });
       store.writeNow();
+      store.close();
       return;
     }
     const stopped = await pool.stopAll();
     this.endedInstances = stopped;
     store.writeNow();
+    store.close();
     events.record({
       type: 'daemon-stopped',
       severity: 'info',

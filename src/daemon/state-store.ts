@@ -1,8 +1,10 @@
 // The state file: rewritten atomically (temp file, fsync, rename) after every change, at most once
-// per event-loop turn, so that a daemon killed at any moment leaves a complete, recent file.
+// per event-loop turn, so that a daemon killed at any moment leaves a complete, recent file; the
+// one it replaced is kept as state.json.prev.
 import fs from 'node:fs';
 import { writeFileAtomic } from '../config/write-file-atomic.js';
 import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
+import type { EventSink } from '../protocol/events.js';
 import { daemonSettingsChange } from '../protocol/validate-request.js';
 import { checkSnapshot, type PoolSnapshot } from '../supervisor/records.js';
 
@@ -31,27 +33,114 @@ export interface LoadedState {
   problems: string[];
   /** Where the file was moved. */
   movedTo?: string;
+  /** The previous good file stood in for one that did not check out at all. */
+  fromPrevious?: boolean;
 }
+
+export interface StateStoreDeps {
+  file: string;
+  snapshot: () => DaemonState;
+  events: EventSink;
+  log: (message: string) => void;
+}
+
+/** Retries of a write that failed: soon, then less often, until the disk takes it again. */
+const RETRY_MS = { first: 1_000, max: 30_000 };
+
+type Read = { state: DaemonState; problems: string[] } | { state: null; problems: string[] };
 
 export class StateStore {
   private scheduled = false;
+  private failing: { retryMs: number; timer: NodeJS.Timeout | null } | null = null;
+  private readonly file: string;
+  /** The last state written before the current one: what a damaged state.json falls back to. */
+  readonly previousFile: string;
 
-  constructor(
-    private readonly file: string,
-    private readonly snapshot: () => DaemonState,
-  ) {}
+  constructor(private readonly deps: StateStoreDeps) {
+    this.file = deps.file;
+    this.previousFile = `${deps.file}.prev`;
+  }
 
   /** Reads the file and checks it as the daemon checks a request: a file that does not check out
-   * (hand-edited, from another version, damaged) is moved aside and what does check out is kept. */
+   * (hand-edited, from another version, damaged) is moved aside and what does check out is kept;
+   * when nothing of it does, the previous good file stands in. */
   load(): LoadedState {
+    const main = this.read(this.file);
+    if (main === null) return { state: null, problems: [] };
+    if (main.problems.length === 0) return main;
+    const movedTo = `${this.file}.bad-${Date.now()}`;
+    fs.renameSync(this.file, movedTo);
+    if (main.state !== null) return { ...main, movedTo };
+    const previous = this.read(this.previousFile);
+    if (previous?.state && previous.problems.length === 0) {
+      return { state: previous.state, problems: main.problems, movedTo, fromPrevious: true };
+    }
+    return { state: null, problems: main.problems, movedTo };
+  }
+
+  /** Coalesces the changes of one event-loop turn into one write. */
+  schedule(): void {
+    if (this.scheduled || this.failing) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.writeNow();
+    });
+  }
+
+  /** Writes the state now. A write that fails (a full disk) keeps the previous file, raises one
+   * `state-not-saved` alert and is retried until it works, which a `state-saved` event says. */
+  writeNow(): boolean {
+    const { pool, settings } = this.deps.snapshot();
+    try {
+      writeFileAtomic(this.file, JSON.stringify({ version: FORMAT_VERSION, pool, settings }), {
+        mode: 0o600,
+        backup: this.previousFile,
+      });
+    } catch (error) {
+      this.onFailure(error as NodeJS.ErrnoException);
+      return false;
+    }
+    if (this.failing) {
+      if (this.failing.timer) clearTimeout(this.failing.timer);
+      this.failing = null;
+      this.deps.log('state file saved again');
+      this.deps.events.record({ type: 'state-saved', severity: 'info', message: 'state file saved again' });
+    }
+    return true;
+  }
+
+  /** Stops the retries (the daemon is going). */
+  close(): void {
+    if (this.failing?.timer) clearTimeout(this.failing.timer);
+    if (this.failing) this.failing.timer = null;
+  }
+
+  private onFailure(error: NodeJS.ErrnoException): void {
+    const first = this.failing === null;
+    const retryMs = first ? RETRY_MS.first : Math.min(this.failing!.retryMs * 2, RETRY_MS.max);
+    if (this.failing?.timer) clearTimeout(this.failing.timer);
+    this.failing = { retryMs, timer: setTimeout(() => this.writeNow(), retryMs) };
+    this.failing.timer!.unref();
+    if (!first) return;
+    const message = `state file not saved (${error.code ?? error.message}); the previous one is kept, retrying`;
+    this.deps.log(`${message}: ${error.message}`);
+    this.deps.events.record({
+      type: 'state-not-saved',
+      severity: 'alert',
+      message,
+      data: { code: error.code ?? null },
+    });
+  }
+
+  /** null: no such file. */
+  private read(file: string): Read | null {
     let text: string;
     try {
-      text = fs.readFileSync(this.file, 'utf8');
+      text = fs.readFileSync(file, 'utf8');
     } catch {
-      return { state: null, problems: [] };
+      return null;
     }
-    let state: DaemonState | null = null;
-    let problems: string[];
     try {
       const data = JSON.parse(text) as { version?: unknown; pool?: unknown; settings?: unknown };
       if (data?.version !== FORMAT_VERSION) {
@@ -60,31 +149,12 @@ export class StateStore {
         );
       }
       const checked = checkSnapshot(data.pool);
-      state = { pool: checked.snapshot, settings: readSettings(data.settings) };
-      problems = checked.problems;
+      return {
+        state: { pool: checked.snapshot, settings: readSettings(data.settings) },
+        problems: checked.problems,
+      };
     } catch (error) {
-      problems = [(error as Error).message];
+      return { state: null, problems: [(error as Error).message] };
     }
-    if (problems.length === 0) return { state, problems };
-    const movedTo = `${this.file}.bad-${Date.now()}`;
-    fs.renameSync(this.file, movedTo);
-    return { state, problems, movedTo };
-  }
-
-  /** Coalesces the changes of one event-loop turn into one write. */
-  schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.writeNow();
-    });
-  }
-
-  writeNow(): void {
-    const { pool, settings } = this.snapshot();
-    writeFileAtomic(this.file, JSON.stringify({ version: FORMAT_VERSION, pool, settings }), {
-      mode: 0o600,
-    });
   }
 }

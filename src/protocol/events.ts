@@ -22,7 +22,11 @@ export type PmEventType =
   /** The Prometheus port set before could not be served when the daemon started. */
   | 'prometheus-failed'
   /** The state file did not check out: it was moved aside, and what checked out was restored. */
-  | 'state-invalid';
+  | 'state-invalid'
+  /** The state file could not be written (a full disk): the previous one is kept, and retried. */
+  | 'state-not-saved'
+  /** The state file is written again after a failure. */
+  | 'state-saved';
 
 /** `alert` events also go to the configured alert sinks. */
 export type Severity = 'info' | 'warning' | 'alert';

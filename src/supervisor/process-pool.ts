@@ -14,6 +14,9 @@ import type { Output, World } from './world.js';
 
 export interface PoolDeps extends World {
   createOutput: (spec: AppSpec, index: number) => Output;
+  /** Writes the state now. Called once new definitions and slots exist and before any is started
+   * (write-ahead): a daemon killed while it forks leaves a state that names every slot it forks. */
+  persist: () => void;
   /** How long start-like operations wait for new runs to settle before replying. */
   startWaitMs: number;
 }
@@ -26,6 +29,8 @@ interface AppEntry {
 export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   private readonly apps = new Map<string, AppEntry>();
   private nextId = 0;
+  /** Slots about to be started, recorded as such by the write-ahead persist. */
+  private readonly pendingStart = new Set<ManagedProcess>();
 
   constructor(private readonly deps: PoolDeps) {
     super();
@@ -95,17 +100,16 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     const removed = plan.remove.flatMap(({ name, indexes }) => this.slots(name, indexes));
     const removing = new Set(removed);
     const removal = this.stopAndRemove(removed);
-    const added = new Set(plan.create.flatMap(({ spec, indexes }) => this.addInstances(spec, indexes)));
-    for (const [names, type] of [
-      [plan.restart, 'restart'],
-      [plan.start, 'start'],
-    ] as const) {
-      for (const name of names) {
-        for (const proc of this.apps.get(name)!.instances) {
-          if (!added.has(proc) && !removing.has(proc)) proc.apply({ type });
-        }
-      }
-    }
+    const added = plan.create.flatMap(({ spec, indexes }) => this.addInstances(spec, indexes));
+    const restarted = plan.restart.flatMap((name) => this.apps.get(name)!.instances);
+    const started = plan.start.flatMap((name) => this.apps.get(name)!.instances);
+    const isNew = new Set(added);
+    const kept = (p: ManagedProcess) => !removing.has(p) && !isNew.has(p);
+    this.startWritingAhead([...added, ...started.filter(kept)], () => {
+      for (const proc of added) proc.apply({ type: 'start' });
+      for (const proc of restarted.filter(kept)) proc.apply({ type: 'restart' });
+      for (const proc of started.filter(kept)) proc.apply({ type: 'start' });
+    });
     await removal;
     const touched = [...defined.keys()].flatMap((name) => this.apps.get(name)?.instances ?? []);
     await this.settleAll(touched, isSettled, this.deps.startWaitMs);
@@ -193,6 +197,9 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     );
     await this.stopAndRemove(this.slots(name, slots.remove));
     const added = this.addInstances(app.spec, slots.add);
+    this.startWritingAhead(added, () => {
+      for (const proc of added) proc.apply({ type: 'start' });
+    });
     if (count !== before) {
       this.deps.events.record({
         type: 'scaled',
@@ -227,7 +234,12 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       nextId: this.nextId,
       apps: [...this.apps.values()].map((app) => ({
         spec: app.spec,
-        instances: app.instances.map(recordOf),
+        instances: app.instances.map((p) =>
+          // A slot the write-ahead names before its fork: a new daemon starts it.
+          this.pendingStart.has(p) && p.pid === null
+            ? { ...recordOf(p), status: 'starting' as const }
+            : recordOf(p),
+        ),
       })),
     };
   }
@@ -282,7 +294,18 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     }
   }
 
-  /** New instances at these indexes, started; the app is created if it is new. */
+  /** Persists the state with `toStart` marked as starting, then runs `start`. */
+  private startWritingAhead(toStart: ManagedProcess[], start: () => void): void {
+    for (const proc of toStart) this.pendingStart.add(proc);
+    try {
+      this.deps.persist();
+    } finally {
+      this.pendingStart.clear();
+    }
+    start();
+  }
+
+  /** New instances at these indexes, not started yet; the app is created if it is new. */
   private addInstances(spec: AppSpec, indexes: readonly number[]): ManagedProcess[] {
     let app = this.apps.get(spec.name);
     if (!app) {
@@ -292,7 +315,6 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     const added = indexes.map((index) => this.createInstance(app.spec, index, this.nextId++));
     app.instances.push(...added);
     app.instances.sort((a, b) => a.index - b.index);
-    for (const proc of added) proc.apply({ type: 'start' });
     return added;
   }
 

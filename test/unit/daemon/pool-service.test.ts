@@ -27,7 +27,11 @@ function setup(saved: PoolSnapshot | null) {
   };
   const service = new PoolService({
     pool: pool as unknown as PoolServiceDeps['pool'],
-    store: { schedule: () => calls.push('schedule write'), writeNow: () => calls.push('write state') },
+    store: {
+      schedule: () => calls.push('schedule write'),
+      writeNow: () => calls.push('write state') > 0,
+      close: () => {},
+    },
     events: { record: (event) => events.push(event) },
     saved,
     log: () => {},

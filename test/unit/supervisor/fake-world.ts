@@ -74,6 +74,8 @@ export class FakeWorld {
   /** The signals each process received, through its group or by pid. */
   readonly received = new Map<number, NodeJS.Signals[]>();
   readonly forks: RunRequest[] = [];
+  /** For each write-ahead persist: how many forks had happened before it. */
+  readonly persisted: number[] = [];
   /** The message of the next fork's failure, if it is to fail. */
   failNextFork: string | null = null;
   private readonly procs = new Map<number, FakeProcess>();
@@ -152,7 +154,12 @@ export class FakeWorld {
 
   /** Pool dependencies over this world, with outputs that record what is done to them. */
   poolDeps(startWaitMs = 3_000): PoolDeps {
-    return { ...this.world, createOutput: (spec, index) => fakeOutput(spec.name, index), startWaitMs };
+    return {
+      ...this.world,
+      createOutput: (spec, index) => fakeOutput(spec.name, index),
+      persist: () => this.persisted.push(this.forks.length),
+      startWaitMs,
+    };
   }
 
   /** A process that is not our child (left by an earlier daemon, or a descendant of a run). */

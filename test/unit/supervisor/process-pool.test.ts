@@ -149,3 +149,38 @@ test('a snapshot round-trips: what is written is what is restored', async () => 
     ],
   );
 });
+
+test('apply and scale write the state ahead of forking, naming every new slot as starting', async () => {
+  const w = new FakeWorld();
+  const written: Array<{ forks: number; snapshot: PoolSnapshot }> = [];
+  const p: ProcessPool = new ProcessPool({
+    ...w.poolDeps(),
+    persist: () => written.push({ forks: w.forks.length, snapshot: p.snapshot() }),
+  });
+  await p.apply([testSpec({ instances: 2 })]);
+  await p.scale('web', { mode: 'add', count: 1 });
+  assert.deepEqual(
+    written.map((x) => x.forks),
+    [0, 2],
+  );
+  const slots = (i: number) => written[i]!.snapshot.apps[0]!.instances.map((r) => [r.index, r.status, r.pid]);
+  assert.deepEqual(slots(0), [
+    [0, 'starting', null],
+    [1, 'starting', null],
+  ]);
+  assert.deepEqual(slots(1).slice(2), [[2, 'starting', null]]);
+  // A daemon killed right after that write starts what it names.
+  const next = pool();
+  assert.deepEqual(next.pool.restore(written[0]!.snapshot), { adopted: 0, started: 2 });
+});
+
+test('an app with no instances is written ahead too', async () => {
+  const w = new FakeWorld();
+  const written: PoolSnapshot[] = [];
+  const p: ProcessPool = new ProcessPool({ ...w.poolDeps(), persist: () => written.push(p.snapshot()) });
+  await p.apply([testSpec({ name: 'later', instances: 0 })]);
+  assert.deepEqual(
+    written[0]!.apps.map((a) => a.spec.name),
+    ['later'],
+  );
+});

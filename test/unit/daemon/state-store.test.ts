@@ -1,0 +1,77 @@
+// The state file under faults: a write that fails keeps the previous file, alerts once and is
+// retried; a file that does not check out is moved aside, and the previous good one stands in.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, mock, test } from 'node:test';
+import { type DaemonState, StateStore } from '../../../src/daemon/state-store.js';
+import type { PmEventInput } from '../../../src/protocol/events.js';
+
+let dir: string;
+let events: PmEventInput[];
+let state: DaemonState;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-store-'));
+  events = [];
+  state = { pool: { nextId: 0, apps: [] }, settings: {} };
+  mock.timers.enable({ apis: ['setTimeout'] });
+});
+afterEach(() => {
+  mock.timers.reset();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function store(file = path.join(dir, 'state.json')): StateStore {
+  return new StateStore({
+    file,
+    snapshot: () => state,
+    events: { record: (e) => events.push(e) },
+    log: () => {},
+  });
+}
+
+test('a failed write keeps the previous file, alerts once, and is retried until it works', () => {
+  const home = path.join(dir, 'home');
+  fs.mkdirSync(home);
+  const s = store(path.join(home, 'state.json'));
+  assert.equal(s.writeNow(), true);
+  const before = fs.readFileSync(path.join(home, 'state.json'), 'utf8');
+  // The home is gone from its path: every write fails, as on a full disk.
+  fs.renameSync(home, `${home}-away`);
+  state = { pool: { nextId: 5, apps: [] }, settings: {} };
+  assert.equal(s.writeNow(), false);
+  s.schedule(); // a failing store does not pile up writes: the retry carries the latest state
+  mock.timers.tick(1_000);
+  mock.timers.tick(2_000);
+  assert.deepEqual(
+    events.map((e) => [e.type, e.severity]),
+    [['state-not-saved', 'alert']],
+  );
+  fs.renameSync(`${home}-away`, home);
+  assert.equal(fs.readFileSync(path.join(home, 'state.json'), 'utf8'), before);
+  mock.timers.tick(4_000);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(home, 'state.json'), 'utf8')).pool.nextId, 5);
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['state-not-saved', 'state-saved'],
+  );
+});
+
+test('a state file that does not parse is moved aside and the previous good one restores the apps', () => {
+  const s = store();
+  state = { pool: { nextId: 3, apps: [] }, settings: {} };
+  s.writeNow();
+  s.writeNow();
+  fs.writeFileSync(path.join(dir, 'state.json'), '{"version":1,"po');
+  const loaded = s.load();
+  assert.equal(loaded.fromPrevious, true);
+  assert.equal(loaded.state?.pool.nextId, 3);
+  assert.match(loaded.problems[0]!, /JSON/);
+  assert.ok(loaded.movedTo && fs.existsSync(loaded.movedTo));
+  assert.ok(!fs.existsSync(path.join(dir, 'state.json')));
+});
+
+test('no state file: nothing to restore, nothing moved', () => {
+  assert.deepEqual(store().load(), { state: null, problems: [] });
+});
