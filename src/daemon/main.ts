@@ -17,6 +17,7 @@ import type { DaemonSettings } from '../protocol/daemon-settings.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
 import type { DaemonContext } from './context.js';
 import { detachDaemon } from './detach.js';
+import { createOrphanSweep } from './orphan-sweep.js';
 import { PoolService } from './pool-service.js';
 import { createServer } from './server.js';
 import { ServiceList } from './services.js';
@@ -139,7 +140,14 @@ async function main(): Promise<void> {
     log,
     onChange: () => store.schedule(),
   });
-  const poolService = new PoolService({ pool, store, events, saved: saved?.pool ?? null, log });
+  const poolService = new PoolService({
+    pool,
+    store,
+    events,
+    saved: saved?.pool ?? null,
+    log,
+    sweep: createOrphanSweep(paths.home),
+  });
   // Started in this order; shutdown and detach both stop them in the reverse one.
   const services = new ServiceList([
     // Before the pool: adopting apps after a crash is itself an alert, and alerts raised while

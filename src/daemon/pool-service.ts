@@ -5,6 +5,7 @@
 import type { EventSink } from '../protocol/events.js';
 import type { ProcessPool } from '../supervisor/process-pool.js';
 import type { PoolSnapshot } from '../supervisor/records.js';
+import { type FoundProcess, planSweep } from '../supervisor/sweep.js';
 import type { Service, StopReason } from './services.js';
 import type { StateStore } from './state-store.js';
 
@@ -15,6 +16,12 @@ export interface PoolServiceDeps {
   /** The pool as the state file held it; null in a fresh home. */
   saved: PoolSnapshot | null;
   log: (message: string) => void;
+  /** The orphan sweep: this home's live processes, a pid's start time, and stopping strays. */
+  sweep: {
+    find: () => Promise<FoundProcess[]>;
+    liveStartTime: (pid: number) => number | null;
+    stop: (pids: number[]) => void;
+  };
 }
 
 export class PoolService implements Service {
@@ -23,8 +30,28 @@ export class PoolService implements Service {
 
   constructor(private readonly deps: PoolServiceDeps) {}
 
-  start(): void {
-    const { pool, store, events, saved } = this.deps;
+  async start(): Promise<void> {
+    const { pool, events, sweep } = this.deps;
+    // Before anything starts: a fresh run next to one the state did not know of would be a duplicate.
+    const found = await sweep.find();
+    const swept = planSweep(
+      this.deps.saved ?? { nextId: 0, apps: [] },
+      found,
+      sweep.liveStartTime,
+      Date.now(),
+    );
+    const saved = this.deps.saved && swept.snapshot;
+    if (swept.adopted + swept.stop.length > 0) {
+      sweep.stop(swept.stop);
+      const message = `found processes of this home that the state file did not account for: adopted ${swept.adopted} runs, stopping ${swept.stop.length} processes`;
+      this.deps.log(`${message} (${swept.stop.join(' ')})`);
+      events.record({
+        type: 'orphans-swept',
+        severity: 'alert',
+        message,
+        data: { adopted: swept.adopted, stopped: swept.stop.length },
+      });
+    }
     if (saved) {
       const { adopted, started } = pool.restore(saved);
       this.deps.log(`restored ${pool.instanceCount} instances: ${adopted} adopted, ${started} started`);
@@ -42,8 +69,8 @@ export class PoolService implements Service {
         data: { pid: process.pid },
       });
     }
-    pool.on('change', () => store.schedule());
-    store.writeNow();
+    pool.on('change', () => this.deps.store.schedule());
+    this.deps.store.writeNow();
   }
 
   async stop(reason: StopReason): Promise<void> {

@@ -10,6 +10,13 @@ import type { EventSink } from '../protocol/events.js';
 import { spawnInstance } from '../supervisor/spawn.js';
 import type { ForkResult, RunRequest, World } from '../supervisor/world.js';
 
+let runs = 0;
+
+/** Unique across daemons of a home: the daemon's pid and start, and a count. */
+const nextRunId = (): string =>
+  `${process.pid.toString(36)}.${STARTED.toString(36)}.${(runs++).toString(36)}`;
+const STARTED = Date.now();
+
 function fork(home: string, { spec, index, id, output }: RunRequest): ForkResult {
   let fds: { stdoutFd: number; stderrFd: number };
   try {
@@ -18,8 +25,11 @@ function fork(home: string, { spec, index, id, output }: RunRequest): ForkResult
     return { ok: false, message: `cannot open output pipes: ${(error as Error).message}` };
   }
   try {
-    const result = spawnInstance({ spec, index, id, home, ...fds });
-    return result.ok ? { ok: true, child: Object.assign(result.child, { pid: result.child.pid! }) } : result;
+    const run = nextRunId();
+    const result = spawnInstance({ spec, index, id, home, run, ...fds });
+    return result.ok
+      ? { ok: true, child: Object.assign(result.child, { pid: result.child.pid! }), run }
+      : result;
   } finally {
     // The child has its own copies now.
     fs.closeSync(fds.stdoutFd);

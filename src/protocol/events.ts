@@ -26,7 +26,9 @@ export type PmEventType =
   /** The state file could not be written (a full disk): the previous one is kept, and retried. */
   | 'state-not-saved'
   /** The state file is written again after a failure. */
-  | 'state-saved';
+  | 'state-saved'
+  /** A new daemon found processes of its home the state did not account for: adopted or stopped. */
+  | 'orphans-swept';
 
 /** `alert` events also go to the configured alert sinks. */
 export type Severity = 'info' | 'warning' | 'alert';

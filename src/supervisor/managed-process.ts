@@ -16,6 +16,8 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   usage: { cpuPercent: number; memoryBytes: number } | null = null;
   /** /proc start time of the current run's main process, so that a reused pid is never adopted. */
   pidStartTime: number | null = null;
+  /** PM_RUN of the current run: the environment that marks its processes. */
+  runId: string | null = null;
   private readonly runs = new RunHistory();
   private child: Child | null = null;
   /** How the previous run ended, kept while a new run is up: `describe` and `list` show it. */
@@ -89,6 +91,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     const plan = planRestore(record, liveStartTime, this.world.clock.now());
     this.runs.restore(record.restarts, plan.runs);
     this.previousExit = record.lastExit;
+    this.runId = record.runId ?? null;
     for (const event of plan.events) this.apply(event);
     return plan.outcome;
   }
@@ -235,8 +238,9 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       this.apply({ type: 'spawn-failed', message: result.message });
       return;
     }
-    const child = result.child;
+    const { child, run } = result;
     const pid = child.pid;
+    this.runId = run;
     this.runs.countRun();
     this.child = child;
     this.health = 'unknown';

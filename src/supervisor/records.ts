@@ -17,6 +17,8 @@ export interface InstanceRecord {
   startedAt: number | null;
   restarts: number;
   lastExit: ExitInfo | null;
+  /** PM_RUN of the run `pid` is the main process of (absent in files of older daemons). */
+  runId?: string;
   /** A stop in progress: what was to follow it. */
   after?: 'stopped' | 'restart';
   /** Why an errored instance gave up, and when it retries. */
@@ -35,6 +37,7 @@ export interface RecordSource {
   readonly index: number;
   readonly state: InstanceState;
   readonly pidStartTime: number | null;
+  readonly runId: string | null;
   readonly restarts: number;
   readonly lastExit: ExitInfo | null;
 }
@@ -51,6 +54,7 @@ export function recordOf(proc: RecordSource): InstanceRecord {
     startedAt: 'startedAt' in state ? state.startedAt : null,
     restarts: proc.restarts,
     lastExit: proc.lastExit,
+    ...(pid !== null && proc.runId !== null && { runId: proc.runId }),
     ...(state.status === 'stopping' && { after: state.after }),
     ...(state.status === 'errored' && {
       errored: { reason: state.reason, detail: state.detail, retryAt: state.retryAt },
@@ -122,6 +126,7 @@ export const instanceRecord = object({
   startedAt: nullable(int()),
   restarts: int(),
   lastExit: nullable(exitInfo),
+  runId: optional(str),
   after: optional(literal('stopped', 'restart')),
   errored: optional(
     object({ reason: literal('spawn-failed', 'crash-loop'), detail: str, retryAt: nullable(int()) }),

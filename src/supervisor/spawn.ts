@@ -13,6 +13,8 @@ export interface SpawnOptions {
   stderrFd: number;
   /** The daemon's home, given to the app as PM_HOME so that a `pm` it runs reaches this daemon. */
   home: string;
+  /** PM_RUN: marks the run's processes, so that a new daemon can tell them from others (sweep.ts). */
+  run: string;
 }
 
 export type SpawnResult = { ok: true; child: ChildProcess } | { ok: false; message: string };
@@ -95,7 +97,8 @@ export function preflight(spec: AppSpec, env: NodeJS.ProcessEnv): string | null 
   return null;
 }
 
-export function instanceEnv(spec: AppSpec, index: number, id: number, home: string): NodeJS.ProcessEnv {
+export function instanceEnv(options: Omit<SpawnOptions, 'stdoutFd' | 'stderrFd'>): NodeJS.ProcessEnv {
+  const { spec, index, id, home, run } = options;
   return {
     ...spec.baseEnv,
     ...spec.env,
@@ -103,12 +106,13 @@ export function instanceEnv(spec: AppSpec, index: number, id: number, home: stri
     PM_APP_NAME: spec.name,
     PM_INSTANCE: String(index),
     PM_ID: String(id),
+    PM_RUN: run,
   };
 }
 
 export function spawnInstance(options: SpawnOptions): SpawnResult {
-  const { spec, index, id } = options;
-  const env = instanceEnv(spec, index, id, options.home);
+  const { spec } = options;
+  const env = instanceEnv(options);
   const problem = preflight(spec, env);
   if (problem) return { ok: false, message: problem };
   try {

@@ -64,7 +64,10 @@ export interface RunRequest {
   output: Output;
 }
 
-export type ForkResult = { ok: true; child: Child & { pid: number } } | { ok: false; message: string };
+/** `run`: the PM_RUN the run's environment carries, which marks every process of the run. */
+export type ForkResult =
+  | { ok: true; child: Child & { pid: number }; run: string }
+  | { ok: false; message: string };
 
 export interface World {
   clock: Clock;

@@ -55,7 +55,16 @@ export class HealthWatch {
   }
 
   private createChecker(proc: ManagedProcess, startedAt: number): HealthChecker {
-    const context = { cwd: proc.spec.cwd, env: instanceEnv(proc.spec, proc.index, proc.id, this.home) };
+    const context = {
+      cwd: proc.spec.cwd,
+      env: instanceEnv({
+        spec: proc.spec,
+        index: proc.index,
+        id: proc.id,
+        home: this.home,
+        run: proc.runId ?? '',
+      }),
+    };
     return new HealthChecker(
       proc.spec.health,
       context,

@@ -35,22 +35,23 @@ function setup(saved: PoolSnapshot | null) {
     events: { record: (event) => events.push(event) },
     saved,
     log: () => {},
+    sweep: { find: async () => [], liveStartTime: () => null, stop: (pids) => calls.push(`stop ${pids}`) },
   });
   return { calls, events, service };
 }
 
-test('a restored pool starts with an alert that counts what was adopted and started', () => {
+test('a restored pool starts with an alert that counts what was adopted and started', async () => {
   const { calls, events, service } = setup({ nextId: 4, apps: [] });
-  service.start();
+  await service.start();
   assert.deepEqual(calls, ['restore', 'follow changes', 'write state']);
   assert.equal(events[0]?.type, 'daemon-started');
   assert.equal(events[0]?.severity, 'alert');
   assert.match(events[0]?.message ?? '', /restored 3 instances: 2 adopted, 1 restarted$/);
 });
 
-test('a fresh home restores nothing and records a plain start', () => {
+test('a fresh home restores nothing and records a plain start', async () => {
   const { calls, events, service } = setup(null);
-  service.start();
+  await service.start();
   assert.deepEqual(calls, ['follow changes', 'write state']);
   assert.deepEqual(
     events.map((e) => [e.type, e.severity]),

@@ -148,7 +148,7 @@ export class FakeWorld {
         child,
       });
       queueMicrotask(() => child.emit('spawn'));
-      return { ok: true, child };
+      return { ok: true, child, run: `run-${pid}` };
     },
   };
 

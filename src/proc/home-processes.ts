@@ -1,0 +1,59 @@
+// Every live process that pm started for one home, found by the environment pm gives each run
+// (PM_HOME, PM_ID, PM_RUN): what a new daemon compares with its state file to find processes it
+// does not know of. Read in slices between event-loop turns, so that 10,000 processes never hold
+// the daemon's loop for long.
+import fs from 'node:fs/promises';
+import { isAlive, readProcEntry } from './proc-table.js';
+
+export interface HomeProcess {
+  pid: number;
+  startTime: number;
+  /** Session id: a run's main process leads its own session. */
+  session: number;
+  /** The instance id (PM_ID) and the run (PM_RUN) whose environment it carries. */
+  id: number;
+  run: string | null;
+}
+
+const SLICE = 256;
+
+/** The values of the named variables in a /proc environ (NUL-terminated NAME=value entries). */
+function variables(environ: Buffer, names: readonly string[]): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const entry of environ.toString('utf8').split('\0')) {
+    const eq = entry.indexOf('=');
+    const name = entry.slice(0, eq);
+    if (eq > 0 && names.includes(name)) found.set(name, entry.slice(eq + 1));
+  }
+  return found;
+}
+
+async function readHomeProcess(pid: number, marker: Buffer): Promise<HomeProcess | null> {
+  let environ: Buffer;
+  try {
+    environ = await fs.readFile(`/proc/${pid}/environ`);
+  } catch {
+    return null; // gone, or not ours to read
+  }
+  // Most processes are not of this home: a byte search spares parsing their environment.
+  if (!environ.includes(marker) && !environ.subarray(0, marker.length - 1).equals(marker.subarray(1)))
+    return null;
+  const env = variables(environ, ['PM_ID', 'PM_RUN']);
+  const id = Number(env.get('PM_ID') ?? Number.NaN);
+  if (!Number.isInteger(id)) return null;
+  const entry = readProcEntry(pid);
+  if (!isAlive(entry)) return null;
+  return { pid, startTime: entry!.startTime, session: entry!.session, id, run: env.get('PM_RUN') ?? null };
+}
+
+/** The live processes of runs of this home, except `self`. */
+export async function findHomeProcesses(home: string, self = process.pid): Promise<HomeProcess[]> {
+  const pids = (await fs.readdir('/proc')).map(Number).filter((pid) => Number.isInteger(pid) && pid !== self);
+  const marker = Buffer.from(`\0PM_HOME=${home}\0`);
+  const found: HomeProcess[] = [];
+  for (let i = 0; i < pids.length; i += SLICE) {
+    const slice = await Promise.all(pids.slice(i, i + SLICE).map((pid) => readHomeProcess(pid, marker)));
+    for (const process of slice) if (process) found.push(process);
+  }
+  return found;
+}
