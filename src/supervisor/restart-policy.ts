@@ -26,6 +26,14 @@ export function describeExit(exit: ExitInfo): string {
   return `exited with code ${exit.code}`;
 }
 
+/** The backoff never outgrows restart_window / max_restarts: a loop spaced wider could never count
+ * max_restarts restarts within the window, and an app that cannot stay up would never reach
+ * `errored` and its alert (with the defaults it waited 30 s between restarts, forever). */
+function backoffCap(policy: RecoveryPolicy): number {
+  if (policy.restartWindowMs === 0 || policy.maxRestarts === 0) return policy.backoffMaxMs;
+  return Math.min(policy.backoffMaxMs, Math.floor(policy.restartWindowMs / policy.maxRestarts));
+}
+
 export function decideRestart(
   exit: ExitInfo,
   history: RestartHistory,
@@ -54,10 +62,8 @@ export function decideRestart(
     };
   }
   const shortRuns = shortRun ? history.consecutiveShortRuns : 0;
-  const backoff =
-    shortRuns === 0 || policy.backoffMaxMs === 0
-      ? 0
-      : Math.min(policy.backoffMaxMs, 100 * 2 ** (shortRuns - 1));
+  const cap = backoffCap(policy);
+  const backoff = shortRuns === 0 || cap === 0 ? 0 : Math.min(cap, 100 * 2 ** (shortRuns - 1));
   return { action: 'restart', delayMs: Math.max(policy.restartDelayMs, backoff) };
 }
 

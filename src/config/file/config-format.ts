@@ -107,7 +107,10 @@ const recovery = section(
     restart_window: duration('The window in which max_restarts counts.', '60s'),
     restart_delay: duration('Delay before the first restart.', '1s'),
     min_uptime: duration('A run shorter than this counts as a crash.', '1s'),
-    backoff: duration('Cap of the exponential backoff between crash restarts (0 disables it).', '30s'),
+    backoff: duration(
+      'Cap of the exponential backoff between crash restarts (0 disables it); never more than restart_window / max_restarts.',
+      '30s',
+    ),
     stop_exit_codes: list(
       'Exit codes that mean "done on purpose": never restarted.',
       count('An exit code.', 0, 255),

@@ -35,10 +35,10 @@ interface Row {
 
 const rows: Row[] = [
   {
-    name: 'the defaults allow 15 restarts within the window',
+    name: 'the defaults allow 15 restarts within the window, the backoff at most 60s / 15',
     exit: shortRun(AT),
     history: withinWindow(14),
-    expected: { action: 'restart', delayMs: 30_000 },
+    expected: { action: 'restart', delayMs: 4_000 },
   },
   {
     name: 'the defaults give up at the 16th crash and retry after 5 minutes',
@@ -144,4 +144,28 @@ test('a stable run between two crash loops resets the count', () => {
     shortRun(AT + 5_600),
   ];
   assert.deepEqual(simulate(exits, policy), ['restart', 'restart', 'restart', 'restart', 'give-up']);
+});
+
+test('with the default policy, an app that cannot stay up reaches errored within the window, then retries', () => {
+  let history = EMPTY_HISTORY;
+  let at = AT;
+  let restarts = 0;
+  for (;;) {
+    const exit = shortRun(at, { uptimeMs: 10 });
+    const decision = decideRestart(exit, history, DEFAULT_RECOVERY);
+    history = recordExit(history, exit, decision, DEFAULT_RECOVERY);
+    if (decision.action !== 'restart') {
+      assert.deepEqual(decision, {
+        action: 'give-up',
+        reason: 'crash-loop',
+        detail: 'exited with code 1; 15 restarts within 60s',
+        retryInMs: 300_000,
+      });
+      break;
+    }
+    restarts += 1;
+    at += decision.delayMs + 10;
+    assert.ok(restarts <= DEFAULT_RECOVERY.maxRestarts, 'never gives up');
+  }
+  assert.ok(at - AT < DEFAULT_RECOVERY.restartWindowMs, `took ${at - AT} ms`);
 });

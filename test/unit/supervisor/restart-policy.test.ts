@@ -139,7 +139,14 @@ const decideRows: DecideRow[] = [
     name: 'backoff is capped at backoffMax',
     exit: short(),
     history: shortRuns(20),
+    policy: { maxRestarts: 1 },
     expected: restart(30_000),
+  },
+  {
+    name: 'backoff is capped at restart_window / max_restarts, so that a crash loop can give up',
+    exit: short(),
+    history: shortRuns(20),
+    expected: restart(20_000),
   },
   {
     name: 'backoffMax 0 disables backoff',
