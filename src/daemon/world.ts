@@ -7,7 +7,7 @@ import { groupExists, signalPids } from '../proc/signal-pids.js';
 import { staleRunPids } from '../proc/stale-run.js';
 import { TreeReaper } from '../proc/tree-reaper.js';
 import type { EventSink } from '../protocol/events.js';
-import { spawnInstance } from '../supervisor/spawn.js';
+import { isTransient, spawnInstance } from '../supervisor/spawn.js';
 import type { ForkResult, RunRequest, World } from '../supervisor/world.js';
 
 let runs = 0;
@@ -22,7 +22,11 @@ function fork(home: string, { spec, index, id, output }: RunRequest): ForkResult
   try {
     fds = output.openChildFds();
   } catch (error) {
-    return { ok: false, message: `cannot open output pipes: ${(error as Error).message}` };
+    return {
+      ok: false,
+      message: `cannot open output pipes: ${(error as Error).message}`,
+      transient: isTransient(error),
+    };
   }
   try {
     const run = nextRunId();

@@ -7,6 +7,8 @@ export type PmEventType =
   | 'exited'
   | 'stopped'
   | 'errored'
+  /** A start failed for want of a resource (file descriptors, processes, memory): retried with backoff. */
+  | 'spawn-retry'
   | 'paused'
   | 'resumed'
   | 'adopted'

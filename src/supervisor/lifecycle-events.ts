@@ -45,6 +45,13 @@ export const lifecycle = {
     data: { code: exit.code, signal: exit.signal },
   }),
 
+  spawnRetry: (message: string, inMs: number): LifecycleEvent => ({
+    type: 'spawn-retry',
+    severity: 'warning',
+    message: `cannot start: ${message}; retrying in ${formatRetry(inMs)}`,
+    data: { retryInMs: inMs },
+  }),
+
   errored: (state: ErroredState): LifecycleEvent => {
     const retryInMs = state.retryAt === null || !state.lastExit ? null : state.retryAt - state.lastExit.at;
     return {

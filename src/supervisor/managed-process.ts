@@ -31,6 +31,8 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     restart: null,
     kill: null,
   };
+  /** Transient spawn failures in a row: the retry backs off from 500 ms to 30 s. */
+  private transientFailures = 0;
   private readonly queue: InstanceEvent[] = [];
   private applying = false;
 
@@ -235,9 +237,11 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     this.disarm('restart');
     const result = this.world.fork({ spec: this.spec, index: this.index, id: this.id, output: this.output });
     if (!result.ok) {
-      this.apply({ type: 'spawn-failed', message: result.message });
+      const retry = result.transient ? { at: this.world.clock.now(), inMs: this.transientRetryMs() } : null;
+      this.apply({ type: 'spawn-failed', message: result.message, retry });
       return;
     }
+    this.transientFailures = 0;
     const { child, run } = result;
     const pid = child.pid;
     this.runId = run;
@@ -256,6 +260,10 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       if (this.child === child) this.onMainExit(code, signal);
     });
     this.apply({ type: 'spawned', pid, at: this.world.clock.now() });
+  }
+
+  private transientRetryMs(): number {
+    return Math.min(30_000, 500 * 2 ** this.transientFailures++);
   }
 
   private watchAdopted(pid: number, startTime: number): void {

@@ -188,15 +188,16 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
         `cannot scale "${name}" to ${count}: it has ${app.instances.length} instances`,
       );
     }
-    app.spec = { ...app.spec, instances: count };
-    for (const proc of app.instances) proc.spec = app.spec;
     const before = app.instances.length;
     const slots = resizeSlots(
       app.instances.map((p) => p.index),
       count,
     );
+    // First what can fail (out of file descriptors): a failed scale changes nothing.
+    const added = this.addInstances({ ...app.spec, instances: count }, slots.add);
+    app.spec = { ...app.spec, instances: count };
+    for (const proc of app.instances) proc.spec = app.spec;
     await this.stopAndRemove(this.slots(name, slots.remove));
-    const added = this.addInstances(app.spec, slots.add);
     this.startWritingAhead(added, () => {
       for (const proc of added) proc.apply({ type: 'start' });
     });
@@ -307,12 +308,22 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
 
   /** New instances at these indexes, not started yet; the app is created if it is new. */
   private addInstances(spec: AppSpec, indexes: readonly number[]): ManagedProcess[] {
+    const added: ManagedProcess[] = [];
+    try {
+      for (const index of indexes) added.push(this.createInstance(spec, index, this.nextId++));
+    } catch (error) {
+      // Nothing half-made stays behind: the pipes and files opened so far are let go.
+      for (const proc of added) void proc.output.close();
+      throw new PmError(
+        'internal',
+        `cannot add ${spec.name}:${indexes[added.length]}: ${(error as Error).message}; no instance was added`,
+      );
+    }
     let app = this.apps.get(spec.name);
     if (!app) {
       app = { spec, instances: [] };
       this.apps.set(spec.name, app);
     }
-    const added = indexes.map((index) => this.createInstance(app.spec, index, this.nextId++));
     app.instances.push(...added);
     app.instances.sort((a, b) => a.index - b.index);
     return added;
@@ -320,7 +331,12 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
 
   private createInstance(spec: AppSpec, index: number, id: number): ManagedProcess {
     const output = this.deps.createOutput(spec, index);
-    output.open();
+    try {
+      output.open();
+    } catch (error) {
+      void output.close();
+      throw error;
+    }
     const proc = new ManagedProcess(id, spec, index, output, this.deps);
     proc.on('change', (p) => this.emit('change', p));
     return proc;

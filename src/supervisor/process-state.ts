@@ -44,7 +44,8 @@ export type InstanceEvent =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'spawned'; pid: number; at: number }
-  | { type: 'spawn-failed'; message: string }
+  /** `retry`: the failure is transient (out of file descriptors, processes or memory): try again then. */
+  | { type: 'spawn-failed'; message: string; retry: { at: number; inMs: number } | null }
   /** A new daemon found this instance's process still running (same pid and start time). */
   | { type: 'adopted'; pid: number; startedAt: number; startTime: number }
   /** A new daemon brings back what the state file says of an instance without a live process;
@@ -157,16 +158,31 @@ function afterExit(exit: ExitInfo, decision: RestartDecision): Transition {
   }
 }
 
-/** A second failure in a row stays `errored` without a second alert. */
-function spawnFailed(from: InstanceState, message: string, lastExit: ExitInfo | null): Transition {
+/** A second failure in a row stays `errored` without a second event. A transient one is retried. */
+function spawnFailed(
+  from: InstanceState,
+  event: Extract<InstanceEvent, { type: 'spawn-failed' }>,
+  lastExit: ExitInfo | null,
+): Transition {
+  const { message, retry } = event;
   const errored: ErroredState = {
     status: 'errored',
     reason: 'spawn-failed',
     detail: message,
     lastExit,
-    retryAt: null,
+    retryAt: retry && retry.at + retry.inMs,
   };
-  return stay(errored, from.status === 'errored' ? undefined : lifecycle.errored(errored));
+  const report =
+    from.status === 'errored'
+      ? undefined
+      : retry
+        ? lifecycle.spawnRetry(message, retry.inMs)
+        : lifecycle.errored(errored);
+  return {
+    state: errored,
+    effects: retry ? [{ type: 'schedule-restart', delayMs: retry.inMs }] : [],
+    ...(report && { event: report }),
+  };
 }
 
 const spawned = (from: InstanceState, pid: number, at: number): Transition =>
@@ -215,7 +231,7 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
           if (state.status === 'stopped') return restore(event);
           throw new IllegalTransition(state, event);
         case 'spawn-failed':
-          return spawnFailed(state, event.message, state.lastExit);
+          return spawnFailed(state, event, state.lastExit);
         case 'restart-due':
           // The retry of a crash-looped instance (retryAfter) arrives as restart-due.
           return state.status === 'errored' ? { state, effects: retry() } : stay(state);
@@ -242,7 +258,7 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
         case 'spawned':
           return spawned(state, event.pid, event.at);
         case 'spawn-failed':
-          return spawnFailed(state, event.message, state.lastExit);
+          return spawnFailed(state, event, state.lastExit);
         default:
           throw new IllegalTransition(state, event);
       }

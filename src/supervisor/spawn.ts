@@ -17,7 +17,16 @@ export interface SpawnOptions {
   run: string;
 }
 
-export type SpawnResult = { ok: true; child: ChildProcess } | { ok: false; message: string };
+/** `transient`: the system was out of something that may come back (see TRANSIENT). */
+export type SpawnResult =
+  | { ok: true; child: ChildProcess }
+  | { ok: false; message: string; transient: boolean };
+
+/** Out of file descriptors, processes or memory: a later try may well work. */
+const TRANSIENT = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM']);
+
+export const isTransient = (error: unknown): boolean =>
+  TRANSIENT.has((error as NodeJS.ErrnoException | null)?.code ?? '');
 
 const SHELL_WORDS = new Set([
   '.',
@@ -114,7 +123,7 @@ export function spawnInstance(options: SpawnOptions): SpawnResult {
   const { spec } = options;
   const env = instanceEnv(options);
   const problem = preflight(spec, env);
-  if (problem) return { ok: false, message: problem };
+  if (problem) return { ok: false, message: problem, transient: false };
   try {
     const child = spawn(spec.run.file, spec.run.args, {
       cwd: spec.cwd,
@@ -124,10 +133,16 @@ export function spawnInstance(options: SpawnOptions): SpawnResult {
     });
     if (child.pid === undefined) {
       child.on('error', () => {}); // reported here; the late 'error' event must not crash the daemon
-      return { ok: false, message: `cannot start ${spec.run.file}` };
+      // The program and cwd passed the preflight check: what failed is the fork itself, for want
+      // of processes, memory or file descriptors (node tells which only in a later 'error' event).
+      return {
+        ok: false,
+        message: `cannot start ${spec.run.file}: the system refused a new process (out of processes, memory or file descriptors)`,
+        transient: true,
+      };
     }
     return { ok: true, child };
   } catch (error) {
-    return { ok: false, message: (error as Error).message };
+    return { ok: false, message: (error as Error).message, transient: isTransient(error) };
   }
 }

@@ -67,7 +67,8 @@ export interface RunRequest {
 /** `run`: the PM_RUN the run's environment carries, which marks every process of the run. */
 export type ForkResult =
   | { ok: true; child: Child & { pid: number }; run: string }
-  | { ok: false; message: string };
+  /** `transient`: out of file descriptors, processes or memory, which may pass: worth a retry. */
+  | { ok: false; message: string; transient: boolean };
 
 export interface World {
   clock: Clock;

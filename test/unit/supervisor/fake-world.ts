@@ -76,8 +76,8 @@ export class FakeWorld {
   readonly forks: RunRequest[] = [];
   /** For each write-ahead persist: how many forks had happened before it. */
   readonly persisted: number[] = [];
-  /** The message of the next fork's failure, if it is to fail. */
-  failNextFork: string | null = null;
+  /** The next fork's failure, if it is to fail. */
+  failNextFork: { message: string; transient: boolean } | null = null;
   private readonly procs = new Map<number, FakeProcess>();
   private readonly timers = new Map<number, Timer>();
   private readonly waiters = new Set<Waiter>();
@@ -131,9 +131,9 @@ export class FakeWorld {
     fork: (request) => {
       this.forks.push(request);
       if (this.failNextFork !== null) {
-        const message = this.failNextFork;
+        const failure = this.failNextFork;
         this.failNextFork = null;
-        return { ok: false, message };
+        return { ok: false, ...failure };
       }
       const pid = this.nextPid++;
       const child = new FakeChild(pid);

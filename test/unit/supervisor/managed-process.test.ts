@@ -162,13 +162,34 @@ test('pause freezes the tree; a stop of a paused instance thaws it so that it ca
 
 test('a failed fork is errored: spawn-failed, with an alert', async () => {
   const { w, proc } = instance();
-  w.failNextFork = 'cwd /nope does not exist';
+  w.failNextFork = { message: 'cwd /nope does not exist', transient: false };
   proc.apply({ type: 'start' });
   assert.equal(proc.state.status, 'errored');
   assert.equal(proc.info().reason, 'spawn-failed: cwd /nope does not exist');
   const [event] = w.events;
   assert.equal(event?.type, 'errored');
   assert.equal(event?.severity, 'alert');
+});
+
+test('a transient fork failure (EMFILE) is retried with backoff, with one warning, and the run starts once it passes', async () => {
+  const { w, proc } = instance();
+  w.failNextFork = { message: 'cannot open output pipes: EMFILE', transient: true };
+  proc.apply({ type: 'start' });
+  assert.equal(proc.state.status, 'errored');
+  assert.equal(proc.info().restartAt, w.now + 500);
+  w.failNextFork = { message: 'cannot open output pipes: EMFILE', transient: true };
+  await w.advance(500);
+  assert.equal(proc.info().restartAt, w.now + 1_000, 'the second retry waits twice as long');
+  await w.advance(1_000);
+  assert.equal(proc.state.status, 'online');
+  assert.deepEqual(
+    w.events.map((e) => [e.type, e.severity]),
+    [
+      ['spawn-retry', 'warning'],
+      ['started', 'info'],
+    ],
+  );
+  assert.match(w.events[0]!.message, /^cannot start: cannot open output pipes: EMFILE; retrying in 500 ms$/);
 });
 
 const record = (overrides: Partial<InstanceRecord>): InstanceRecord => ({

@@ -104,7 +104,7 @@ test('a start operation replies after startWaitMs even when an instance never co
   const w = new FakeWorld();
   const p = new ProcessPool(w.poolDeps(500));
   // The fork fails: errored at once, which is settled.
-  w.failNextFork = 'spawn EAGAIN';
+  w.failNextFork = { message: 'cwd /nope does not exist', transient: false };
   const [info] = await p.apply([testSpec({ instances: 1 })]);
   assert.equal(info!.status, 'errored');
 });
@@ -183,4 +183,35 @@ test('an app with no instances is written ahead too', async () => {
     written[0]!.apps.map((a) => a.spec.name),
     ['later'],
   );
+});
+
+test('a scale that runs out of file descriptors changes nothing and releases what it opened', async () => {
+  const w = new FakeWorld();
+  const deps = w.poolDeps();
+  const closed: string[] = [];
+  let opened = 0;
+  const p = new ProcessPool({
+    ...deps,
+    createOutput: (spec, index) => {
+      const output = deps.createOutput(spec, index);
+      return {
+        ...output,
+        open: () => {
+          if (++opened > 3) throw Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' });
+        },
+        close: async () => void closed.push(`${spec.name}:${index}`),
+      };
+    },
+  });
+  await p.apply([testSpec({ instances: 1 })]);
+  await assert.rejects(p.scale('web', { mode: 'set', count: 5 }), {
+    message: 'cannot add web:3: EMFILE: too many open files; no instance was added',
+  });
+  assert.deepEqual(
+    p.list().map((i) => i.index),
+    [0],
+  );
+  assert.deepEqual(closed.sort(), ['web:1', 'web:2', 'web:3']);
+  assert.equal(p.snapshot().apps[0]!.spec.instances, 1);
+  assert.equal(w.forks.length, 1);
 });

@@ -67,7 +67,7 @@ const on = {
   pause: { type: 'pause' },
   resume: { type: 'resume' },
   spawned: { type: 'spawned', pid: 200, at: 6_000 },
-  'spawn-failed': { type: 'spawn-failed', message: 'spawn ENOENT' },
+  'spawn-failed': { type: 'spawn-failed', message: 'spawn ENOENT', retry: null },
   adopted: { type: 'adopted', pid: 300, startedAt: 500, startTime: 42 },
   restored: { type: 'restored', state: restoredErrored, staleRun: { pid: 400, pidStartTime: 7 }, at: 10_000 },
   ready: { type: 'ready' },
@@ -125,6 +125,7 @@ function restingEdges(state: typeof from.stopped | typeof from.errored, restartD
     {
       from: state,
       event: on['spawn-failed'],
+      guard: 'permanent',
       // A second failure in a row raises no second alert.
       expected: errored ? failed : emits(failed, lifecycle.errored(spawnFailed(previousExit))),
     },
@@ -292,6 +293,7 @@ const edges: Edge[] = [
   {
     from: waiting,
     event: on['spawn-failed'],
+    guard: 'permanent',
     expected: emits(to(spawnFailed(previousExit)), lifecycle.errored(spawnFailed(previousExit))),
   },
   { from: waiting, event: on.adopted, expected: ILLEGAL },
@@ -330,6 +332,41 @@ const edges: Edge[] = [
   { from: from.stopping, event: on['kill-timeout'], expected: to(from.stopping, { type: 'kill-tree' }) },
   { from: from.stopping, event: on['check-failed'], expected: NO_OP },
 ];
+
+const transient: InstanceEvent = { type: 'spawn-failed', message: 'EMFILE', retry: { at: 7_000, inMs: 500 } };
+const retrying = (lastExit: ExitInfo | null): InstanceState => ({
+  status: 'errored',
+  reason: 'spawn-failed',
+  detail: 'EMFILE',
+  lastExit,
+  retryAt: 7_500,
+});
+edges.push(
+  {
+    from: from.stopped,
+    event: transient,
+    guard: 'transient',
+    expected: emits(
+      to(retrying(previousExit), { type: 'schedule-restart', delayMs: 500 }),
+      lifecycle.spawnRetry('EMFILE', 500),
+    ),
+  },
+  {
+    from: from.errored,
+    event: transient,
+    guard: 'transient',
+    expected: to(retrying(previousExit), { type: 'schedule-restart', delayMs: 500 }),
+  },
+  {
+    from: waiting,
+    event: transient,
+    guard: 'transient',
+    expected: emits(
+      to(retrying(previousExit), { type: 'schedule-restart', delayMs: 500 }),
+      lifecycle.spawnRetry('EMFILE', 500),
+    ),
+  },
+);
 
 const label = (state: InstanceState): string =>
   state.status === 'stopping' ? `stopping(after ${state.after})` : state.status;
