@@ -52,7 +52,7 @@ export function createWorld(home: string, events: EventSink): World {
     },
     tree: {
       outsideGroup: (pgid, tracked) => reaper.outsideGroup(pgid, tracked),
-      waitGone: (pgid, tracked) => reaper.waitGone(pgid, tracked),
+      waitGone: (pgid, tracked, mark, onStragglers) => reaper.waitGone(pgid, tracked, mark, onStragglers),
       signal: signalPids,
       groupExists,
       isAlive: isPidAlive,

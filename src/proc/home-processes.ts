@@ -3,7 +3,7 @@
 // does not know of. Read in slices between event-loop turns, so that 10,000 processes never hold
 // the daemon's loop for long.
 import fs from 'node:fs/promises';
-import { isAlive, readProcEntry } from './proc-table.js';
+import { isAlive, type ProcTable, readProcEntry } from './proc-table.js';
 
 export interface HomeProcess {
   pid: number;
@@ -16,6 +16,11 @@ export interface HomeProcess {
 }
 
 const SLICE = 256;
+
+/** Whether a /proc environ holds the `\0NAME=value\0` of `marker` (the first entry has no leading NUL). */
+function carries(environ: Buffer, marker: Buffer): boolean {
+  return environ.includes(marker) || environ.subarray(0, marker.length - 1).equals(marker.subarray(1));
+}
 
 /** The values of the named variables in a /proc environ (NUL-terminated NAME=value entries). */
 function variables(environ: Buffer, names: readonly string[]): Map<string, string> {
@@ -54,6 +59,32 @@ export async function findHomeProcesses(home: string, self = process.pid): Promi
   for (let i = 0; i < pids.length; i += SLICE) {
     const slice = await Promise.all(pids.slice(i, i + SLICE).map((pid) => readHomeProcess(pid, marker)));
     for (const process of slice) if (process) found.push(process);
+  }
+  return found;
+}
+
+/** Live processes started since `since` (clock ticks) that carry PM_RUN=`run`, except `self`: what
+ * is left of a run that escaped both its group and its session, found by its environment. */
+export async function findRunProcesses(
+  run: string,
+  since: number,
+  table: ProcTable,
+  self = process.pid,
+): Promise<number[]> {
+  const marker = Buffer.from(`\0PM_RUN=${run}\0`);
+  const candidates = [...table.values()].filter((e) => isAlive(e) && e.startTime >= since && e.pid !== self);
+  const found: number[] = [];
+  for (let i = 0; i < candidates.length; i += SLICE) {
+    const slice = await Promise.all(
+      candidates.slice(i, i + SLICE).map(async ({ pid }) => {
+        try {
+          return carries(await fs.readFile(`/proc/${pid}/environ`), marker) ? pid : null;
+        } catch {
+          return null;
+        }
+      }),
+    );
+    for (const pid of slice) if (pid !== null) found.push(pid);
   }
   return found;
 }

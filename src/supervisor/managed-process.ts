@@ -207,7 +207,10 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
         return;
       case 'await-run-end': {
         const exit = this.mainExit!;
-        this.world.tree.waitGone(this.pid!, this.runTree).then(() => this.onRunEnded(exit));
+        const mark =
+          this.runId && this.pidStartTime !== null ? { id: this.runId, since: this.pidStartTime } : null;
+        const stragglers = () => this.apply({ type: 'stragglers' });
+        this.world.tree.waitGone(this.pid!, this.runTree, mark, stragglers).then(() => this.onRunEnded(exit));
         return;
       }
       case 'kill-stale-run':

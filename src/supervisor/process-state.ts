@@ -55,6 +55,9 @@ export type InstanceEvent =
   | { type: 'ready' }
   /** The main process exited; the run ends when the rest of its tree is gone too. */
   | { type: 'main-exited' }
+  /** After the tree looked empty, processes carrying the run's mark were found (they escaped both
+   * its group and its session): they are the run's too, and get its stop signal, then SIGKILL. */
+  | { type: 'stragglers' }
   /** The main process exited and no process of its tree is left; `decision` applies to unexpected exits. */
   | { type: 'exited'; exit: ExitInfo; decision: RestartDecision }
   | { type: 'restart-due' }
@@ -304,6 +307,11 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
         case 'kill-timeout':
           // Armed by end-leftovers: what is left of the run ignored the stop signal.
           return { state, effects: [{ type: 'kill-tree' }] };
+        case 'stragglers':
+          return {
+            state,
+            effects: [{ type: 'end-leftovers', signal: policy.stopSignal, thaw: state.status === 'paused' }],
+          };
         case 'exited':
           return afterExit(event.exit, event.decision);
         default:
@@ -325,6 +333,8 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
           return { state, effects: [{ type: 'await-run-end' }] };
         case 'kill-timeout':
           return { state, effects: [{ type: 'kill-tree' }] };
+        case 'stragglers':
+          return { state, effects: [{ type: 'end-leftovers', signal: policy.stopSignal, thaw: false }] };
         case 'exited':
           return {
             state: { status: 'stopped', lastExit: event.exit },

@@ -19,8 +19,15 @@ export interface ProcessTree {
   /** Live pids of the run's tree (group, session, tracked pids and their descendants) outside the
    * process group, which one signal to -pgid reaches; `tracked` becomes the whole live tree. */
   outsideGroup(pgid: number, tracked: Set<number>): number[];
-  /** Resolves once no live process of the group, of `tracked`, or of their descendants remains. */
-  waitGone(pgid: number, tracked: Set<number>): Promise<void>;
+  /** Resolves once no live process of the group, of `tracked`, or of their descendants remains, nor
+   * any carrying the run's mark (PM_RUN, since its main's start time): those are handed to
+   * onStragglers and waited for too. */
+  waitGone(
+    pgid: number,
+    tracked: Set<number>,
+    mark: { id: string; since: number } | null,
+    onStragglers: (pids: number[]) => void,
+  ): Promise<void>;
   /** Sends a signal to each pid (a negative one is a group); a pid already gone is not an error. */
   signal(pids: Iterable<number>, signal: NodeJS.Signals): void;
   /** True while some process (possibly a zombie) is in the group. */

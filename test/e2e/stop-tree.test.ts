@@ -103,3 +103,23 @@ test('stop gives each process of the tree the stop signal exactly once, then SIG
   assert.deepEqual(terms.sort(), pids.map((pid) => `${pid} TERM`).sort());
   for (const pid of pids) assert.ok(isGone(pid), `${pid} is still running (state ${procState(pid)})`);
 });
+
+test('stop finds a process that escaped both the group and the session by its run mark, and kills it', async () => {
+  const pidFile = path.join(t.home, 'escape.pids');
+  await pm(
+    ['start', fixtureApp('escape-all.js'), '--name', 'escape', '--kill-timeout', '300ms', '--', pidFile],
+    t.env,
+  );
+  const [mainPid, escaped] = await waitForPids(pidFile, 2);
+  const entry = readProcTable().get(escaped!)!;
+  assert.ok(
+    entry.session !== mainPid && entry.pgrp !== mainPid,
+    'the escaped process left group and session',
+  );
+
+  await pm(['stop', 'escape'], t.env);
+
+  assert.ok(isGone(escaped!), `escaped ${escaped} is still running (state ${procState(escaped!)})`);
+  const [info] = await listApps(t.env);
+  assert.equal(info?.status, 'stopped');
+});

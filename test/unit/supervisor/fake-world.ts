@@ -40,6 +40,8 @@ interface FakeProcess {
   frozen: boolean;
   /** A signal a frozen process acts on once continued. */
   pending: NodeJS.Signals | null;
+  /** The PM_RUN in its environment. */
+  run?: string;
   child?: FakeChild;
 }
 
@@ -58,6 +60,8 @@ interface Timer {
 interface Waiter {
   pgid: number;
   tracked: Set<number>;
+  run: string | null;
+  onStragglers: (pids: number[]) => void;
   resolve: () => void;
 }
 
@@ -104,9 +108,9 @@ export class FakeWorld {
         for (const pid of live) tracked.add(pid);
         return live.filter((pid) => this.procs.get(pid)!.pgid !== pgid);
       },
-      waitGone: (pgid, tracked) =>
+      waitGone: (pgid, tracked, mark, onStragglers) =>
         new Promise((resolve) => {
-          this.waiters.add({ pgid, tracked, resolve });
+          this.waiters.add({ pgid, tracked, run: mark?.id ?? null, onStragglers, resolve });
           this.checkWaiters();
         }),
       signal: (pids, signal) => {
@@ -163,9 +167,18 @@ export class FakeWorld {
   }
 
   /** A process that is not our child (left by an earlier daemon, or a descendant of a run). */
-  addProcess(options: { pid: number; pgid?: number; ppid?: number; startTime?: number }): void {
-    const { pid, pgid = pid, ppid = 1, startTime = pid * 10 } = options;
-    this.procs.set(pid, { pid, ppid, pgid, startTime, ignores: new Set(), frozen: false, pending: null });
+  addProcess(options: { pid: number; pgid?: number; ppid?: number; startTime?: number; run?: string }): void {
+    const { pid, pgid = pid, ppid = 1, startTime = pid * 10, run } = options;
+    this.procs.set(pid, {
+      pid,
+      ppid,
+      pgid,
+      startTime,
+      ignores: new Set(),
+      frozen: false,
+      pending: null,
+      run,
+    });
   }
 
   ignore(pid: number, ...signals: NodeJS.Signals[]): void {
@@ -259,6 +272,13 @@ export class FakeWorld {
   private checkWaiters(): void {
     for (const waiter of this.waiters) {
       if (this.tree(waiter.pgid, waiter.tracked).length > 0) continue;
+      // As the real one: the run's mark finds what escaped its group and session.
+      const stragglers = [...this.procs.values()].filter((p) => p.run !== undefined && p.run === waiter.run);
+      if (stragglers.length > 0) {
+        for (const p of stragglers) waiter.tracked.add(p.pid);
+        waiter.onStragglers(stragglers.map((p) => p.pid));
+        continue;
+      }
       this.waiters.delete(waiter);
       waiter.resolve();
     }

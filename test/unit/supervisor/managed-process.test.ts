@@ -135,6 +135,22 @@ test('leftovers of a crashed run get the stop signal, then SIGKILL, before the r
   assert.equal(proc.state.status, 'online');
 });
 
+test('a process that escaped its group and session is still found by its run mark: no new run beside it', async () => {
+  const { w, proc, pid } = await started({ stop: { signal: 'SIGTERM', killTimeoutMs: 1_000 } });
+  // Double-forked with setsid and re-parented: only its environment (PM_RUN) says whose it is.
+  w.addProcess({ pid: 6_000, run: `run-${pid}` });
+  w.ignore(6_000, 'SIGTERM');
+  proc.apply({ type: 'restart' });
+  await flush();
+  assert.deepEqual(w.received.get(6_000), ['SIGTERM']);
+  assert.equal(proc.state.status, 'stopping');
+  assert.equal(w.forks.length, 1, 'no new run while it lives');
+  await w.advance(1_000);
+  assert.ok(!w.isAlive(6_000));
+  assert.equal(w.forks.length, 2);
+  assert.equal(proc.state.status, 'online');
+});
+
 test('pause while waiting to restart changes nothing: the restart comes, and is not frozen', async () => {
   const recovery = { ...testSpec().recovery, restartDelayMs: 1_000 };
   const { w, proc, pid } = await started({ recovery });
