@@ -17,6 +17,7 @@ import type { DaemonSettings } from '../protocol/daemon-settings.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
 import type { DaemonContext } from './context.js';
 import { detachDaemon } from './detach.js';
+import { raiseFdLimit } from './fd-limit.js';
 import { createOrphanSweep } from './orphan-sweep.js';
 import { PoolService } from './pool-service.js';
 import { createServer } from './server.js';
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
   fs.rmSync(paths.socket, { force: true });
 
   watchDaemonLog(paths.daemonLog, DEFAULT_LOGS, DAEMON_LOG_CHECK_MS);
+  void raiseFdLimit(log);
   const startedAt = Date.now();
   const events = new EventLog(paths.eventLog);
   const logging = createLogging(paths, events);

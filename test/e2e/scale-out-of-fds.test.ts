@@ -36,3 +36,16 @@ test('pm scale past the open-file limit fails in one line, changes nothing and l
     message: `the daemon's descriptors back to ${before} (has ${openFds(daemon)})`,
   });
 });
+
+test('the daemon raises its soft open-file limit to the hard one at start', async () => {
+  execFileSync('bash', ['-c', `ulimit -S -n 256 && exec "${process.execPath}" "${PM_BIN}" ping`], {
+    env: t.env,
+  });
+  const daemon = readDaemonPidFile(t.home)!;
+  const hard = Number(execFileSync('bash', ['-c', 'ulimit -H -n']).toString().trim());
+  const soft = () =>
+    Number(
+      /^Max open files\s+(\d+)/m.exec(fs.readFileSync(`/proc/${daemon}/limits`, 'utf8'))?.[1] ?? Number.NaN,
+    );
+  await waitFor(() => soft() === hard, { message: `the soft limit at ${hard} (is ${soft()})` });
+});
