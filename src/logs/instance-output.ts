@@ -10,6 +10,9 @@ import { createLineFormatter } from './line-format.js';
 import type { LogFileRegistry } from './log-file-registry.js';
 import { OutputStream, type OutputStreamDeps, type StreamSink } from './output-stream.js';
 
+/** Written after a line that a daemon crash cut short; the lines after it come from the next daemon. */
+export const RESTART_MARKER = Buffer.from('[pm] daemon restarted: bytes may be missing here\n');
+
 export interface OutputPaths {
   pipe: Record<LogStream, string>;
   log: Record<LogStream, string>;
@@ -117,6 +120,8 @@ export class InstanceOutput {
       shared ? { app: name } : { app: name, index: this.index },
     );
     const format = createLineFormatter(logs, { app: name, index: this.index, stream });
+    // A daemon died while writing a line here: end that line, and say that bytes may be missing.
+    if (file.openedInsideLine) file.write(format(RESTART_MARKER, this.deps.now(), false), this);
     return {
       file,
       format,

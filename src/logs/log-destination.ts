@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EventSink } from '../protocol/events.js';
+import { endsInsideLine } from './file-end.js';
 
 export interface DestinationDeps {
   events: EventSink;
@@ -31,6 +32,8 @@ export class LogDestination {
   sizeBytes = 0;
   /** Counts the files opened: a change means that writes now go to another file. */
   generation = 0;
+  /** The log file, when last opened, ended inside a line (cut short by a crash or a failing disk). */
+  openedInsideLine = false;
   /** 0: the file itself; 1..n: fallbackDirs; n + 1: stderr. */
   private rung = 0;
   /** The fallback file in use, for the events. */
@@ -175,6 +178,7 @@ export class LogDestination {
     this.generation++;
     this.inode = stat.ino;
     this.sizeBytes = stat.size;
+    this.openedInsideLine = stat.size > 0 && endsInsideLine(this.path);
     this.rung = 0;
     this.fallbackPath = '';
   }

@@ -22,6 +22,8 @@ export type Writer = object;
 
 const NOTHING = Buffer.alloc(0);
 const NEWLINE = Buffer.from('\n');
+/** The owner of a line found unfinished when the file was opened: no writer continues it. */
+const NOBODY: Writer = {};
 
 // Several streams may share one writer (log-file-registry.ts); lines stay whole because a line left
 // open by one is ended before another writes.
@@ -47,8 +49,14 @@ export class LogFile {
     return !this.destination.isPrimary;
   }
 
+  /** The file ended inside a line when it was opened: a daemon died while writing it. */
+  get openedInsideLine(): boolean {
+    return this.openLineOwner === NOBODY;
+  }
+
   open(): void {
     this.destination.open();
+    if (this.destination.isPrimary && this.destination.openedInsideLine) this.openLineOwner = NOBODY;
   }
 
   /** Whether the file ends inside a line that `writer` began: its next block goes on with it. */
@@ -201,5 +209,6 @@ export class LogFile {
     if (this.tail.length > 0 || !this.destination.tryRestore()) return;
     if (this.retryTimer) clearInterval(this.retryTimer);
     this.retryTimer = null;
+    if (this.destination.openedInsideLine) this.openLineOwner = NOBODY;
   }
 }

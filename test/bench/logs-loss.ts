@@ -84,7 +84,12 @@ async function main(): Promise<void> {
       report(`log loss, ${writer.label}: lines lost`, 'lines', per100(counts.lost), note);
       report(`log loss, ${writer.label}: kills that lost lines`, 'kills', per100(counts.gaps), note);
       report(`log loss, ${writer.label}: most lines lost by one kill`, 'lines', counts.maxGap);
-      report(`log loss, ${writer.label}: lines cut short, marked`, 'lines', per100(counts.cut), note);
+      report(
+        `log loss, ${writer.label}: lines cut short, marked`,
+        'lines',
+        per100(counts.cut),
+        `${note}; ${per100(counts.rejoined)} of them with no byte missing`,
+      );
       report(
         `log loss, ${writer.label}: lines glued together`,
         'lines',

@@ -199,6 +199,18 @@ test('endLine and close end a line left open with a newline', () => {
   assert.equal(fs.readFileSync(file.path, 'utf8'), 'prompt: \ndangling\n');
 });
 
+test('a file that ends inside a line when opened says so, and the first write ends that line', () => {
+  const logPath = path.join(dir, 'torn.log');
+  fs.writeFileSync(logPath, 'whole\ncut sho');
+  const file = logFile('torn.log');
+  assert.equal(file.openedInsideLine, true);
+  file.write(Buffer.from('next\n'), app);
+  assert.equal(file.openedInsideLine, false);
+  closed(file);
+  assert.deepEqual(readLines(logPath), ['whole', 'cut sho', 'next']);
+  assert.equal(logFile('torn.log').openedInsideLine, false);
+});
+
 test('rotation moves a line begun in the full file whole into the next one', () => {
   const file = logFile('rot.log', { maxSizeBytes: 28, maxFiles: 5, compress: false });
   file.write(numbered(0, 2), app); // 20 bytes
