@@ -85,8 +85,10 @@ export class LogFile {
   /** `pm flush`: empties the current file. */
   truncate(): void {
     this.destination.truncate();
-    // Its bytes are gone from the file: nothing to take back on a failure.
-    if (this.destination.isPrimary) this.tail = NOTHING;
+    if (!this.destination.isPrimary) return;
+    // The unfinished line went with the rest: its next bytes start a line of their own.
+    this.tail = NOTHING;
+    this.openLineOwner = null;
   }
 
   /** Ends a line left open, then closes. */

@@ -1,6 +1,6 @@
 // One stream of one instance: drains its named pipe into its log file and publishes whole lines
 // live. Each chunk read is written before the next read, so a daemon SIGKILL loses at most the
-// chunk in hand (plus, in a shared file, the start of one line held back: see `holdsLines`), and a
+// chunk in hand (plus, where lines are held back, the start of one line: see `holdsLines`), and a
 // fast app waits on its full pipe while the daemon writes instead of the daemon buffering.
 import fs from 'node:fs';
 import net from 'node:net';

@@ -118,6 +118,16 @@ test('truncate empties the file and writing goes on at its start', async () => {
   assert.deepEqual(readLines(file.path), ['000000005']);
 });
 
+test('truncate also drops a line left open: its rest starts the emptied file as a line of its own', () => {
+  const file = logFile('f2.log');
+  file.write(Buffer.from('000000000\nPassword: '), app);
+  file.truncate();
+  assert.equal(file.continues(app), false);
+  file.write(Buffer.from('ok\n'), app);
+  closed(file);
+  assert.deepEqual(readLines(file.path), ['ok']);
+});
+
 test('a directory replaced by a file sends lines to the fallback with an event, and back once repaired', async () => {
   const logDir = path.join(dir, 'logs');
   fs.mkdirSync(logDir);
