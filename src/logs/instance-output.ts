@@ -10,6 +10,9 @@ import { createLineFormatter } from './line-format.js';
 import type { LogFileRegistry } from './log-file-registry.js';
 import { OutputStream, type OutputStreamDeps, type StreamSink } from './output-stream.js';
 
+/** Written after a line that a daemon crash cut short; the lines after it come from the next daemon. */
+export const RESTART_MARKER = Buffer.from('[pm] daemon restarted: bytes may be missing here\n');
+
 export interface OutputPaths {
   pipe: Record<LogStream, string>;
   log: Record<LogStream, string>;
@@ -67,9 +70,9 @@ export class InstanceOutput {
     if (isDeepStrictEqual(before.logs, spec.logs)) return;
     this.paths.log = this.deps.logPathsOf(spec, this.index);
     for (const output of this.streams) {
-      const old = output.sink.file;
-      output.sink = this.createSink(output.origin.stream);
-      void this.deps.files.release(old);
+      const old = output.file;
+      output.setSink(this.createSink(output.origin.stream));
+      this.deps.files.release(old);
     }
   }
 
@@ -83,7 +86,7 @@ export class InstanceOutput {
 
   /** `pm flush`: empties the current log files; returns the paths of those it emptied. */
   flush(): string[] {
-    const files = [...new Set(this.streams.map((output) => output.sink.file))];
+    const files = [...new Set(this.streams.map((output) => output.file))];
     return files.flatMap((file) => {
       try {
         file.truncate();
@@ -103,7 +106,7 @@ export class InstanceOutput {
   /** `pm update`: writes out every line read so far and stops reading; the pipes stay for the next daemon. */
   async detach(): Promise<void> {
     for (const output of this.streams) output.close();
-    await Promise.all(this.streams.map((output) => this.deps.files.release(output.sink.file)));
+    for (const output of this.streams) this.deps.files.release(output.file);
     this.streams = [];
   }
 
@@ -116,10 +119,14 @@ export class InstanceOutput {
       { maxSizeBytes: logs.maxSizeBytes, maxFiles: logs.maxFiles, compress: logs.compress },
       shared ? { app: name } : { app: name, index: this.index },
     );
+    const format = createLineFormatter(logs, { app: name, index: this.index, stream });
+    // A daemon died while writing a line here: end that line, and say that bytes may be missing.
+    if (file.openedInsideLine) file.write(format(RESTART_MARKER, this.deps.now(), false), this);
     return {
       file,
-      format: createLineFormatter(logs, { app: name, index: this.index, stream }),
+      format,
       timestamped: logs.timestamps || logs.format === 'json',
+      wholeLinesOnly: logs.format === 'json',
     };
   }
 }

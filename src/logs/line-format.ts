@@ -12,10 +12,12 @@ export interface LineOrigin {
 }
 
 /**
- * `lines` holds whole lines, each ending with a newline; `nowMs` is when they were read. The result
- * is valid until the next call: the daemon writes it, or queues a copy, at once.
+ * `lines` holds lines, each ending with a newline, except that in text formats the last may be
+ * unfinished (written now, finished by a later block); `continues` says that the first line is the
+ * rest of one begun by an earlier block. `nowMs` is when they were read. The result is valid until
+ * the next call: the daemon writes it at once.
  */
-export type FormatLines = (lines: Buffer, nowMs: number) => Buffer;
+export type FormatLines = (lines: Buffer, nowMs: number, continues: boolean) => Buffer;
 
 // One output buffer for every formatter: formatting and writing happen in one synchronous step,
 // so no block waits in it, and 200,000 lines need no fresh allocation per block.
@@ -27,12 +29,18 @@ function intoScratch(text: string, encoding: 'latin1' | 'utf8'): Buffer {
   return scratch.subarray(0, scratch.write(text, 0, encoding));
 }
 
-/** Puts `prefix` (ASCII) before every line of `lines`; the result is valid until the next call. */
-export function prefixLines(lines: Buffer, prefix: string): Buffer {
-  const text = lines.toString('latin1', 0, lines.length - 1);
-  return intoScratch(`${prefix}${text.replaceAll('\n', `\n${prefix}`)}\n`, 'latin1');
+/**
+ * Puts `prefix` (ASCII) before every line of `lines` that starts in them: not before the rest of a
+ * line begun earlier (`continues`), nor after a last newline. Valid until the next call.
+ */
+export function prefixLines(lines: Buffer, prefix: string, continues = false): Buffer {
+  const ended = lines[lines.length - 1] === 10;
+  const text = lines.toString('latin1', 0, ended ? lines.length - 1 : lines.length);
+  const head = continues ? '' : prefix;
+  return intoScratch(`${head}${text.replaceAll('\n', `\n${prefix}`)}${ended ? '\n' : ''}`, 'latin1');
 }
 
+/** Whole lines only: a JSON object cannot be left open for the rest of its line. */
 function toJsonLines(lines: Buffer, head: string): Buffer {
   let out = '';
   let start = 0;
@@ -53,5 +61,5 @@ export function createLineFormatter(
     return (lines, nowMs) => toJsonLines(lines, `{"ts":"${new Date(nowMs).toISOString()}",${who},"line":`);
   }
   if (!spec.timestamps) return (lines) => lines;
-  return (lines, nowMs) => prefixLines(lines, `${new Date(nowMs).toISOString()} `);
+  return (lines, nowMs, continues) => prefixLines(lines, `${new Date(nowMs).toISOString()} `, continues);
 }

@@ -1,19 +1,20 @@
 // Cuts an output stream into whole lines with one lastIndexOf per chunk (never a per-line loop):
-// the unfinished tail is held back until its newline comes, so a write never carries half a line.
-
-/** A line longer than this is cut, so one endless line cannot grow the daemon's memory. */
-const MAX_LINE_BYTES = 1024 * 1024;
+// the unfinished tail is kept until its newline comes. The caller decides when a tail waited or
+// grew long enough to end as it is (output-stream.ts).
 
 const NEWLINE = Buffer.from('\n');
 
-// One per stream: a tail held back belongs to that stream alone.
+// One per stream: a tail kept belongs to that stream alone.
 export class LineSplitter {
   private partial: Buffer | null = null;
 
-  constructor(private readonly maxLineBytes = MAX_LINE_BYTES) {}
-
   get hasPartial(): boolean {
     return this.partial !== null;
+  }
+
+  /** Bytes of the unfinished tail. */
+  get partialBytes(): number {
+    return this.partial?.length ?? 0;
   }
 
   /**
@@ -24,7 +25,7 @@ export class LineSplitter {
     const last = chunk.lastIndexOf(10);
     if (last === -1) {
       this.partial = this.partial ? Buffer.concat([this.partial, chunk]) : Buffer.from(chunk);
-      return this.partial.length >= this.maxLineBytes ? this.takePartial() : null;
+      return null;
     }
     const end = last + 1;
     const whole = this.partial
@@ -34,7 +35,7 @@ export class LineSplitter {
     return whole;
   }
 
-  /** The held-back tail as a line of its own (a newline added), or null: used after a timeout and at close. */
+  /** The tail as a line of its own (a newline added), or null: when it has waited too long, and at close. */
   takePartial(): Buffer | null {
     const partial = this.partial;
     this.partial = null;

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EventSink } from '../protocol/events.js';
+import { endsInsideLine } from './file-end.js';
 
 export interface DestinationDeps {
   events: EventSink;
@@ -29,6 +30,10 @@ export class LogDestination {
   fd = -1;
   /** Bytes in the file behind `fd` (unknown for stderr). */
   sizeBytes = 0;
+  /** Counts the files opened: a change means that writes now go to another file. */
+  generation = 0;
+  /** The log file, when last opened, ended inside a line (cut short by a crash or a failing disk). */
+  openedInsideLine = false;
   /** 0: the file itself; 1..n: fallbackDirs; n + 1: stderr. */
   private rung = 0;
   /** The fallback file in use, for the events. */
@@ -147,7 +152,7 @@ export class LogDestination {
     fs.truncateSync(this.path, 0);
   }
 
-  /** Cuts the file behind `fd` back by `bytes` (a torn last line); false for stderr. */
+  /** Cuts the file behind `fd` back by `bytes` (the start of an unfinished last line); false for stderr. */
   cutBack(bytes: number): boolean {
     if (this.fd === STDERR_FD) return false;
     try {
@@ -170,8 +175,10 @@ export class LogDestination {
   private adoptPrimary(fd: number): void {
     const stat = fs.fstatSync(fd);
     this.fd = fd;
+    this.generation++;
     this.inode = stat.ino;
     this.sizeBytes = stat.size;
+    this.openedInsideLine = stat.size > 0 && endsInsideLine(this.path);
     this.rung = 0;
     this.fallbackPath = '';
   }
@@ -180,6 +187,7 @@ export class LogDestination {
     const dir = this.deps.fallbackDirs[rung - 1];
     if (dir === undefined) {
       this.fd = STDERR_FD;
+      this.generation++;
       this.fallbackPath = 'the daemon stderr';
       return true;
     }
@@ -187,6 +195,7 @@ export class LogDestination {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const file = path.join(dir, path.basename(this.path));
       this.fd = openAppend(file);
+      this.generation++;
       this.sizeBytes = fs.fstatSync(this.fd).size;
       this.fallbackPath = file;
       return true;

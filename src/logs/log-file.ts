@@ -1,8 +1,7 @@
-// One log file's writer: a block that finds the file idle is written at once; otherwise blocks
-// queue up and go out in batches (one writev per batch, on the thread pool). Rotation is checked
-// before each write, and a failing file falls back without losing or tearing a line. `write` returns false above a high-water mark: the caller pauses
-// its reader, so memory stays bounded and a fast app waits on its pipe instead.
-import { EventEmitter } from 'node:events';
+// One log file's writer. Every write is synchronous and complete when `write` returns: the daemon
+// holds no queue of lines read but not written, so a SIGKILL loses at most the block in hand, and a
+// fast app is slowed by its pipe filling while the daemon writes. Rotation is checked before each
+// write, and a failing file falls back without losing or tearing a line.
 import fs from 'node:fs';
 import { type DestinationDeps, LogDestination } from './log-destination.js';
 import { type RotationPolicy, rotateFile } from './rotate-file.js';
@@ -18,40 +17,31 @@ export interface LogFileDeps extends DestinationDeps {
   retryMs: number;
 }
 
-/** Queued plus in-flight bytes above which `write` asks the caller to wait for `drain`. */
-export const HIGH_WATER_BYTES = 1024 * 1024;
-const MAX_BATCH_BUFFERS = 512;
-/** A pipe's capacity: what one read of an app's output brings at most. */
-const SYNC_WRITE_MAX_BYTES = 64 * 1024;
+/** Whoever writes a block: a line left open belongs to its writer, and only it may continue it. */
+export type Writer = object;
 
 const NOTHING = Buffer.alloc(0);
+const NEWLINE = Buffer.from('\n');
+/** The owner of a line found unfinished when the file was opened: no writer continues it. */
+const NOBODY: Writer = {};
 
-function writev(fd: number, buffers: Buffer[]): Promise<number> {
-  return new Promise((resolve, reject) =>
-    fs.writev(fd, buffers, (error, bytes) => (error ? reject(error) : resolve(bytes))),
-  );
-}
-
-// Emits `drain` like a stream, so a paused reader knows when to read on.
-export class LogFile extends EventEmitter<{ drain: [] }> {
+// Several streams may share one writer (log-file-registry.ts); lines stay whole because a line left
+// open by one is ended before another writes.
+export class LogFile {
+  /** Streams writing here: several with `merge` or a shared `out_file`. */
+  writers = 0;
   private readonly destination: LogDestination;
-  private queue: Buffer[] = [];
-  private pendingBytes = 0;
-  private writing = false;
-  private needDrain = false;
-  private restoreDue = false;
   private retryTimer: NodeJS.Timeout | null = null;
-  private onIdle: (() => void) | null = null;
-  /** The start of a line cut short at the end of the file by a short write. */
-  private tornLine: Buffer = NOTHING;
+  /** Who wrote the unfinished line at the end of the file, if there is one. */
+  private openLineOwner: Writer | null = null;
+  /** The bytes of that unfinished line (a copy): moved whole when the lines go to another file. */
+  private tail: Buffer = NOTHING;
 
   constructor(
     readonly path: string,
     private readonly options: LogFileOptions,
     private readonly deps: LogFileDeps,
   ) {
-    super();
-    this.setMaxListeners(0);
     this.destination = new LogDestination(path, deps);
   }
 
@@ -59,171 +49,148 @@ export class LogFile extends EventEmitter<{ drain: [] }> {
     return !this.destination.isPrimary;
   }
 
+  /** The file ended inside a line when it was opened: a daemon died while writing it. */
+  get openedInsideLine(): boolean {
+    return this.openLineOwner === NOBODY;
+  }
+
   open(): void {
     this.destination.open();
+    if (this.destination.isPrimary && this.destination.openedInsideLine) this.openLineOwner = NOBODY;
+  }
+
+  /** Whether the file ends inside a line that `writer` began: its next block goes on with it. */
+  continues(writer: Writer): boolean {
+    return this.openLineOwner === writer;
   }
 
   /**
-   * Writes whole lines now, or queues a copy (the caller may reuse `lines` once this returns); false
-   * when the caller should wait for `drain` before writing more.
+   * Writes `bytes` now. They may end inside a line, which `writer` finishes with a later block or
+   * ends with `endLine`; a line left open by another writer is ended first, so lines never mix.
    */
-  write(lines: Buffer): boolean {
-    if (this.writeNow(lines)) return true;
-    this.queue.push(Buffer.from(lines));
-    this.pendingBytes += lines.length;
-    if (!this.writing) void this.pump();
-    if (this.pendingBytes < HIGH_WATER_BYTES) return true;
-    this.needDrain = true;
-    return false;
+  write(bytes: Buffer, writer: Writer): void {
+    if (bytes.length === 0) return;
+    if (this.openLineOwner !== null && this.openLineOwner !== writer) this.put(NEWLINE);
+    this.put(bytes);
+    this.openLineOwner = bytes[bytes.length - 1] === 10 ? null : writer;
+  }
+
+  /** Ends the line `writer` left open, if it is still the last one in the file. */
+  endLine(writer: Writer): void {
+    if (this.openLineOwner !== writer) return;
+    this.put(NEWLINE);
+    this.openLineOwner = null;
   }
 
   /** `pm flush`: empties the current file. */
   truncate(): void {
     this.destination.truncate();
+    if (!this.destination.isPrimary) return;
+    // The unfinished line went with the rest: its next bytes start a line of their own.
+    this.tail = NOTHING;
+    this.openLineOwner = null;
   }
 
-  /** Writes what is queued, then closes. */
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      const finish = () => {
-        if (this.retryTimer) clearInterval(this.retryTimer);
-        this.destination.close();
-        resolve();
-      };
-      if (this.writing) this.onIdle = finish;
-      else finish();
-    });
+  /** Ends a line left open, then closes. */
+  close(): void {
+    if (this.openLineOwner !== null) this.put(NEWLINE);
+    this.openLineOwner = null;
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.destination.close();
   }
 
   /**
-   * When the file is idle, on its own path and not due to rotate, up to a pipe's worth of lines go out
-   * at once: lines the daemon has read are then lost to a SIGKILL only in the microseconds between the
-   * pipe read and this write, not for a round trip through the thread pool. The rest takes the queue.
+   * Writes `data`, rotating first when it would take the file past its size limit: a block bigger
+   * than the room left is split at a line boundary, and a line that was begun in the full file is
+   * moved whole into the next one.
    */
-  private writeNow(lines: Buffer): boolean {
+  private put(data: Buffer): void {
     const { maxSizeBytes } = this.options;
-    if (this.writing || this.queue.length > 0 || this.restoreDue || !this.destination.isPrimary) return false;
-    if (lines.length > SYNC_WRITE_MAX_BYTES) return false;
-    if (maxSizeBytes > 0 && this.destination.sizeBytes + lines.length > maxSizeBytes) return false;
-    let written: number;
-    try {
-      written = fs.writeSync(this.fdForWrite(), lines);
-    } catch {
-      return false; // the queue's path handles failures and fallbacks
-    }
-    const rest = this.afterWrite([lines], lines.length, written);
-    if (rest.length === 0) return true;
-    this.queue.push(Buffer.from(rest));
-    this.pendingBytes += rest.length;
-    void this.pump();
-    return true;
-  }
-
-  private async pump(): Promise<void> {
-    this.writing = true;
-    while (this.queue.length > 0) {
-      if (this.restoreDue) this.restore();
-      const batch = this.takeBatch();
-      await this.writeBatch(batch);
-    }
-    this.writing = false;
-    const onIdle = this.onIdle;
-    this.onIdle = null;
-    onIdle?.();
-  }
-
-  private takeBatch(): { buffers: Buffer[]; bytes: number } {
-    const { maxSizeBytes } = this.options;
-    let room = Number.POSITIVE_INFINITY;
+    let rest = data;
     // A fallback file rotates like the file itself: a long failure must not fill the fallback's disk.
-    if (maxSizeBytes > 0 && this.destination.currentFile !== null) {
-      room = maxSizeBytes - this.destination.sizeBytes;
-      if (this.queue[0]!.length > room && this.destination.sizeBytes > 0) {
-        this.rotate();
-        room = maxSizeBytes - this.destination.sizeBytes;
+    while (maxSizeBytes > 0 && this.destination.currentFile !== null) {
+      const room = maxSizeBytes - this.destination.sizeBytes;
+      if (rest.length <= room) break;
+      const cut = room > 0 ? rest.lastIndexOf(10, room - 1) + 1 : 0;
+      if (cut > 0) {
+        this.writeOut(rest.subarray(0, cut));
+        rest = rest.subarray(cut);
+      } else if (this.destination.sizeBytes > this.tail.length) {
+        const moved = this.rotate();
+        if (moved === null) break; // cannot move it aside: keep writing; the next write tries again
+        if (moved.length > 0) rest = Buffer.concat([moved, rest]);
+      } else {
+        // The file holds nothing but this line, which is longer than the limit: the one exception.
+        const end = rest.indexOf(10) + 1 || rest.length;
+        this.writeOut(rest.subarray(0, end));
+        rest = rest.subarray(end);
       }
     }
-    const buffers: Buffer[] = [];
-    let bytes = 0;
-    while (this.queue.length > 0 && buffers.length < MAX_BATCH_BUFFERS) {
-      const next = this.queue[0]!;
-      if (bytes + next.length > room) {
-        // A block bigger than what fits in a whole file: the lines that fit now, the rest after rotating.
-        const cut = buffers.length === 0 && room > 0 ? next.lastIndexOf(10, room - 1) + 1 : 0;
-        if (cut > 0) {
-          buffers.push(next.subarray(0, cut));
-          this.queue[0] = next.subarray(cut);
-          bytes += cut;
-        } else if (buffers.length === 0) {
-          buffers.push(this.queue.shift()!); // one line longer than the size limit
-          bytes += next.length;
-        }
-        break;
-      }
-      buffers.push(this.queue.shift()!);
-      bytes += next.length;
-    }
-    return { buffers, bytes };
+    if (rest.length > 0) this.writeOut(rest);
   }
 
-  /** Writes the whole batch somewhere: the file, else a fallback; a torn last line is moved whole. */
-  private async writeBatch(batch: { buffers: Buffer[]; bytes: number }): Promise<void> {
-    let { buffers, bytes } = batch;
-    while (bytes > 0) {
+  /** Writes all of `data` somewhere: the file, else a fallback, with an unfinished line moved whole. */
+  private writeOut(data: Buffer): void {
+    let rest = data;
+    while (rest.length > 0) {
       let written: number;
       try {
-        written = await writev(this.fdForWrite(), buffers);
+        const generation = this.destination.generation;
+        const fd = this.fdForWrite();
+        // The file was recreated, or gave way to a fallback, before this write: the line begun in
+        // the old one starts again in the new one.
+        if (this.destination.generation !== generation) rest = this.withTail(rest, true);
+        written = fs.writeSync(fd, rest);
       } catch (error) {
-        // The rest of a torn line cannot follow: take its start back, so the fallback gets it whole.
-        const torn = this.tornLine;
-        this.tornLine = NOTHING;
-        if (torn.length > 0 && this.destination.cutBack(torn.length)) {
-          buffers = [torn, ...buffers];
-          bytes += torn.length;
-        }
+        // The rest of the unfinished line cannot follow: take its start back, so the fallback gets it whole.
+        rest = this.withTail(rest, this.tail.length > 0 && this.destination.cutBack(this.tail.length));
         if (this.destination.fail(error)) continue;
-        break; // nowhere left, not even stderr: drop the lines rather than block the app
+        return; // nowhere left, not even stderr: drop the lines rather than block the app
       }
-      const rest = this.afterWrite(buffers, bytes, written);
-      if (rest.length === 0) break;
-      buffers = [rest];
-      bytes = rest.length;
+      this.destination.wrote(written);
+      this.keepTail(rest.subarray(0, written));
+      rest = rest.subarray(written);
     }
-    this.pendingBytes -= batch.bytes;
-    if (this.needDrain && this.pendingBytes < HIGH_WATER_BYTES) {
-      this.needDrain = false;
-      this.emit('drain');
-    }
+  }
+
+  /** `rest` after the unfinished line's start when `moved`; the start is forgotten either way. */
+  private withTail(rest: Buffer, moved: boolean): Buffer {
+    const tail = this.tail;
+    this.tail = NOTHING;
+    return moved && tail.length > 0 ? Buffer.concat([tail, rest]) : rest;
+  }
+
+  /** Remembers the file's unfinished last line after `written` (a copy: the caller reuses its buffers). */
+  private keepTail(written: Buffer): void {
+    const newline = written.lastIndexOf(10);
+    if (newline === -1) this.tail = Buffer.concat([this.tail, written]);
+    else this.tail = newline + 1 === written.length ? NOTHING : Buffer.from(written.subarray(newline + 1));
   }
 
   /**
-   * Counts what a write took and returns what it left (a short write: the disk is full). A line cut
-   * short is remembered, to be taken back from the file if its rest fails too.
+   * Moves the current file aside and opens a new one; returns the unfinished line taken out of the
+   * old file, to start the new one, or null when the file could not be moved.
    */
-  private afterWrite(buffers: Buffer[], bytes: number, written: number): Buffer {
-    this.destination.wrote(written);
-    if (written === bytes) {
-      this.tornLine = NOTHING;
-      return NOTHING;
-    }
-    const data = buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers);
-    const cut = written > 0 ? data.lastIndexOf(10, written - 1) + 1 : 0;
-    // A copy: the torn start outlives this batch, whose buffer may be reused for the next read.
-    const start = Buffer.from(data.subarray(cut, written));
-    this.tornLine = cut > 0 ? start : Buffer.concat([this.tornLine, start]);
-    return data.subarray(written);
-  }
-
-  private rotate(): void {
+  private rotate(): Buffer | null {
     const current = this.destination.currentFile;
-    if (current === null) return;
+    if (current === null) return null;
+    const tail = this.tail;
+    const taken = tail.length > 0 && this.destination.cutBack(tail.length);
     try {
       rotateFile(current, this.options, this.deps.now());
     } catch {
-      // Cannot move it aside (directory gone, permissions): keep writing; the next write checks again.
-      return;
+      return taken ? this.putBack(tail) : null;
     }
+    this.tail = NOTHING;
     this.destination.reopen();
+    return taken ? tail : NOTHING;
+  }
+
+  /** A rotation failed after the unfinished line was taken out: it goes back where it was. */
+  private putBack(tail: Buffer): null {
+    this.tail = NOTHING;
+    this.writeOut(tail);
+    return null;
   }
 
   /** The descriptor for the next write; on a fallback, the file is tried again periodically. */
@@ -235,17 +202,15 @@ export class LogFile extends EventEmitter<{ drain: [] }> {
 
   private watchFallback(): void {
     if (this.destination.isPrimary || this.retryTimer) return;
-    this.retryTimer = setInterval(() => {
-      if (this.writing) this.restoreDue = true;
-      else this.restore();
-    }, this.deps.retryMs);
+    this.retryTimer = setInterval(() => this.restore(), this.deps.retryMs);
     this.retryTimer.unref();
   }
 
   private restore(): void {
-    this.restoreDue = false;
-    if (!this.destination.tryRestore()) return;
+    // A line still open on the fallback is finished there first (within a moment: see output-stream.ts).
+    if (this.tail.length > 0 || !this.destination.tryRestore()) return;
     if (this.retryTimer) clearInterval(this.retryTimer);
     this.retryTimer = null;
+    if (this.destination.openedInsideLine) this.openLineOwner = NOBODY;
   }
 }

@@ -9,7 +9,7 @@ import { LogFileRegistry } from './log-file-registry.js';
 import { LogHub } from './log-hub.js';
 import { fallbackDirs, instanceLogPaths } from './log-paths.js';
 
-/** A line still without its newline after this long is written as it is. */
+/** A line still without its newline this long after its first bytes is ended as it is. */
 const PARTIAL_FLUSH_MS = 200;
 /** How often a file on a fallback is tried again. */
 const FALLBACK_RETRY_MS = 1000;

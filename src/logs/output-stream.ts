@@ -1,6 +1,7 @@
-// One stream of one instance: drains its named pipe, cuts whole lines, formats them into its log
-// file and publishes them live. While the file's writer is behind, the pipe reader pauses, so
-// the app blocks on its pipe instead of the daemon buffering without bound.
+// One stream of one instance: drains its named pipe into its log file and publishes whole lines
+// live. Each chunk read is written before the next read, so a daemon SIGKILL loses at most the
+// chunk in hand (plus, where lines are held back, the start of one line: see `holdsLines`), and a
+// fast app waits on its full pipe while the daemon writes instead of the daemon buffering.
 import fs from 'node:fs';
 import net from 'node:net';
 import type { FormatLines, LineOrigin } from './line-format.js';
@@ -14,12 +15,14 @@ export interface StreamSink {
   format: FormatLines;
   /** Whether live lines carry their time (the file keeps one). */
   timestamped: boolean;
+  /** The format stores whole lines only (JSON): an unfinished line cannot be written yet. */
+  wholeLinesOnly: boolean;
 }
 
 export interface OutputStreamDeps {
   hub: LogHub;
   now: () => number;
-  /** A line without its newline is written anyway after this long. */
+  /** A line still without its newline this long after its first bytes is ended as it is. */
   partialFlushMs: number;
 }
 
@@ -36,23 +39,34 @@ const READ_BUFFER = Buffer.allocUnsafe(READ_BUFFER_BYTES);
  */
 const COALESCE_BELOW_BYTES = 16 * 1024;
 const COALESCE_MS = 1;
+/** A held line is written (and a newline added) at this length: what a SIGKILL can take with it. */
+const MAX_HELD_LINE_BYTES = 64 * 1024;
+/** An unfinished line written as it comes is ended at this length, so live readers get lines. */
+const MAX_OPEN_LINE_BYTES = 1024 * 1024;
 
 // Reads with a user buffer, so pausing stops reading the pipe at once.
 export class OutputStream {
   private reader: net.Socket | null = null;
+  /** Cuts whole lines for live readers, and for the file when it holds lines back. */
   private readonly splitter = new LineSplitter();
   private partialTimer: NodeJS.Timeout | null = null;
   private partialSinceMs = 0;
   private coalescing = false;
-  /** Reasons the reader is paused (a batch forming, the file writer behind); it reads at 0. */
-  private holds = 0;
+  /** How the unfinished line is being kept: held back (true) or written as it comes. */
+  private holding: boolean;
 
   constructor(
     readonly origin: LineOrigin,
     private readonly pipePath: string,
-    public sink: StreamSink,
+    private sink: StreamSink,
     private readonly deps: OutputStreamDeps,
-  ) {}
+  ) {
+    this.holding = this.holdsLines();
+  }
+
+  get file(): LogFile {
+    return this.sink.file;
+  }
 
   open(): void {
     // Read-write, so the reader never sees EOF between two runs of the instance.
@@ -70,24 +84,29 @@ export class OutputStream {
     this.reader = reader;
   }
 
-  /** Writes the lines still in the pipe and the splitter, then stops reading. */
+  /** New log settings: the unfinished line ends in the old file, and the next lines go to the new one. */
+  setSink(sink: StreamSink): void {
+    this.endLine(this.deps.now());
+    this.sink = sink;
+    this.holding = this.holdsLines();
+  }
+
+  /** Writes the lines still in the pipe, ends the unfinished one, then stops reading. */
   close(): void {
-    if (this.partialTimer) clearTimeout(this.partialTimer);
-    this.partialTimer = null;
     this.reader?.destroy();
     this.reader = null;
     for (const chunk of readPipeNow(this.pipePath)) this.onChunk(chunk);
-    const rest = this.splitter.takePartial();
-    if (rest) this.emit(rest, this.deps.now());
+    this.endLine(this.deps.now());
     if (this.partialTimer) clearTimeout(this.partialTimer);
+    this.partialTimer = null;
   }
 
   private readonly onRead = (bytes: number, buffer: Uint8Array): boolean => {
-    // A view, not a copy: the splitter copies the tail it keeps, the file writer the blocks it queues.
+    // A view, not a copy: the splitter copies the tail it keeps, and the file is written before this returns.
     this.onChunk(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
     if (bytes < COALESCE_BELOW_BYTES && !this.coalescing && this.reader !== null) {
       this.coalescing = true;
-      this.hold();
+      this.reader.pause();
       setTimeout(this.endCoalescing, COALESCE_MS);
     }
     return true;
@@ -95,24 +114,36 @@ export class OutputStream {
 
   private readonly endCoalescing = (): void => {
     this.coalescing = false;
-    this.release();
+    this.reader?.resume();
   };
 
-  private hold(): void {
-    if (this.holds++ === 0) this.reader?.pause();
-  }
-
-  private release(): void {
-    if (--this.holds === 0) this.reader?.resume();
+  /**
+   * An unfinished line is held back in memory when the file is shared (another stream's lines could
+   * land inside it) or the format stores whole lines only; otherwise it is written as it comes.
+   */
+  private holdsLines(): boolean {
+    return this.sink.wholeLinesOnly || this.sink.file.writers > 1;
   }
 
   private onChunk(chunk: Buffer): void {
     const nowMs = this.deps.now();
+    const holding = this.holdsLines();
+    if (holding !== this.holding) {
+      // A writer came or went: the line in progress ends the old way before the new way starts.
+      this.endLine(nowMs);
+      this.holding = holding;
+    }
     const hadPartial = this.splitter.hasPartial;
     const lines = this.splitter.push(chunk);
-    if (lines) this.emit(lines, nowMs);
+    if (lines) this.publish(lines, nowMs);
+    if (!holding) this.write(chunk, nowMs);
+    else if (lines) this.write(lines, nowMs);
     if (!this.splitter.hasPartial) return;
     if (lines || !hadPartial) this.partialSinceMs = nowMs;
+    if (this.splitter.partialBytes >= (holding ? MAX_HELD_LINE_BYTES : MAX_OPEN_LINE_BYTES)) {
+      this.endLine(nowMs);
+      return;
+    }
     this.partialTimer ??= setTimeout(this.onPartialTimeout, this.deps.partialFlushMs);
   }
 
@@ -125,15 +156,24 @@ export class OutputStream {
       this.partialTimer = setTimeout(this.onPartialTimeout, waitMs);
       return;
     }
-    this.emit(this.splitter.takePartial()!, nowMs);
+    this.endLine(nowMs);
   };
 
-  private emit(lines: Buffer, nowMs: number): void {
-    const { file, format, timestamped } = this.sink;
-    this.deps.hub.publish(this.origin, timestamped ? nowMs : null, lines);
-    if (file.write(format(lines, nowMs)) || this.reader === null) return;
-    this.hold();
-    file.once('drain', () => this.release());
+  /** The unfinished line ends here: held back, it is written now with a newline; else its newline is. */
+  private endLine(nowMs: number): void {
+    const partial = this.splitter.takePartial();
+    if (partial) this.publish(partial, nowMs);
+    if (!this.holding) this.sink.file.endLine(this);
+    else if (partial) this.write(partial, nowMs);
+  }
+
+  private publish(lines: Buffer, nowMs: number): void {
+    this.deps.hub.publish(this.origin, this.sink.timestamped ? nowMs : null, lines);
+  }
+
+  private write(bytes: Buffer, nowMs: number): void {
+    const { file, format } = this.sink;
+    file.write(format(bytes, nowMs, file.continues(this)), this);
   }
 }
 

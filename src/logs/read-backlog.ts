@@ -4,6 +4,7 @@
 // has to be inflated whole, which zlib does on its thread pool, so those are read asynchronously.
 import fs from 'node:fs';
 import type { LogLine } from '../protocol/log-line.js';
+import { endsInsideLine } from './file-end.js';
 import { type LogSource, parseLogLine } from './parse-log-line.js';
 import { rotatedFiles } from './rotated-files.js';
 import { bufferLinesFromEnd, linesFromEnd } from './tail.js';
@@ -58,20 +59,27 @@ function tooOld(file: string, query: BacklogQuery): boolean {
 function startReading(source: LogSource, query: BacklogQuery): SourceRead {
   const read: SourceRead = { source, found: [], scanned: 0, done: query.lines === 0, pending: [] };
   const files = [source.path, ...rotatedFiles(source.path)];
+  // A line the current file ends inside is still being written: it is shown once it is finished.
+  let skipLast = endsInsideLine(source.path);
   while (!read.done && files.length > 0) {
     if (files[0]!.endsWith('.gz')) {
       read.pending = files;
       break;
     }
-    read.done = readPlain(read, files.shift()!, query);
+    read.done = readPlain(read, files.shift()!, query, skipLast);
+    skipLast = false;
   }
   return read;
 }
 
-/** Reads a plain file from its end; true when the source has all it needs. */
-function readPlain(read: SourceRead, file: string, query: BacklogQuery): boolean {
+/** Reads a plain file from its end, its last line left out with `skipLast`; true when the source has all it needs. */
+function readPlain(read: SourceRead, file: string, query: BacklogQuery, skipLast = false): boolean {
   if (tooOld(file, query)) return true;
-  for (const text of linesFromEnd(file)) if (take(read, text, query)) return true;
+  let skip = skipLast;
+  for (const text of linesFromEnd(file)) {
+    if (skip) skip = false;
+    else if (take(read, text, query)) return true;
+  }
   return false;
 }
 

@@ -27,11 +27,13 @@ test('takePartial ends the held tail with a newline so the file stays line-shape
   assert.equal(splitter.hasPartial, false);
 });
 
-test('a line longer than the limit is cut instead of growing without bound', () => {
-  const splitter = new LineSplitter(8);
-  assert.equal(splitter.push(Buffer.from('abcd')), null);
-  assert.equal(text(splitter.push(Buffer.from('efghij'))), 'abcdefghij\n');
-  assert.equal(splitter.hasPartial, false);
+test('the held tail is counted in bytes, so the caller can end a line that grows too long', () => {
+  const splitter = new LineSplitter();
+  splitter.push(Buffer.from('abcd'));
+  splitter.push(Buffer.from('efg'));
+  assert.equal(splitter.partialBytes, 7);
+  assert.equal(text(splitter.push(Buffer.from('h\ni'))), 'abcdefgh\n');
+  assert.equal(splitter.partialBytes, 1);
 });
 
 test('any cut of a stream into chunks yields the same lines, each block ending on a newline', () => {

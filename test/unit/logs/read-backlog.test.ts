@@ -162,3 +162,17 @@ test('a plain rotated file compressed while the backlog is read is read from its
   fs.rmSync(plain);
   assert.deepEqual(seqs(await backlog), range(1, 9));
 });
+
+test('a line the current file ends inside is still being written: it is left out until it is finished', async () => {
+  const src = source('open.log', [`${iso(1)} done`]);
+  fs.appendFileSync(src.path, `${iso(2)} Password: `);
+  assert.deepEqual(
+    (await lastLines(src, { lines: 5 })).map((l) => l.line),
+    ['done'],
+  );
+  fs.appendFileSync(src.path, 'ok\n');
+  assert.deepEqual(
+    (await lastLines(src, { lines: 5 })).map((l) => l.line),
+    ['done', 'Password: ok'],
+  );
+});
