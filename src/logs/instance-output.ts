@@ -55,12 +55,15 @@ export class InstanceOutput {
   /** Creates the pipes if needed and starts draining them into the log files. */
   open(): void {
     ensureFifos(LOG_STREAMS.map((stream) => this.paths.pipe[stream]));
-    this.streams = LOG_STREAMS.map((stream) => {
+    // Each stream is kept as soon as it is open, so that close() releases it if the next one fails
+    // (out of file descriptors).
+    this.streams = [];
+    for (const stream of LOG_STREAMS) {
       const origin = { app: this.spec.name, index: this.index, stream };
       const output = new OutputStream(origin, this.paths.pipe[stream], this.createSink(stream), this.deps);
       output.open();
-      return output;
-    });
+      this.streams.push(output);
+    }
   }
 
   /** A new definition of the app: its lines go where and how the new log settings say. */
