@@ -95,6 +95,9 @@ function createMonitor(pool: ProcessPool, settings: DaemonSettings, startedAt: n
 }
 
 async function main(): Promise<void> {
+  // Node opens its inspector on 127.0.0.1:9229 at SIGUSR1 (log rotators send it), and any local
+  // user could then run code as the daemon's user: a listener of our own keeps it closed.
+  process.on('SIGUSR1', () => log('SIGUSR1 received: ignored (the inspector stays closed)'));
   const paths = resolvePaths();
   ensureHome(paths.home);
   for (const dir of [paths.logDir, paths.pipeDir]) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
