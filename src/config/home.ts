@@ -1,6 +1,8 @@
 // Create the home directory private to this user, and refuse one that others could tamper with:
-// whoever can write there can talk to the daemon and run commands as us.
+// whoever can write there, or in a directory above it, can swap it, talk to the daemon and run
+// commands as us. The checks are ssh's StrictModes for ~/.ssh.
 import fs from 'node:fs';
+import path from 'node:path';
 import { PmError } from '../protocol/errors.js';
 
 export function ensureHome(home: string): void {
@@ -14,10 +16,36 @@ export function ensureHome(home: string): void {
   checkHome(home);
 }
 
+const myUid = (): number | undefined => process.getuid?.();
+
+/** Root's or ours: anyone else could rename or replace what is inside. */
+const trusted = (uid: number): boolean => uid === 0 || uid === myUid();
+
+/** Every directory above the home: owned by root or us, and writable by no one else, except a
+ * sticky one (as /tmp), where others cannot move what we own. */
+function checkAncestors(home: string): void {
+  for (let dir = path.dirname(home); ; dir = path.dirname(dir)) {
+    const stat = fs.statSync(dir);
+    if (!trusted(stat.uid)) {
+      throw new PmError(
+        'bad-request',
+        `PM_HOME ${home} is inside ${dir}, which belongs to uid ${stat.uid}: its owner could replace the home; choose a PM_HOME under directories of your own or root's`,
+      );
+    }
+    if ((stat.mode & 0o022) !== 0 && (stat.mode & 0o1000) === 0) {
+      throw new PmError(
+        'bad-request',
+        `PM_HOME ${home} is inside ${dir}, which others can write to (mode ${(stat.mode & 0o7777).toString(8)}): run chmod go-w ${dir}, or choose another PM_HOME`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
 export function checkHome(home: string): void {
   const stat = fs.statSync(home);
   if (!stat.isDirectory()) throw new PmError('bad-request', `PM_HOME ${home} is not a directory`);
-  const uid = process.getuid?.();
+  const uid = myUid();
   if (uid !== undefined && stat.uid !== uid) {
     throw new PmError(
       'bad-request',
@@ -30,4 +58,5 @@ export function checkHome(home: string): void {
       `PM_HOME ${home} is writable by others (mode ${(stat.mode & 0o777).toString(8)}): run chmod 700 ${home}`,
     );
   }
+  checkAncestors(home);
 }
