@@ -9,7 +9,10 @@ import { endsInsideLine } from './file-end.js';
 export interface DestinationDeps {
   events: EventSink;
   /** Fallback directories, tried in order when the file cannot be written; stderr comes after them. */
-  fallbackDirs: string[];
+  fallbackDirs: Array<{ path(): string }>;
+  /** pm's home: a file pm opens there never follows a link (one planted there would redirect an
+   * app's output); a file the user chose elsewhere may be a link on purpose. */
+  home: string;
   /** Whose lines these are, for the events. */
   label: { app: string; index?: number };
 }
@@ -20,8 +23,10 @@ function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message ?? String(error);
 }
 
-function openAppend(file: string): number {
-  return fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600);
+const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW } = fs.constants;
+
+function openAppend(file: string, followLinks: boolean): number {
+  return fs.openSync(file, O_WRONLY | O_APPEND | O_CREAT | (followLinks ? 0 : O_NOFOLLOW), 0o600);
 }
 
 // Knows where bytes go; the writer (log-file.ts) knows when.
@@ -44,6 +49,10 @@ export class LogDestination {
     readonly path: string,
     private readonly deps: DestinationDeps,
   ) {}
+
+  private get followLinks(): boolean {
+    return !this.path.startsWith(`${this.deps.home}${path.sep}`);
+  }
 
   get isPrimary(): boolean {
     return this.rung === 0;
@@ -111,7 +120,7 @@ export class LogDestination {
     try {
       fs.mkdirSync(path.dirname(this.path), { recursive: true, mode: 0o700 });
       if (!hasRoom(fs.statfsSync(path.dirname(this.path)))) return false;
-      fd = openAppend(this.path);
+      fd = openAppend(this.path, this.followLinks);
     } catch {
       return false;
     }
@@ -169,7 +178,7 @@ export class LogDestination {
   }
 
   private openPrimary(): void {
-    this.adoptPrimary(openAppend(this.path));
+    this.adoptPrimary(openAppend(this.path, this.followLinks));
   }
 
   private adoptPrimary(fd: number): void {
@@ -192,9 +201,8 @@ export class LogDestination {
       return true;
     }
     try {
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const file = path.join(dir, path.basename(this.path));
-      this.fd = openAppend(file);
+      const file = path.join(dir.path(), path.basename(this.path));
+      this.fd = openAppend(file, false);
       this.generation++;
       this.sizeBytes = fs.fstatSync(this.fd).size;
       this.fallbackPath = file;

@@ -17,7 +17,8 @@ export function instanceLogPaths(paths: PmPaths, spec: AppSpec, index: number): 
   return { out: streamPath(paths, spec, index, 'out'), err: streamPath(paths, spec, index, 'err') };
 }
 
-/** Where lines go when their file cannot be written: pm's own directory, then the system temp dir. */
+/** Where lines go when their file cannot be written: pm's own directory, then a private directory
+ * of ours in the system temp dir (see private-dir.ts). */
 export function fallbackDirs(paths: PmPaths, tmpDir: string, uid: number): string[] {
   return [path.join(paths.home, 'logs-fallback'), path.join(tmpDir, `pm-${uid}-logs-fallback`)];
 }

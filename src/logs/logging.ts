@@ -8,6 +8,7 @@ import { InstanceOutput } from './instance-output.js';
 import { LogFileRegistry } from './log-file-registry.js';
 import { LogHub } from './log-hub.js';
 import { fallbackDirs, instanceLogPaths } from './log-paths.js';
+import { dirInHome, PrivateDir } from './private-dir.js';
 
 /** A line still without its newline this long after its first bytes is ended as it is. */
 const PARTIAL_FLUSH_MS = 200;
@@ -22,9 +23,11 @@ export interface Logging {
 // One registry per daemon: streams writing the same path share one writer.
 export function createLogging(paths: PmPaths, events: EventSink, now: () => number = Date.now): Logging {
   const hub = new LogHub();
+  const [inHome, inTmp] = fallbackDirs(paths, os.tmpdir(), process.getuid?.() ?? 0);
   const files = new LogFileRegistry({
     events,
-    fallbackDirs: fallbackDirs(paths, os.tmpdir(), process.getuid?.() ?? 0),
+    fallbackDirs: [dirInHome(inHome!), new PrivateDir(inTmp!)],
+    home: paths.home,
     now,
     retryMs: FALLBACK_RETRY_MS,
   });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { LogFile, type LogFileOptions } from '../../../src/logs/log-file.js';
+import { dirInHome } from '../../../src/logs/private-dir.js';
 import { rotatedFiles } from '../../../src/logs/rotated-files.js';
 import type { PmEventInput } from '../../../src/protocol/events.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -27,7 +28,8 @@ function logFile(name: string, options: LogFileOptions = NO_ROTATION, retryMs = 
   let clock = Date.parse('2026-01-01T00:00:00.000Z');
   const file = new LogFile(path.join(dir, name), options, {
     events: { record: (event) => events.push(event) },
-    fallbackDirs: [path.join(dir, 'fallback')],
+    fallbackDirs: [dirInHome(path.join(dir, 'fallback'))],
+    home: dir,
     label: { app: 'web', index: 0 },
     now: () => (clock += 1000),
     retryMs,
@@ -242,4 +244,19 @@ test('a failing file moves the line begun in it whole to the fallback', async ()
   file.write(Buffer.from('00001\n'), app);
   closed(file);
   assert.deepEqual(readLines(path.join(dir, 'fallback', 'fail.log')), ['000000001']);
+});
+
+test("a link planted in pm's home in place of a log file is never written through: the lines go to the fallback", () => {
+  const target = path.join(dir, 'victim');
+  fs.writeFileSync(target, 'keep me\n');
+  fs.symlinkSync(target, path.join(dir, 'planted.log'));
+  const file = logFile('planted.log');
+  file.write(numbered(0, 3), app);
+  assert.equal(fs.readFileSync(target, 'utf8'), 'keep me\n');
+  assert.deepEqual(readLines(path.join(dir, 'fallback', 'planted.log')), [
+    '000000000',
+    '000000001',
+    '000000002',
+  ]);
+  assert.equal(events[0]?.type, 'log-fallback');
 });
