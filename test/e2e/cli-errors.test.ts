@@ -124,3 +124,16 @@ test('start of an existing app with options is refused and leaves the app runnin
     [['web', 'online', before!.pid]],
   );
 });
+
+test('stop, pause and delete of an errored app exit 0: its error is not theirs; restart of it exits 1', async () => {
+  await runCli(['start', 'definitely-not-a-command-xyz', '--name', 'broken'], t.env);
+  for (const verb of ['stop', 'pause', 'resume']) {
+    const result = await runCli([verb, 'broken'], t.env);
+    assert.equal(result.code, 0, `${verb}: ${result.stderr}`);
+  }
+  assert.equal((await runCli(['restart', 'broken'], t.env)).code, 1);
+  const deleted = await runCli(['delete', 'broken'], t.env);
+  assert.equal(deleted.code, 0, deleted.stderr);
+  assert.equal(deleted.stderr, '');
+  assert.deepEqual(await listApps(t.env), []);
+});

@@ -52,7 +52,7 @@ export function registerLifecycle(program: Command): void {
         const infos = isConfigPath(text)
           ? await withDaemon((client) => requestForConfig(client, verb, text))
           : await withDaemon((client) => client.request({ type: verb, target: parseTarget(text) }));
-        printSummary(infos, { json: Boolean(options.json) });
+        printSummary(infos, { json: Boolean(options.json), startsRuns: verb === 'restart' });
       });
     if ('alias' in rest) command.alias(rest.alias);
   }

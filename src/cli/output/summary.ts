@@ -2,7 +2,9 @@
 import type { ProcessInfo } from '../../protocol/process-info.js';
 import { failCommand } from '../session.js';
 
-export function printSummary(infos: ProcessInfo[], options: { json: boolean }): void {
+/** `startsRuns: false` (stop, delete, pause, resume): an instance already errored is not this
+ * command's failure, and the command exits 0. */
+export function printSummary(infos: ProcessInfo[], options: { json: boolean; startsRuns?: boolean }): void {
   if (options.json) {
     process.stdout.write(`${JSON.stringify(infos, null, 2)}\n`);
   } else {
@@ -13,5 +15,6 @@ export function printSummary(infos: ProcessInfo[], options: { json: boolean }): 
     });
     if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
   }
+  if (options.startsRuns === false) return;
   for (const p of infos) if (p.status === 'errored') failCommand(`${p.name}:${p.index} errored: ${p.reason}`);
 }
