@@ -17,6 +17,7 @@ import type { DaemonSettings } from '../protocol/daemon-settings.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
 import type { DaemonContext } from './context.js';
 import { detachDaemon } from './detach.js';
+import { startLoopDelayMonitor } from './loop-delay.js';
 import { PoolService } from './pool-service.js';
 import { createServer } from './server.js';
 import { ServiceList } from './services.js';
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
 
   watchDaemonLog(paths.daemonLog, DEFAULT_LOGS, DAEMON_LOG_CHECK_MS);
   const startedAt = Date.now();
+  const loopDelay = startLoopDelayMonitor();
   const events = new EventLog(paths.eventLog);
   const logging = createLogging(paths, events);
   const pool = createPool(paths, events, logging);
@@ -153,6 +155,7 @@ async function main(): Promise<void> {
     monitor,
     settings,
     startedAt,
+    loopDelay,
     shutdown: () => {
       shuttingDown ??= shutdownDaemon({ server, services, paths }).then(() => {
         // Let the reply to `kill` flush before the process goes.
