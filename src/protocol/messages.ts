@@ -39,6 +39,8 @@ export type Request =
   /**
    * Stream: the last `lines` lines of each selected stream file (newer than `sinceMs`, matching the
    * regular expression `grep`), merged by time, then new lines as they are written while `follow`.
+   * The daemon matches `grep` in linear time: it refuses backreferences, lookarounds and more than
+   * 256 characters.
    */
   | {
       type: 'logs';
