@@ -35,6 +35,21 @@ function connectSocket(socketPath: string): Promise<net.Socket> {
   });
 }
 
+/** How long a full accept queue (EAGAIN: a flood of connections) is tried again before giving up. */
+const BUSY_RETRY_MS = 3000;
+
+async function connectRetryingBusy(socketPath: string): Promise<net.Socket> {
+  const deadline = Date.now() + BUSY_RETRY_MS;
+  for (let delayMs = 10; ; delayMs = Math.min(delayMs * 2, 200)) {
+    try {
+      return await connectSocket(socketPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
 export class DaemonClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -58,7 +73,7 @@ export class DaemonClient {
   /** Connects to the running daemon; starts one first when none is running and `autoStart` is set. */
   static async connect(paths: PmPaths, options: { autoStart: boolean }): Promise<DaemonClient> {
     try {
-      return new DaemonClient(await connectSocket(paths.socket));
+      return new DaemonClient(await connectRetryingBusy(paths.socket));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (!NO_DAEMON.has(code)) {
@@ -100,7 +115,12 @@ export class DaemonClient {
   }
 
   private onReply(reply: ReplyFrame): void {
-    if (reply.id === null) return;
+    // An error for no request in particular: the daemon refused the connection or is closing it
+    // (a limit), and says why; everything pending ends with that reason.
+    if (reply.id === null) {
+      if ('error' in reply) this.failAll(fromWireError(reply.error));
+      return;
+    }
     const pending = this.pending.get(reply.id);
     if (!pending) return;
     if ('event' in reply) {
