@@ -80,7 +80,7 @@ function serveConnection(socket: net.Socket, ctx: DaemonContext, guard: Connecti
             ? new PmError('bad-request', `frame larger than ${MAX_FRAME_BYTES / 1024 / 1024} MiB`)
             : guard.budgetError();
         if (decoded.error === 'over-budget') guard.report('budget', `connections: ${error.message}`);
-        guard.refuseFrame(socket, error);
+        guard.refuseFrame(connection, error);
         return;
       }
       if (!decoded.ok) {

@@ -98,6 +98,17 @@ test('unfinished frames of all connections share one budget: over it, a connecti
   for (const raw of holders) raw.destroy();
 });
 
+test('over the budget, a connection that never said hello and a client of ours are both told why and closed', async () => {
+  const env = await startDaemon({ PM_MAX_UNFINISHED_INPUT: '64K' });
+  const stranger = await connect();
+  stranger.write(`{"id":1,"type":"hello","pad":"${'x'.repeat(100 * 1024)}`);
+  await closedWithReason(stranger, /unfinished requests/);
+  const client = await greeted();
+  client.write(`{"id":2,"type":"ping","pad":"${'x'.repeat(100 * 1024)}`);
+  await closedWithReason(client, /unfinished requests/);
+  await assertCliServed(env);
+});
+
 test('a half-sent frame and an idle connection are closed after their timeouts; a stream is never idle', async () => {
   const env = await startDaemon({ PM_FRAME_TIMEOUT: '400ms', PM_IDLE_CONNECTION_TIMEOUT: '400ms' });
   const stream = await greeted();

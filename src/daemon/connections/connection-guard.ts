@@ -58,13 +58,19 @@ export class ConnectionGuard {
   }
 
   /**
-   * Refuses the frame a connection is sending (too large, over the budget), and the connection. The
-   * client reads why; nothing more is read from it, so a client still writing blocks rather than
-   * having the rest of its frame read and dropped (500 of them would churn through 500 MB).
+   * Refuses the frame a connection is sending (too large, over the budget), and the connection. A
+   * client of ours (it said hello) may still be writing that frame: it gets a half-close and reads
+   * why, and nothing more is read from it meanwhile. One that never said hello is no client of
+   * ours: it is closed at once, before another chunk of what it sends is read (500 of them, each
+   * sending 1 MiB, would otherwise have the daemon read tens of MB it then drops).
    */
-  refuseFrame(socket: net.Socket, error: PmError): void {
-    socket.pause();
-    this.refuse(socket, error);
+  refuseFrame(connection: GuardedConnection, error: PmError): void {
+    if (!connection.greeted) {
+      this.close(connection, error);
+      return;
+    }
+    connection.handle.pause();
+    this.refuse(connection.handle, error);
   }
 
   budgetError(): PmError {
@@ -99,15 +105,18 @@ export class ConnectionGuard {
     );
     this.close(
       victim,
-      `closed: the daemon reached its maximum of ${this.limits.maxConnections} connections and this was the oldest idle one`,
+      new PmError(
+        'limit',
+        `closed: the daemon reached its maximum of ${this.limits.maxConnections} connections and this was the oldest idle one`,
+      ),
     );
     return true;
   }
 
   /** Closes at once, so its descriptor is free now: the error frame is already in the socket's buffer. */
-  private close(connection: GuardedConnection, reason: string): void {
+  private close(connection: GuardedConnection, error: PmError): void {
     this.forget(connection);
-    sendError(connection.handle, new PmError('limit', reason));
+    sendError(connection.handle, error);
     connection.handle.destroy();
   }
 
@@ -121,7 +130,7 @@ export class ConnectionGuard {
 
   private sweep(): void {
     for (const { connection, expiry } of this.table.expired(this.now(), this.limits)) {
-      this.close(connection, this.expiryReason(expiry));
+      this.close(connection, new PmError('limit', this.expiryReason(expiry)));
     }
   }
 
