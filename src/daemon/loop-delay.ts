@@ -3,14 +3,14 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { EventLoopDelay } from '../protocol/messages.js';
 
-/** A sample every 50 ms costs under 0.1 % of a core at idle (every 10 ms: 0.4 %, the daemon's whole idle budget). */
+/** A sample every 50 ms costs under 0.1 % of a core at idle (every 10 ms: 0.4 %, the whole idle budget). */
 export const LOOP_DELAY_RESOLUTION_MS = 50;
 
 export interface LoopDelayMonitor {
   read(): EventLoopDelay;
 }
 
-/** The histogram records each interval between its timer's runs (in ns), the resolution included: the delay is the rest. */
+/** The histogram records the intervals between its timer's runs in ns, the resolution included. */
 export function loopDelayOf(
   histogram: Pick<IntervalHistogram, 'count' | 'max' | 'percentile'>,
 ): EventLoopDelay {

@@ -9,7 +9,10 @@ import { PmError } from '../protocol/errors.js';
 
 export const MAX_PATTERN_CHARS = 256;
 
-/** Lower than V8's default (50,000): an ordinary expression rarely gets there on one log line, and one that does still matches, in the linear engine. */
+/**
+ * Lower than V8's default (50,000): an ordinary expression rarely gets there on one log line, and
+ * one that does still matches, in the linear engine.
+ */
 const BACKTRACKS_BEFORE_LINEAR = 1000;
 
 // Set at the first expression, not at start: flags set after a V8 code cache was read change the
