@@ -7,7 +7,6 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
 import { listApps } from '../helpers/daemon.js';
 import { readDaemonPidFile } from '../helpers/proc.js';
 import { RawSocket } from '../helpers/raw-socket.js';
@@ -24,16 +23,8 @@ async function startDaemon(limits: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv
   return env;
 }
 
-function connect(): Promise<RawSocket> {
-  return RawSocket.connect(path.join(t.home, 'daemon.sock'));
-}
-
-async function greeted(): Promise<RawSocket> {
-  const raw = await connect();
-  raw.send({ id: 1, type: 'hello', protocolVersion: PROTOCOL_VERSION });
-  assert.equal((await raw.reply()).ok, true);
-  return raw;
-}
+const connect = () => RawSocket.connect(path.join(t.home, 'daemon.sock'));
+const greeted = () => RawSocket.greeted(path.join(t.home, 'daemon.sock'));
 
 /** The daemon closed it, and said why in one error frame first. */
 async function closedWithReason(raw: RawSocket, reason: RegExp): Promise<void> {

@@ -10,7 +10,9 @@ const app = (name: string, padding = 1000, cwd = '/srv'): AppSpec =>
   testSpec({ name, cwd, baseEnv: { PADDING: 'x'.repeat(padding) } });
 
 const frameBytes = (apps: AppSpec[], settings?: object) =>
-  Buffer.byteLength(encodeFrame({ type: 'apply', apps, ...(settings && { settings }), id: Number.MAX_SAFE_INTEGER }));
+  Buffer.byteLength(
+    encodeFrame({ type: 'apply', apps, ...(settings && { settings }), id: Number.MAX_SAFE_INTEGER }),
+  );
 
 test('apps go into as few apply frames as fit under the limit, in their order', () => {
   const apps = Array.from({ length: 30 }, (_, i) => app(`app-${i}`));
@@ -44,6 +46,8 @@ test('an app too large for any frame is refused, naming it and its environment',
     (error) =>
       error instanceof PmError &&
       error.code === 'bad-request' &&
-      /^app "huge": its definition is 1\.0 MB, over the 1 MiB .* 1\.0 MB of it is its environment/.test(error.message),
+      /^app "huge": its definition is 1\.0 MB, over the 1 MiB .* 1\.0 MB of it is its environment/.test(
+        error.message,
+      ),
   );
 });
