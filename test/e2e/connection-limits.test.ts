@@ -7,6 +7,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
+import { DaemonClient } from '../../src/cli/daemon-client.js';
+import { resolvePaths } from '../../src/config/paths.js';
 import { listApps } from '../helpers/daemon.js';
 import { readDaemonPidFile } from '../helpers/proc.js';
 import { RawSocket } from '../helpers/raw-socket.js';
@@ -116,6 +118,20 @@ test('a half-sent frame and an idle connection are closed after their timeouts; 
   assert.equal(stream.isClosed, false, 'the stream was closed as idle');
   stream.destroy();
   await assertCliServed(env);
+});
+
+test('a client of ours idle past the timeout, like the controls of pm top, reconnects for its next request', async () => {
+  const env = await startDaemon({ PM_IDLE_CONNECTION_TIMEOUT: '300ms' });
+  const client = await DaemonClient.connect(resolvePaths(env), { autoStart: false });
+  try {
+    assert.deepEqual(await client.request({ type: 'list' }), []);
+    // Opened after the client's last request and closed as idle: the client's went first.
+    const later = await greeted();
+    await closedWithReason(later, /nothing received/);
+    assert.deepEqual(await client.request({ type: 'list' }), []);
+  } finally {
+    client.close();
+  }
 });
 
 test('with 128 file descriptors, 200 connections leave the daemon serving the CLI and starting apps', async () => {
