@@ -3,6 +3,7 @@ import type { EventLog } from '../logs/event-log.js';
 import type { Logging } from '../logs/logging.js';
 import type { Monitor } from '../metrics/monitor.js';
 import type { ProcessPool } from '../supervisor/process-pool.js';
+import type { LoopDelayMonitor } from './loop-delay.js';
 import type { SettingsControl } from './settings-control.js';
 
 /** What request handlers may use. */
@@ -16,6 +17,8 @@ export interface DaemonContext {
   /** The daemon-wide settings (metrics interval, Prometheus port). */
   settings: SettingsControl;
   startedAt: number;
+  /** The event loop's delay since the start, for `ping`. */
+  loopDelay: LoopDelayMonitor;
   /** Stop every app, then exit once the current replies are sent. */
   shutdown: () => Promise<number>;
 }

@@ -18,6 +18,7 @@ import { ProcessPool } from '../supervisor/process-pool.js';
 import type { DaemonContext } from './context.js';
 import { detachDaemon } from './detach.js';
 import { raiseFdLimit } from './fd-limit.js';
+import { startLoopDelayMonitor } from './loop-delay.js';
 import { createOrphanSweep } from './orphan-sweep.js';
 import { PoolService } from './pool-service.js';
 import { createServer } from './server.js';
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
   watchDaemonLog(paths.daemonLog, DEFAULT_LOGS, DAEMON_LOG_CHECK_MS);
   void raiseFdLimit(log);
   const startedAt = Date.now();
+  const loopDelay = startLoopDelayMonitor();
   const events = new EventLog(paths.eventLog);
   const logging = createLogging(paths, events);
   // The store needs the pool's snapshot, the pool the store's write: the store comes next.
@@ -175,6 +177,7 @@ async function main(): Promise<void> {
     monitor,
     settings,
     startedAt,
+    loopDelay,
     shutdown: () => {
       shuttingDown ??= shutdownDaemon({ server, services, paths }).then(() => {
         // Let the reply to `kill` flush before the process goes.

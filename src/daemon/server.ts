@@ -1,12 +1,15 @@
 // The daemon's only socket code: accept, decode frames, check the handshake, dispatch, reply.
-// A bad frame gets an error reply (or, for an oversize one, a closed connection); the daemon goes on.
+// A bad frame gets an error reply; a frame too large or over the input budget gets one and a
+// closed connection; connections stay within their limits (connections/); the daemon goes on.
 import net from 'node:net';
 import { packageVersion } from '../installed-package.js';
 import { PmError, toWireError } from '../protocol/errors.js';
-import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
+import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from '../protocol/framing.js';
 import type { ReplyFrame, RequestFrame, StreamType } from '../protocol/messages.js';
 import { frameId, validateRequestFrame } from '../protocol/validate-request.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { ConnectionGuard, type GuardedConnection } from './connections/connection-guard.js';
+import { type ConnectionLimits, readConnectionLimits } from './connections/limits.js';
 import type { DaemonContext } from './context.js';
 import {
   type HandledType,
@@ -38,19 +41,50 @@ async function dispatchStream(frame: RequestFrame, ctx: DaemonContext, socket: n
   stream.end();
 }
 
-function serveConnection(socket: net.Socket, ctx: DaemonContext): void {
-  const decoder = new FrameDecoder();
-  let greeted = false;
+/** Answers one request; the connection counts as busy (never idle, never closed to make room) meanwhile. */
+function serveRequest(frame: RequestFrame, ctx: DaemonContext, connection: GuardedConnection): void {
+  const socket = connection.handle;
+  const fail = (error: unknown) => send(socket, { id: frame.id, ok: false, error: toWireError(error) });
+  connection.active += 1;
+  const served = isStream(frame.type)
+    ? dispatchStream(frame, ctx, socket).catch(fail)
+    : dispatch(frame, ctx).then((data) => send(socket, { id: frame.id, ok: true, data }), fail);
+  void served.finally(() => {
+    connection.active -= 1;
+  });
+}
+
+function serveConnection(socket: net.Socket, ctx: DaemonContext, guard: ConnectionGuard): void {
+  socket.on('error', () => socket.destroy());
+  const connection = guard.admit(socket);
+  if (!connection) return;
+  const decoder = new FrameDecoder(MAX_FRAME_BYTES, guard.budget);
+  let refused = false;
   const fail = (id: number | null, error: unknown) =>
     send(socket, { id, ok: false, error: toWireError(error) });
 
-  socket.on('error', () => socket.destroy());
+  socket.once('close', () => decoder.release());
   socket.on('data', (chunk) => {
-    for (const decoded of decoder.push(chunk)) {
+    if (refused) return;
+    const now = Date.now();
+    connection.lastInputAt = now;
+    const decodedFrames = decoder.push(chunk);
+    // A frame that began in this chunk began now; one that goes on keeps its start.
+    if (!decoder.inFrame) connection.frameSince = null;
+    else if (decodedFrames.length > 0 || connection.frameSince === null) connection.frameSince = now;
+    for (const decoded of decodedFrames) {
+      if (!decoded.ok && decoded.error !== 'malformed') {
+        refused = true;
+        const error =
+          decoded.error === 'oversize'
+            ? new PmError('bad-request', `frame larger than ${MAX_FRAME_BYTES / 1024 / 1024} MiB`)
+            : guard.budgetError();
+        if (decoded.error === 'over-budget') guard.report('budget', `connections: ${error.message}`);
+        guard.refuseFrame(connection, error);
+        return;
+      }
       if (!decoded.ok) {
-        const message = decoded.error === 'oversize' ? 'frame larger than 1 MiB' : 'malformed JSON frame';
-        fail(null, new PmError('bad-request', message));
-        if (decoded.error === 'oversize') socket.end();
+        fail(null, new PmError('bad-request', 'malformed JSON frame'));
         continue;
       }
       let frame: RequestFrame;
@@ -65,7 +99,7 @@ function serveConnection(socket: net.Socket, ctx: DaemonContext): void {
           fail(frame.id, versionMismatch(frame.protocolVersion));
           continue;
         }
-        greeted = true;
+        connection.greeted = true;
         send(socket, {
           id: frame.id,
           ok: true,
@@ -73,18 +107,11 @@ function serveConnection(socket: net.Socket, ctx: DaemonContext): void {
         });
         continue;
       }
-      if (!greeted) {
+      if (!connection.greeted) {
         fail(frame.id, new PmError('bad-request', 'send hello with the protocol version first'));
         continue;
       }
-      if (isStream(frame.type)) {
-        dispatchStream(frame, ctx, socket).catch((error) => fail(frame.id, error));
-        continue;
-      }
-      dispatch(frame, ctx).then(
-        (data) => send(socket, { id: frame.id, ok: true, data }),
-        (error) => fail(frame.id, error),
-      );
+      serveRequest(frame, ctx, connection);
     }
   });
 }
@@ -96,10 +123,20 @@ function versionMismatch(clientVersion: number): PmError {
   );
 }
 
-export function createServer(ctx: DaemonContext): net.Server {
+export function createServer(
+  ctx: DaemonContext,
+  limits: ConnectionLimits = readConnectionLimits(),
+): net.Server {
   const afterActivity = idleCollector();
-  return net.createServer((socket) => {
+  const guard = new ConnectionGuard(limits);
+  const server = net.createServer((socket) => {
     socket.once('close', afterActivity);
-    serveConnection(socket, ctx);
+    serveConnection(socket, ctx, guard);
   });
+  // Out of descriptors at accept (EMFILE): libuv closes the waiting connections and the server
+  // goes on listening. Without a listener the error would be thrown as uncaught.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (server.listening) guard.report(`server-${error.code}`, `connections: ${error.message}`);
+  });
+  return server;
 }

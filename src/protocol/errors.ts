@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'conflict'
   | 'version-mismatch'
   | 'daemon-unavailable'
+  /** A daemon limit (connections, unfinished input, a frame's or an idle connection's time) closed the connection. */
+  | 'limit'
   | 'internal';
 
 const USER_ERRORS: ReadonlySet<ErrorCode> = new Set(['not-found', 'bad-request', 'bad-config', 'conflict']);

@@ -39,6 +39,8 @@ export type Request =
   /**
    * Stream: the last `lines` lines of each selected stream file (newer than `sinceMs`, matching the
    * regular expression `grep`), merged by time, then new lines as they are written while `follow`.
+   * The daemon matches `grep` in linear time: it refuses backreferences, lookarounds and more than
+   * 256 characters.
    */
   | {
       type: 'logs';
@@ -64,6 +66,14 @@ export interface HelloReply {
   daemonVersion: string;
 }
 
+/** How late the daemon's event loop ran since it started, in ms beyond the 50 ms sampling interval. */
+export interface EventLoopDelay {
+  /** The longest the loop was held up: one stall shows here. */
+  maxMs: number;
+  /** 99 % of samples were no later than this. */
+  p99Ms: number;
+}
+
 export interface PingReply {
   pid: number;
   daemonVersion: string;
@@ -71,6 +81,7 @@ export interface PingReply {
   home: string;
   uptimeMs: number;
   memoryBytes: number;
+  eventLoopDelay: EventLoopDelay;
   apps: number;
   instances: number;
   /** The daemon-wide settings in effect. */

@@ -1,5 +1,5 @@
-// `npm run bench`: runs every benchmark script (core, recovery, logs, logs-loss, monitoring), one at a time
-// so they do not disturb each other, and prints their results as one table.
+// `npm run bench`: runs every benchmark script (core, recovery, logs, logs-loss, monitoring,
+// connections), one at a time so they do not disturb each other, and prints their results as one table.
 // `npm run bench -- --peers` then runs the shared harness (../shared/bench) with PM2 and pm in one run.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { PM_BIN, ROOT } from '../helpers/run-cli.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SCRIPTS = ['core', 'recovery', 'logs', 'logs-loss', 'monitoring'];
+const SCRIPTS = ['core', 'recovery', 'logs', 'logs-loss', 'monitoring', 'connections'];
 
 interface Row {
   metric: string;

@@ -20,16 +20,8 @@ const t = setupTempHome({
   },
 });
 
-function connect(): Promise<RawSocket> {
-  return RawSocket.connect(path.join(t.home, 'daemon.sock'));
-}
-
-async function greeted(): Promise<RawSocket> {
-  const raw = await connect();
-  raw.send({ id: 1, type: 'hello', protocolVersion: PROTOCOL_VERSION });
-  assert.equal((await raw.reply()).ok, true);
-  return raw;
-}
+const connect = () => RawSocket.connect(path.join(t.home, 'daemon.sock'));
+const greeted = () => RawSocket.greeted(path.join(t.home, 'daemon.sock'));
 
 async function assertDaemonServes(): Promise<void> {
   const ping = JSON.parse((await pm(['ping', '--json'], t.env)).stdout);

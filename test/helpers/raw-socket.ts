@@ -1,5 +1,6 @@
 // A raw socket client for sending the daemon bytes that the typed client never would.
 import net from 'node:net';
+import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
 import { waitFor } from './wait-for.js';
 
 export class RawSocket {
@@ -22,6 +23,15 @@ export class RawSocket {
       socket.once('connect', () => resolve(new RawSocket(socket)));
       socket.once('error', reject);
     });
+  }
+
+  /** Connects and says hello, as every client of ours starts. */
+  static async greeted(socketPath: string): Promise<RawSocket> {
+    const raw = await RawSocket.connect(socketPath);
+    raw.send({ id: 1, type: 'hello', protocolVersion: PROTOCOL_VERSION });
+    const reply = await raw.reply();
+    if (!reply.ok) throw new Error(`the daemon refused the hello: ${reply.error?.message}`);
+    return raw;
   }
 
   write(text: string | Buffer): void {

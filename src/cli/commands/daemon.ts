@@ -1,9 +1,17 @@
 // `pm ping` and `pm kill`: the daemon itself.
 import type { Command } from 'commander';
 import { PmError } from '../../protocol/errors.js';
+import type { EventLoopDelay } from '../../protocol/messages.js';
 import { formatBytes, formatDuration } from '../output/format.js';
 import { describeSettings } from '../output/settings-text.js';
 import { withDaemon } from '../session.js';
+
+const formatDelayMs = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+/** A max in seconds says the daemon stalled at least once since it started. */
+function describeLoopDelay({ maxMs, p99Ms }: EventLoopDelay): string {
+  return `event loop delay since start: p99 ${formatDelayMs(p99Ms)}, max ${formatDelayMs(maxMs)}`;
+}
 
 export function registerDaemon(program: Command): void {
   program
@@ -19,7 +27,8 @@ export function registerDaemon(program: Command): void {
       process.stdout.write(
         `pong: daemon ${reply.pid} (pm ${reply.daemonVersion}, protocol ${reply.protocolVersion}), up ${formatDuration(reply.uptimeMs)}, ` +
           `${reply.apps} apps / ${reply.instances} instances, ${formatBytes(reply.memoryBytes)} RSS, home ${reply.home}\n` +
-          `settings: ${describeSettings(reply.settings)}${reply.prometheusError ? ` (not served: ${reply.prometheusError})` : ''}\n`,
+          `settings: ${describeSettings(reply.settings)}${reply.prometheusError ? ` (not served: ${reply.prometheusError})` : ''}\n` +
+          `${describeLoopDelay(reply.eventLoopDelay)}\n`,
       );
     });
 

@@ -6,6 +6,7 @@ import { resolvePaths } from '../../config/paths.js';
 import type { DaemonSettingsChange } from '../../protocol/daemon-settings.js';
 import { PmError } from '../../protocol/errors.js';
 import type { ProcessInfo } from '../../protocol/process-info.js';
+import { applyInBatches } from '../apply-batches.js';
 import { describeSettings } from '../output/settings-text.js';
 import { printSummary } from '../output/summary.js';
 import { failCommand, withDaemon } from '../session.js';
@@ -30,7 +31,7 @@ async function resurrect(options: { json?: boolean }): Promise<void> {
     const running = new Set(list.filter(isRunning).map((p) => p.name));
     const apps = saved.apps.filter((app) => !running.has(app.name));
     const settings = missingSettings(saved.settings, ping.appliedSettings);
-    const infos = apps.length > 0 ? await client.request({ type: 'apply', apps }) : [];
+    const infos = apps.length > 0 ? await applyInBatches(client, apps) : [];
     // Apart from the apps, unlike `pm start` with a config: at boot, a Prometheus port that another
     // program took must not keep the apps from starting.
     let settingsError: string | null = null;

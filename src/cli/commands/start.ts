@@ -7,6 +7,7 @@ import { parseSize } from '../../config/units.js';
 import type { AlertingSpec, LogSpec, StopSignal } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { parseTarget, type Target } from '../../protocol/target.js';
+import { applyInBatches } from '../apply-batches.js';
 import type { DaemonClient } from '../daemon-client.js';
 import { countOption, durationOption, envOption, signalOption, sizeOption } from '../options.js';
 import { describeSettings } from '../output/settings-text.js';
@@ -94,7 +95,7 @@ async function startConfig(file: string, args: string[], options: StartOptions):
   }
   // The daemon-wide settings go with every apply of the file, also with --only: they are the file's.
   const infos = await withDaemon((client) =>
-    client.request({ type: 'apply', apps, ...(hasSettings && { settings }) }),
+    applyInBatches(client, apps, hasSettings ? settings : undefined),
   );
   printSummary(infos, { json: Boolean(options.json) });
   if (apps.length === 0 && !options.json) {
@@ -194,7 +195,7 @@ async function start(script: string, args: string[], options: StartOptions): Pro
       },
       { baseDir: process.cwd(), baseEnv: currentEnv() },
     );
-    return client.request({ type: 'apply', apps: [spec] });
+    return applyInBatches(client, [spec]);
   });
   printSummary(infos, { json: Boolean(options.json) });
 }

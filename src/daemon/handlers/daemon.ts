@@ -11,6 +11,7 @@ export const ping = async (_r: RequestOf<'ping'>, ctx: DaemonContext): Promise<R
   home: ctx.paths.home,
   uptimeMs: Date.now() - ctx.startedAt,
   memoryBytes: process.memoryUsage.rss(),
+  eventLoopDelay: ctx.loopDelay.read(),
   apps: ctx.pool.appCount,
   instances: ctx.pool.instanceCount,
   settings: ctx.settings.current(),

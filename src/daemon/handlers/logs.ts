@@ -11,11 +11,12 @@ import type { Target } from '../../protocol/target.js';
 import type { ManagedProcess } from '../../supervisor/managed-process.js';
 import type { DaemonContext } from '../context.js';
 import type { StreamWriter } from '../stream-writer.js';
+import { compileUserRegExp } from '../user-regexp.js';
 
 function compileGrep(pattern: string | undefined): RegExp | undefined {
   if (pattern === undefined) return undefined;
   try {
-    return new RegExp(pattern);
+    return compileUserRegExp(pattern);
   } catch (error) {
     throw new PmError('bad-request', `--grep: ${(error as Error).message}`);
   }

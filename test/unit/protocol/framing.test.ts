@@ -86,3 +86,43 @@ test('the default limit is 1 MiB', () => {
   assert.deepEqual(decoder.push(Buffer.alloc(MAX_FRAME_BYTES + 1, 0x20)), [OVERSIZE]);
   assert.deepEqual(decoder.push(Buffer.from('\n{"id":5}\n')), [value({ id: 5 })]);
 });
+
+/** A budget that counts what decoders hold. */
+function countingBudget(maxBytes: number) {
+  const budget = {
+    used: 0,
+    take: (bytes: number) => {
+      if (budget.used + bytes > maxBytes) return false;
+      budget.used += bytes;
+      return true;
+    },
+    give: (bytes: number) => {
+      budget.used -= bytes;
+    },
+  };
+  return budget;
+}
+
+test('decoders sharing a budget hold at most its bytes of unfinished frames together', () => {
+  const budget = countingBudget(10);
+  const [a, b] = [new FrameDecoder(100, budget), new FrameDecoder(100, budget)];
+  assert.deepEqual(a.push(Buffer.from('{"id":1,')), []);
+  assert.equal(budget.used, 8);
+  assert.deepEqual(b.push(Buffer.from('{"id":')), [{ ok: false, error: 'over-budget' }]);
+  assert.equal(budget.used, 8);
+  assert.ok(a.inFrame && b.inFrame, 'the refused frame is dropped up to its newline');
+  assert.deepEqual(b.push(Buffer.from('2}\n{"id":3}\n')), [value({ id: 3 })]);
+  assert.deepEqual(a.push(Buffer.from('"x":1}\n')), [value({ id: 1, x: 1 })]);
+  assert.equal(budget.used, 0);
+  assert.equal(a.inFrame, false);
+});
+
+test('a released decoder gives its unfinished frame back to the budget', () => {
+  const budget = countingBudget(10);
+  const decoder = new FrameDecoder(100, budget);
+  decoder.push(Buffer.from('{"id":'));
+  assert.equal(budget.used, 6);
+  decoder.release();
+  assert.equal(budget.used, 0);
+  assert.equal(decoder.inFrame, false);
+});

@@ -1,0 +1,67 @@
+// `apply` in as many requests as the daemon's frame limit needs: 450 apps that each carry the
+// 4.5 KB environment of the shell that defined them are 2 MB, and a frame is at most 1 MiB.
+import type { AppSpec } from '../protocol/app-spec.js';
+import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
+import { PmError } from '../protocol/errors.js';
+import { encodeFrame, MAX_FRAME_BYTES } from '../protocol/framing.js';
+import type { ProcessInfo } from '../protocol/process-info.js';
+import type { DaemonClient } from './daemon-client.js';
+import { formatBytes } from './output/format.js';
+
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+function tooLarge(spec: AppSpec, bytes: number, maxFrameBytes: number): PmError {
+  const envBytes = jsonBytes(spec.baseEnv) + jsonBytes(spec.env);
+  return new PmError(
+    'bad-request',
+    `app "${spec.name}": its definition is ${formatBytes(bytes)}, over the ${maxFrameBytes / 1024 / 1024} MiB a request to the daemon may carry; ` +
+      `${formatBytes(envBytes)} of it is its environment (the shell's, and --env): start it from a smaller one, e.g. with \`env -i PATH="$PATH" pm start ...\``,
+  );
+}
+
+/**
+ * The apps in batches whose `apply` frames fit the limit, in their order. Two definitions of one
+ * name become the last one, as in a single request, so that no batch applies one the next undoes.
+ */
+export function batchApps(
+  apps: AppSpec[],
+  settings: DaemonSettingsChange | undefined,
+  maxFrameBytes = MAX_FRAME_BYTES,
+): AppSpec[][] {
+  const envelope = Buffer.byteLength(
+    encodeFrame({ type: 'apply', apps: [], ...(settings && { settings }), id: Number.MAX_SAFE_INTEGER }),
+  );
+  const batches: AppSpec[][] = [];
+  let batch: AppSpec[] = [];
+  let bytes = envelope;
+  for (const spec of new Map(apps.map((app) => [app.name, app])).values()) {
+    const specBytes = jsonBytes(spec);
+    if (envelope + specBytes > maxFrameBytes) throw tooLarge(spec, envelope + specBytes, maxFrameBytes);
+    // A comma before every app but a batch's first.
+    if (batch.length > 0 && bytes + 1 + specBytes > maxFrameBytes) {
+      batches.push(batch);
+      batch = [];
+      bytes = envelope;
+    }
+    bytes += (batch.length > 0 ? 1 : 0) + specBytes;
+    batch.push(spec);
+  }
+  if (batch.length > 0 || batches.length === 0) batches.push(batch);
+  return batches;
+}
+
+/**
+ * Applies the apps (and the daemon settings, with the first batch: a port that cannot be served
+ * refuses everything) in as few requests as fit. The first batch is answered before the rest are
+ * sent, together: a definition the daemon refuses stops the command at once.
+ */
+export async function applyInBatches(
+  client: DaemonClient,
+  apps: AppSpec[],
+  settings?: DaemonSettingsChange,
+): Promise<ProcessInfo[]> {
+  const [first, ...rest] = batchApps(apps, settings);
+  const infos = await client.request({ type: 'apply', apps: first!, ...(settings && { settings }) });
+  const more = await Promise.all(rest.map((batch) => client.request({ type: 'apply', apps: batch })));
+  return [...infos, ...more.flat()];
+}
