@@ -4,10 +4,9 @@
 // has to be inflated whole, which zlib does on its thread pool, so those are read asynchronously.
 import fs from 'node:fs';
 import type { LogLine } from '../protocol/log-line.js';
-import { endsInsideLine } from './file-end.js';
 import { type LogSource, parseLogLine } from './parse-log-line.js';
 import { rotatedFiles } from './rotated-files.js';
-import { bufferLinesFromEnd, linesFromEnd } from './tail.js';
+import { bufferLinesFromEnd, FileTail } from './tail.js';
 
 export interface BacklogQuery {
   /** Per source. */
@@ -21,8 +20,8 @@ export interface BacklogQuery {
 
 /** Lines looked at per source at most, so a grep for something rare cannot stall the daemon. */
 const MAX_SCANNED_LINES = 1_000_000;
-/** Lines of an inflated file parsed between two turns of the event loop. */
-const LINES_PER_TURN = 20_000;
+/** How long the reading may hold the event loop before it lets other work run. */
+const TURN_MS = 10;
 
 function modifiedMs(file: string): number {
   return fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
@@ -34,7 +33,9 @@ interface SourceRead {
   found: LogLine[];
   scanned: number;
   done: boolean;
-  /** Rotated files not read yet, newest first, from the first .gz on. */
+  /** The current file, opened (its size fixed) in the same step as the caller's subscription. */
+  current: FileTail | null;
+  /** Rotated files, newest first: their lines never change. */
   pending: string[];
 }
 
@@ -52,33 +53,32 @@ function tooOld(file: string, query: BacklogQuery): boolean {
   return query.sinceMs !== undefined && modifiedMs(file) < query.sinceMs;
 }
 
-/**
- * Reads a source's current file and its plain rotated files up to the first .gz one, at once
- * (synchronously). What is left is rotated files, whose lines never change.
- */
+/** Opens a source's current file at once, so that its lines are those written before this step. */
 function startReading(source: LogSource, query: BacklogQuery): SourceRead {
-  const read: SourceRead = { source, found: [], scanned: 0, done: query.lines === 0, pending: [] };
-  const files = [source.path, ...rotatedFiles(source.path)];
-  // A line the current file ends inside is still being written: it is shown once it is finished.
-  let skipLast = endsInsideLine(source.path);
-  while (!read.done && files.length > 0) {
-    if (files[0]!.endsWith('.gz')) {
-      read.pending = files;
-      break;
-    }
-    read.done = readPlain(read, files.shift()!, query, skipLast);
-    skipLast = false;
-  }
-  return read;
+  const done = query.lines === 0;
+  return {
+    source,
+    found: [],
+    scanned: 0,
+    done,
+    current: done || tooOld(source.path, query) ? null : FileTail.open(source.path),
+    pending: done ? [] : rotatedFiles(source.path),
+  };
 }
 
-/** Reads a plain file from its end, its last line left out with `skipLast`; true when the source has all it needs. */
-function readPlain(read: SourceRead, file: string, query: BacklogQuery, skipLast = false): boolean {
-  if (tooOld(file, query)) return true;
-  let skip = skipLast;
-  for (const text of linesFromEnd(file)) {
-    if (skip) skip = false;
-    else if (take(read, text, query)) return true;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Takes lines until the source has enough, yielding to the event loop every TURN_MS (a --grep
+ * over a million lines must not hold the daemon); true when the source has enough. */
+async function takeAll(read: SourceRead, lines: Iterable<string>, query: BacklogQuery): Promise<boolean> {
+  let count = 0;
+  let turnStart = Date.now();
+  for (const text of lines) {
+    if (take(read, text, query)) return true;
+    if ((++count & 15) === 0 && Date.now() - turnStart >= TURN_MS) {
+      await nextTurn();
+      turnStart = Date.now();
+    }
   }
   return false;
 }
@@ -99,31 +99,46 @@ async function inflate(file: string, query: BacklogQuery): Promise<Buffer | null
   }
 }
 
-/** Reads the rest of a source: .gz files inflated one at a time, yielding to the event loop. */
+/** Lines of a rotated file, newest first: a plain one from its end, a .gz inflated whole. */
+async function readRotated(read: SourceRead, file: string, query: BacklogQuery): Promise<boolean> {
+  // A plain file listed while its .gz was being written may have been replaced by it since.
+  if (!file.endsWith('.gz') && !fs.existsSync(file) && fs.existsSync(`${file}.gz`)) file = `${file}.gz`;
+  if (tooOld(file, query)) return true;
+  if (!file.endsWith('.gz')) {
+    const tail = FileTail.open(file);
+    if (!tail) return false;
+    try {
+      return await takeAll(read, tail.lines(), query);
+    } finally {
+      tail.close();
+    }
+  }
+  const data = await inflate(file, query);
+  return data ? takeAll(read, bufferLinesFromEnd(data), query) : false;
+}
+
+/** Reads a source: its current file (a line it ends inside is still being written, and is shown
+ * once finished), then its rotated files, one at a time. */
 async function finishReading(read: SourceRead, query: BacklogQuery): Promise<void> {
-  for (let file of read.pending) {
+  const { current } = read;
+  if (current) {
+    try {
+      const lines = current.lines();
+      if (current.endsInsideLine()) lines.next();
+      read.done ||= await takeAll(read, lines, query);
+    } finally {
+      current.close();
+    }
+  } else if (!read.done) {
+    read.done = tooOld(read.source.path, query);
+  }
+  for (const file of read.pending) {
     if (read.done) return;
-    // A plain file listed while its .gz was being written may have been replaced by it since.
-    if (!file.endsWith('.gz') && !fs.existsSync(file) && fs.existsSync(`${file}.gz`)) file = `${file}.gz`;
-    if (!file.endsWith('.gz')) {
-      read.done = readPlain(read, file, query);
-      continue;
-    }
-    if (tooOld(file, query)) return;
-    const data = await inflate(file, query);
-    if (!data) continue;
-    let count = 0;
-    for (const text of bufferLinesFromEnd(data)) {
-      if (take(read, text, query)) {
-        read.done = true;
-        return;
-      }
-      if (++count % LINES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    read.done = await readRotated(read, file, query);
   }
 }
 
-/** Reads every source: current files at once, then the rest one source after the other. */
+/** Reads every source: current files opened at once, then read one source after the other. */
 function readSources(sources: LogSource[], query: BacklogQuery): Promise<LogLine[][]> {
   const reads = sources.map((source) => startReading(source, query));
   return (async () => {
@@ -135,9 +150,8 @@ function readSources(sources: LogSource[], query: BacklogQuery): Promise<LogLine
 
 /**
  * Every source's last lines, merged by time (lines without a time first, in file order). Every
- * current file (and every plain rotated file before the first .gz) is read before this returns,
- * so a caller that subscribes to new lines right after the call misses none and repeats none;
- * only older rotated files, whose lines never change, are read later.
+ * current file is opened, its size fixed, before this returns, so a caller that subscribes to new
+ * lines right after the call misses none and repeats none, however long the reading then takes.
  */
 export async function readBacklog(sources: LogSource[], query: BacklogQuery): Promise<LogLine[]> {
   const lines = await readSources(sources, query);

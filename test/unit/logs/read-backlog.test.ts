@@ -176,3 +176,25 @@ test('a line the current file ends inside is still being written: it is left out
     ['done', 'Password: ok'],
   );
 });
+
+test('a slow filter over a long file lets the event loop run, and lines written after the call are not read', async () => {
+  const src = source(
+    'slow.log',
+    Array.from({ length: 200 }, (_, i) => `${iso(1)} line ${i}`),
+  );
+  // 1 ms a line, as a pathological --grep costs: 200 ms in all.
+  const keep = () => {
+    const until = Date.now() + 1;
+    while (Date.now() < until);
+    return true;
+  };
+  const reading = readBacklog([src], { lines: 1_000, keep });
+  fs.appendFileSync(src.path, `${iso(2)} written after the call\n`);
+  let turns = 0;
+  const counter = setInterval(() => turns++, 0);
+  const lines = await reading;
+  clearInterval(counter);
+  assert.equal(lines.length, 200);
+  assert.equal(lines.at(-1)?.line, 'line 199');
+  assert.ok(turns >= 5, `the loop ran ${turns} times while 200 ms of filtering went on`);
+});
