@@ -52,7 +52,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
 
   select(target: Target): ManagedProcess[] {
     const found = this.find(target);
-    if (found.length === 0 && target.kind !== 'all') {
+    const definedEmpty = target.kind === 'name' && this.apps.has(target.name);
+    if (found.length === 0 && target.kind !== 'all' && !definedEmpty) {
       throw new PmError('not-found', `no process matches "${formatTarget(target)}": see \`pm list\``);
     }
     return found;
@@ -77,8 +78,12 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
 
   describe(target: Target): AppDetails[] {
     const selected = new Set(this.select(target));
+    // An app scaled to 0 has no instance to select, yet is defined: `all` and its name show it.
+    const named = (app: AppEntry) =>
+      app.instances.length === 0 &&
+      (target.kind === 'all' || (target.kind === 'name' && target.name === app.spec.name));
     return [...this.apps.values()]
-      .filter((app) => app.instances.some((p) => selected.has(p)))
+      .filter((app) => named(app) || app.instances.some((p) => selected.has(p)))
       .map((app) => ({
         spec: app.spec,
         instances: app.instances

@@ -213,3 +213,16 @@ test('resurrect refuses a dump whose settings are malformed, in one line, and st
   assert.deepEqual((await ping()).appliedSettings, {});
   assert.deepEqual(await listApps(t.env), []);
 });
+
+test('an app scaled to 0 is saved and resurrected with its definition', async () => {
+  await pm(['start', 'sleep 100000', '--name', 'idle'], t.env);
+  await pm(['scale', 'idle', '0'], t.env);
+  await pm(['save'], t.env);
+  assert.match(fs.readFileSync(dump, 'utf8'), /name: idle/);
+  await pm(['kill'], t.env);
+  fs.rmSync(path.join(t.home, 'state.json'));
+  await pm(['resurrect'], t.env);
+  const [app] = await request(t.env, { type: 'describe', target: { kind: 'name', name: 'idle' } });
+  assert.equal(app?.spec.name, 'idle');
+  assert.equal(app?.instances.length, 0);
+});

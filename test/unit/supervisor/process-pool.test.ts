@@ -215,3 +215,21 @@ test('a scale that runs out of file descriptors changes nothing and releases wha
   assert.equal(p.snapshot().apps[0]!.spec.instances, 1);
   assert.equal(w.forks.length, 1);
 });
+
+test('an app scaled to 0 stays defined: describe all and describe by name show it (pm save keeps it)', async () => {
+  const { pool: p } = pool();
+  await p.apply([testSpec({ instances: 1 }), testSpec({ name: 'idle', instances: 0 })]);
+  await p.scale('web', { mode: 'set', count: 0 });
+  assert.deepEqual(
+    p.describe({ kind: 'all' }).map((a) => [a.spec.name, a.instances.length]),
+    [
+      ['web', 0],
+      ['idle', 0],
+    ],
+  );
+  assert.deepEqual(
+    p.describe(name('idle')).map((a) => a.spec.name),
+    ['idle'],
+  );
+  assert.throws(() => p.describe(name('nope')), /no process matches "nope"/);
+});
