@@ -5,6 +5,7 @@ import type { PmPaths } from '../config/paths.js';
 import { fromWireError, PmError } from '../protocol/errors.js';
 import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
 import type {
+  HelloReply,
   ReplyFrame,
   RequestOf,
   RequestType,
@@ -60,6 +61,8 @@ export class DaemonClient {
   private reopenable = false;
   private reopening: Promise<void> | null = null;
   private closedByUs = false;
+  /** What the daemon had to tell the next command (a state file moved aside, processes swept). */
+  readonly notices: string[] = [];
 
   private constructor(
     socket: net.Socket,
@@ -86,7 +89,10 @@ export class DaemonClient {
       if (current()) this.failAll(new PmError('daemon-unavailable', 'the daemon closed the connection'));
     });
     // Pipelined: the daemon answers hello first and refuses the rest if the versions differ.
-    this.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION }).catch(() => {});
+    this.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION }).then(
+      (reply) => this.notices.push(...((reply as HelloReply).notices ?? [])),
+      () => {},
+    );
   }
 
   /** Connects to the running daemon; starts one first when none is running and `autoStart` is set. */

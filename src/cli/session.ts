@@ -17,6 +17,7 @@ export async function withDaemon<T>(
     return await action(client);
   } finally {
     client.close();
+    for (const notice of client.notices) process.stderr.write(`pm: warning: ${notice}\n`);
   }
 }
 

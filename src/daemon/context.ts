@@ -4,6 +4,7 @@ import type { Logging } from '../logs/logging.js';
 import type { Monitor } from '../metrics/monitor.js';
 import type { ProcessPool } from '../supervisor/process-pool.js';
 import type { LoopDelayMonitor } from './loop-delay.js';
+import type { Notices } from './notices.js';
 import type { SettingsControl } from './settings-control.js';
 
 /** What request handlers may use. */
@@ -19,6 +20,8 @@ export interface DaemonContext {
   startedAt: number;
   /** The event loop's delay since the start, for `ping`. */
   loopDelay: LoopDelayMonitor;
+  /** Warnings for the next command (see notices.ts). */
+  notices: Notices;
   /** Stop every app, then exit once the current replies are sent. */
   shutdown: () => Promise<number>;
 }

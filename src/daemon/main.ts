@@ -19,6 +19,7 @@ import type { DaemonContext } from './context.js';
 import { detachDaemon } from './detach.js';
 import { raiseFdLimit } from './fd-limit.js';
 import { startLoopDelayMonitor } from './loop-delay.js';
+import { Notices } from './notices.js';
 import { createOrphanSweep } from './orphan-sweep.js';
 import { PoolService } from './pool-service.js';
 import { createServer } from './server.js';
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const loopDelay = startLoopDelayMonitor();
   const events = new EventLog(paths.eventLog);
+  const notices = new Notices();
   const logging = createLogging(paths, events);
   // The store needs the pool's snapshot, the pool the store's write: the store comes next.
   const pool = createPool(paths, events, logging, () => store.writeNow());
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
     const message = `state file did not check out (${problems.join('; ')}); moved to ${movedTo}, restored ${restored}`;
     log(message);
     events.record({ type: 'state-invalid', severity: 'alert', message, data: { movedTo } });
+    notices.add(message);
   }
   // The environment gives the defaults; what configs applied before wins over them.
   const defaults = readMonitoringSettings();
@@ -154,6 +157,7 @@ async function main(): Promise<void> {
     saved: saved?.pool ?? null,
     log,
     sweep: createOrphanSweep(paths.home),
+    notify: (text) => notices.add(text),
   });
   // Started in this order; shutdown and detach both stop them in the reverse one.
   const services = new ServiceList([
@@ -178,6 +182,7 @@ async function main(): Promise<void> {
     settings,
     startedAt,
     loopDelay,
+    notices,
     shutdown: () => {
       shuttingDown ??= shutdownDaemon({ server, services, paths }).then(() => {
         // Let the reply to `kill` flush before the process goes.

@@ -16,6 +16,8 @@ export interface PoolServiceDeps {
   /** The pool as the state file held it; null in a fresh home. */
   saved: PoolSnapshot | null;
   log: (message: string) => void;
+  /** Tells the next command (see notices.ts). */
+  notify: (text: string) => void;
   /** The orphan sweep: this home's live processes, a pid's start time, and stopping strays. */
   sweep: {
     find: () => Promise<FoundProcess[]>;
@@ -45,6 +47,7 @@ export class PoolService implements Service {
       sweep.stop(swept.stop);
       const message = `found processes of this home that the state file did not account for: adopted ${swept.adopted} runs, stopping ${swept.stop.length} processes`;
       this.deps.log(`${message} (${swept.stop.join(' ')})`);
+      this.deps.notify(message);
       events.record({
         type: 'orphans-swept',
         severity: 'alert',

@@ -100,10 +100,15 @@ function serveConnection(socket: net.Socket, ctx: DaemonContext, guard: Connecti
           continue;
         }
         connection.greeted = true;
+        const notices = ctx.notices.take();
         send(socket, {
           id: frame.id,
           ok: true,
-          data: { protocolVersion: PROTOCOL_VERSION, daemonVersion: packageVersion() },
+          data: {
+            protocolVersion: PROTOCOL_VERSION,
+            daemonVersion: packageVersion(),
+            ...(notices.length > 0 && { notices }),
+          },
         });
         continue;
       }

@@ -64,6 +64,8 @@ export type RequestOf<K extends RequestType> = Extract<Request, { type: K }>;
 export interface HelloReply {
   protocolVersion: number;
   daemonVersion: string;
+  /** What went wrong while no command was watching, told once: the CLI prints them on stderr. */
+  notices?: string[];
 }
 
 /** How late the daemon's event loop ran since it started, in ms beyond the 50 ms sampling interval. */

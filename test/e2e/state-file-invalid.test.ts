@@ -37,7 +37,12 @@ test('an app that does not check out is left out; the others are adopted; the fi
   fs.writeFileSync(file, JSON.stringify(state));
 
   // The CLI starts the next daemon (a dying daemon's socket may still accept for a moment).
-  await pm(['ping'], t.env);
+  const { stderr } = await pm(['ping'], t.env);
+  assert.match(
+    stderr,
+    /^pm: warning: state file did not check out \(pool\.apps\[1\]\.spec\.instances: .*\); moved to .*state\.json\.bad-\d+, restored what did\n$/,
+  );
+  assert.equal((await pm(['ping'], t.env)).stderr, '', 'told once');
   const apps = await listApps(t.env);
   assert.deepEqual(
     apps.map((p) => [p.name, p.status, p.pid]),

@@ -35,6 +35,7 @@ function setup(saved: PoolSnapshot | null) {
     events: { record: (event) => events.push(event) },
     saved,
     log: () => {},
+    notify: () => {},
     sweep: { find: async () => [], liveStartTime: () => null, stop: (pids) => calls.push(`stop ${pids}`) },
   });
   return { calls, events, service };
