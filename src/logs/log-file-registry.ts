@@ -19,6 +19,11 @@ export class LogFileRegistry {
     return file;
   }
 
+  /** The fallback file that `path`'s lines go to now, if they go to one. */
+  fallbackOf(path: string): string | null {
+    return this.files.get(path)?.fallbackFile ?? null;
+  }
+
   /** Closes the file once its last user lets go. */
   release(file: LogFile): void {
     if (this.files.get(file.path) !== file) return;

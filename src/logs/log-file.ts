@@ -45,6 +45,11 @@ export class LogFile {
     this.destination = new LogDestination(path, deps);
   }
 
+  /** The fallback file the lines go to now, if they go to one. */
+  get fallbackFile(): string | null {
+    return this.destination.isPrimary ? null : this.destination.currentFile;
+  }
+
   get isOnFallback(): boolean {
     return !this.destination.isPrimary;
   }

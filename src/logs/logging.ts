@@ -1,6 +1,8 @@
 // The daemon's log machinery, built once: the shared file writers, the live hub for
 // `pm logs --follow`, and the factory of each instance's output.
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { instancePipePath, type PmPaths } from '../config/paths.js';
 import type { AppSpec } from '../protocol/app-spec.js';
 import type { EventSink } from '../protocol/events.js';
@@ -18,6 +20,8 @@ const FALLBACK_RETRY_MS = 1000;
 export interface Logging {
   hub: LogHub;
   createOutput: (spec: AppSpec, index: number) => InstanceOutput;
+  /** Fallback files that hold lines of a log file (written while it failed): `pm logs` reads them too. */
+  fallbackFilesOf: (logFile: string) => string[];
 }
 
 // One registry per daemon: streams writing the same path share one writer.
@@ -40,6 +44,11 @@ export function createLogging(paths: PmPaths, events: EventSink, now: () => numb
   };
   return {
     hub,
+    fallbackFilesOf: (logFile) => {
+      const current = files.fallbackOf(logFile);
+      const candidates = [path.join(inHome!, path.basename(logFile)), ...(current ? [current] : [])];
+      return [...new Set(candidates)].filter((file) => fs.existsSync(file));
+    },
     createOutput: (spec, index) =>
       new InstanceOutput(
         spec,

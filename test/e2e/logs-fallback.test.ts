@@ -122,3 +122,26 @@ test('a log directory replaced by a file under the daemon sends lines to the fal
   assertRun(during.concat(back), during[0]!, 'fallback + the file after its return');
   await assertAppAndDaemonAlive('dir');
 });
+
+test('pm logs shows the lines that went to the fallback while the log file failed', async () => {
+  const logDir = path.join(t.home, 'logs');
+  const main = path.join(logDir, 'gone-0.out.log');
+  const fallback = path.join(t.home, 'logs-fallback', 'gone-0.out.log');
+  await startApp(t, 'gone', fixtureApp('log-burst.js'), { args: ['0', '10'] });
+  await waitFor(() => linesOf(main).length >= 3);
+  fs.rmSync(logDir, { recursive: true });
+  fs.writeFileSync(logDir, 'in the way\n');
+  await waitFor(() => linesOf(fallback).length >= 5, { message: 'lines in the fallback' });
+
+  const { stdout } = await pm(['logs', 'gone', '--lines', '3', '--raw'], t.env);
+  const shown = stdout
+    .trim()
+    .split('\n')
+    .map((line) => Number(/seq=(\d{7})/.exec(line)?.[1]));
+  const inFallback = seqsOf(fallback);
+  assert.equal(shown.length, 3, stdout);
+  assert.ok(
+    shown.every((seq) => inFallback.includes(seq)),
+    `the newest lines are the fallback's: ${shown} (fallback ends ${inFallback.slice(-3)})`,
+  );
+});

@@ -22,8 +22,14 @@ function compileGrep(pattern: string | undefined): RegExp | undefined {
   }
 }
 
-/** One source per distinct file; a file several instances share is not attributed to one of them. */
-function sourcesOf(selected: ManagedProcess[], all: ManagedProcess[], streams: LogStream[]): LogSource[] {
+/** One source per distinct file, and one per fallback file holding lines of it (written while it
+ * failed); a file several instances share is not attributed to one of them. */
+function sourcesOf(
+  selected: ManagedProcess[],
+  all: ManagedProcess[],
+  streams: LogStream[],
+  fallbackFilesOf: (file: string) => string[],
+): LogSource[] {
   const writers = new Map<string, number>();
   for (const proc of all) {
     for (const path of new Set(Object.values(proc.output.paths.log)))
@@ -36,6 +42,9 @@ function sourcesOf(selected: ManagedProcess[], all: ManagedProcess[], streams: L
       if (sources.has(path)) continue;
       const index = writers.get(path) === 1 ? proc.index : null;
       sources.set(path, { path, app: proc.name, index, stream });
+      for (const fallback of fallbackFilesOf(path)) {
+        if (!sources.has(fallback)) sources.set(fallback, { path: fallback, app: proc.name, index, stream });
+      }
     }
   }
   return [...sources.values()];
@@ -71,7 +80,7 @@ export async function logs(
   const wantsInstance = instanceFilter(request.target, selected);
   // A line of a shared file read back knows its instance only in JSON format: the rest pass.
   const keep = (line: LogLine) => wantsInstance(line.app, line.index) && (!grep || grep.test(line.line));
-  const sources = sourcesOf(selected, ctx.pool.all(), streams);
+  const sources = sourcesOf(selected, ctx.pool.all(), streams, ctx.logging.fallbackFilesOf);
   const since = request.sinceMs === undefined ? {} : { sinceMs: request.sinceMs };
   // Every current file is read inside this call, and the subscription follows in the same
   // synchronous step: no line falls between. Older rotated files (.gz) may be read after it.
