@@ -63,13 +63,29 @@ async function waitForReady(child: ChildProcess, paths: PmPaths): Promise<void> 
   if (!started) throw notStarted(paths);
 }
 
+/** The daemon needs to write in its home: a read-only one gets what and how to fix, not EACCES. */
+function unwritableHome(paths: PmPaths, error: unknown): PmError {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return new PmError(
+    'bad-request',
+    `cannot start the daemon: PM_HOME ${paths.home} is not writable (${code}); the daemon keeps its socket, state and logs there: make it writable, or set PM_HOME to a writable directory`,
+    { cause: error },
+  );
+}
+
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']);
+
 export async function launchDaemon(paths: PmPaths): Promise<void> {
   ensureHome(paths.home);
-  const release = await lockfile.lock(paths.startLock, {
-    realpath: false,
-    stale: 5000,
-    retries: { retries: 400, minTimeout: 10, maxTimeout: 50, factor: 1.2 },
-  });
+  const release = await lockfile
+    .lock(paths.startLock, {
+      realpath: false,
+      stale: 5000,
+      retries: { retries: 400, minTimeout: 10, maxTimeout: 50, factor: 1.2 },
+    })
+    .catch((error: NodeJS.ErrnoException) => {
+      throw UNWRITABLE.has(error.code ?? '') ? unwritableHome(paths, error) : error;
+    });
   try {
     if (await isSocketLive(paths.socket)) return;
     const logFd = fs.openSync(paths.daemonLog, 'a', 0o600);

@@ -1,7 +1,7 @@
 // PM_HOME is private: created 0700 with a 0600 socket, and a home that others could tamper with
 // is refused before any daemon starts.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -74,4 +74,27 @@ test('a home that is a file is refused with exit code 1', async () => {
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stderr, /^pm: [^\n]+\n$/);
   await pm(['--version'], t.env);
+});
+
+test('a read-only home gets what and how to fix, in one line, not an internal error', async (ctx) => {
+  const home = path.join(t.home, 'ro');
+  fs.mkdirSync(home, { mode: 0o700 });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,mode=700,size=64k', 'tmpfs', home], { stdio: 'pipe' });
+  } catch (error) {
+    const reason = `cannot mount a read-only tmpfs (${(error as Error).message.split('\n')[0]})`;
+    process.stdout.write(`# skipped: ${reason}\n`);
+    ctx.skip(reason);
+    return;
+  }
+  try {
+    const result = await runCli(['ping'], { ...t.env, PM_HOME: home });
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /^pm: cannot start the daemon: PM_HOME .*\/ro is not writable \(EROFS\); .*make it writable, or set PM_HOME to a writable directory\n$/,
+    );
+  } finally {
+    execFileSync('umount', ['-l', home]);
+  }
 });
