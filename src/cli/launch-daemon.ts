@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import lockfile from 'proper-lockfile';
 import { ensureHome } from '../config/home.js';
+import { openAppendNoFollow } from '../config/no-follow.js';
 import type { PmPaths } from '../config/paths.js';
 import { BUNDLE_LOADER, DAEMON_ENTRY, packageRoot } from '../installed-package.js';
 import { isSocketLive } from '../ipc/socket-probe.js';
@@ -88,7 +89,8 @@ export async function launchDaemon(paths: PmPaths): Promise<void> {
     });
   try {
     if (await isSocketLive(paths.socket)) return;
-    const logFd = fs.openSync(paths.daemonLog, 'a', 0o600);
+    // Never through a link planted in the home.
+    const logFd = openAppendNoFollow(paths.daemonLog, 0o600);
     const root = packageRoot();
     const entry = [path.join(root, BUNDLE_LOADER), path.join(root, DAEMON_ENTRY)];
     const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...entry], {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import type net from 'node:net';
 import { DEFAULT_LOGS, METRICS_HISTORY_MS, START_WAIT_MS } from '../config/defaults.js';
 import { ensureHome } from '../config/home.js';
+import { writeNoFollow } from '../config/no-follow.js';
 import { type PmPaths, resolvePaths } from '../config/paths.js';
 import { isSocketLive } from '../ipc/socket-probe.js';
 import { watchDaemonLog } from '../logs/daemon-log.js';
@@ -194,7 +195,8 @@ async function main(): Promise<void> {
   };
   const server = createServer(ctx);
   await listen(server, paths.socket);
-  fs.writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
+  // Never through a link planted in the home.
+  writeNoFollow(paths.pidFile, `${process.pid}\n`, 0o600);
   log(`daemon ${process.pid} listening on ${paths.socket}`);
   notifyReady();
 

@@ -2,6 +2,7 @@
 // logs, plus live subscribers (`pm events --follow`, `pm top`, alert sinks).
 import fs from 'node:fs';
 import { DEFAULT_LOGS } from '../config/defaults.js';
+import { appendNoFollow } from '../config/no-follow.js';
 import type { EventSink, PmEvent, PmEventInput } from '../protocol/events.js';
 import { rotateFile } from './rotate-file.js';
 import { rotatedFiles } from './rotated-files.js';
@@ -33,7 +34,7 @@ export class EventLog implements EventSink {
     try {
       this.rotateIfFull(Buffer.byteLength(line));
       // Synchronous: events are rare, and one must not be lost to a daemon crash right after it.
-      fs.appendFileSync(this.file, line, { mode: 0o600 });
+      appendNoFollow(this.file, line, 0o600);
       this.sizeBytes += Buffer.byteLength(line);
     } catch (error) {
       process.stderr.write(`event log unavailable (${(error as Error).message}): ${line}`);
