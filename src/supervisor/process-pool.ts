@@ -1,13 +1,14 @@
-// The registry of apps and their instances: selects by target, and runs lifecycle operations
-// over many instances at once, replying when each has settled.
+// Lifecycle operations over many instances at once (apply, start, stop, scale, delete, restore),
+// replying when each has settled; the apps themselves are held in an AppTable.
 import { EventEmitter } from 'node:events';
 import type { AppSpec } from '../protocol/app-spec.js';
 import { PmError } from '../protocol/errors.js';
 import type { AppDetails, ScaleChange } from '../protocol/messages.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
-import { formatTarget, type Target } from '../protocol/target.js';
+import type { Target } from '../protocol/target.js';
+import { type AppEntry, AppTable } from './app-table.js';
 import { ManagedProcess } from './managed-process.js';
-import { type CurrentApp, reconcile, resizeSlots } from './reconcile.js';
+import { reconcile, resizeSlots } from './reconcile.js';
 import { type PoolSnapshot, recordOf } from './records.js';
 import { isDown, isSettled, settleAll } from './settle.js';
 import type { Output, World } from './world.js';
@@ -21,13 +22,8 @@ export interface PoolDeps extends World {
   startWaitMs: number;
 }
 
-interface AppEntry {
-  spec: AppSpec;
-  instances: ManagedProcess[];
-}
-
 export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
-  private readonly apps = new Map<string, AppEntry>();
+  private readonly apps = new AppTable();
   private nextId = 0;
   /** Slots about to be started, recorded as such by the write-ahead persist. */
   private readonly pendingStart = new Set<ManagedProcess>();
@@ -37,9 +33,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   }
 
   get instanceCount(): number {
-    let count = 0;
-    for (const app of this.apps.values()) count += app.instances.length;
-    return count;
+    return this.apps.instanceCount;
   }
 
   get appCount(): number {
@@ -47,29 +41,11 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   }
 
   all(): ManagedProcess[] {
-    return [...this.apps.values()].flatMap((app) => app.instances);
+    return this.apps.all();
   }
 
   select(target: Target): ManagedProcess[] {
-    const found = this.find(target);
-    const definedEmpty = target.kind === 'name' && this.apps.has(target.name);
-    if (found.length === 0 && target.kind !== 'all' && !definedEmpty) {
-      throw new PmError('not-found', `no process matches "${formatTarget(target)}": see \`pm list\``);
-    }
-    return found;
-  }
-
-  private find(target: Target): ManagedProcess[] {
-    switch (target.kind) {
-      case 'all':
-        return this.all();
-      case 'name':
-        return this.apps.get(target.name)?.instances ?? [];
-      case 'id':
-        return this.all().filter((p) => p.id === target.id);
-      case 'instance':
-        return (this.apps.get(target.name)?.instances ?? []).filter((p) => p.index === target.index);
-    }
+    return this.apps.select(target);
   }
 
   list(): ProcessInfo[] {
@@ -77,32 +53,16 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   }
 
   describe(target: Target): AppDetails[] {
-    const selected = new Set(this.select(target));
-    // An app scaled to 0 has no instance to select, yet is defined: `all` and its name show it.
-    const named = (app: AppEntry) =>
-      app.instances.length === 0 &&
-      (target.kind === 'all' || (target.kind === 'name' && target.name === app.spec.name));
-    return [...this.apps.values()]
-      .filter((app) => named(app) || app.instances.some((p) => selected.has(p)))
-      .map((app) => ({
-        spec: app.spec,
-        instances: app.instances
-          .filter((p) => selected.has(p))
-          .map((p) => ({ ...p.info(), history: p.restartRecords() })),
-      }));
+    return this.apps.describe(target);
   }
 
   /** Create new apps; for existing ones, restart those whose definition changed and start the rest. */
   async apply(specs: AppSpec[]): Promise<ProcessInfo[]> {
-    const held = new Map<string, CurrentApp>();
-    for (const [name, { spec, instances }] of this.apps) {
-      held.set(name, { spec, indexes: instances.map((p) => p.index) });
-    }
-    const plan = reconcile(held, specs);
+    const plan = reconcile(this.apps.held(), specs);
     const defined = new Map(specs.map((spec) => [spec.name, spec]));
     for (const name of [...plan.restart, ...plan.start])
       this.redefine(this.apps.get(name)!, defined.get(name)!);
-    const removed = plan.remove.flatMap(({ name, indexes }) => this.slots(name, indexes));
+    const removed = plan.remove.flatMap(({ name, indexes }) => this.apps.slots(name, indexes));
     const removing = new Set(removed);
     const removal = this.stopAndRemove(removed);
     const added = plan.create.flatMap(({ spec, indexes }) => this.addInstances(spec, indexes));
@@ -172,11 +132,17 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     );
   }
 
-  /** Stop and forget; an app whose last instance goes is removed. */
+  /** Stop and forget; an app whose last instance goes is removed, and so is one the target names
+   * (or `all`) that has no instance left. */
   async delete(target: Target): Promise<ProcessInfo[]> {
     const procs = this.select(target);
+    const names = new Set(procs.map((p) => p.name));
+    if (target.kind === 'name') names.add(target.name);
+    if (target.kind === 'all') for (const name of this.apps.keys()) names.add(name);
     const infos = await this.stopAndRemove(procs);
-    for (const [name, app] of this.apps) {
+    for (const name of names) {
+      const app = this.apps.get(name);
+      if (!app) continue;
       if (app.instances.length === 0) this.apps.delete(name);
       else app.spec = { ...app.spec, instances: app.instances.length };
     }
@@ -202,7 +168,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     const added = this.addInstances({ ...app.spec, instances: count }, slots.add);
     app.spec = { ...app.spec, instances: count };
     for (const proc of app.instances) proc.spec = app.spec;
-    await this.stopAndRemove(this.slots(name, slots.remove));
+    await this.stopAndRemove(this.apps.slots(name, slots.remove));
     this.startWritingAhead(added, () => {
       for (const proc of added) proc.apply({ type: 'start' });
     });
@@ -283,12 +249,6 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
 
   private settleAll(procs: ManagedProcess[], done: (p: ManagedProcess) => boolean, timeoutMs?: number) {
     return settleAll(procs, done, this.deps.clock, timeoutMs);
-  }
-
-  /** The instances of an app at these indexes, in their order. */
-  private slots(name: string, indexes: readonly number[]): ManagedProcess[] {
-    const byIndex = new Map((this.apps.get(name)?.instances ?? []).map((p) => [p.index, p]));
-    return indexes.flatMap((index) => byIndex.get(index) ?? []);
   }
 
   /** An existing app takes a new definition; its instances run under it from their next run. */

@@ -233,3 +233,15 @@ test('an app scaled to 0 stays defined: describe all and describe by name show i
   );
   assert.throws(() => p.describe(name('nope')), /no process matches "nope"/);
 });
+
+test('delete removes what it names, and leaves another app scaled to 0 defined', async () => {
+  const { pool: p } = pool();
+  await p.apply([testSpec({ instances: 1 }), testSpec({ name: 'idle', instances: 0 })]);
+  await p.delete(name('web'));
+  assert.deepEqual(
+    p.describe({ kind: 'all' }).map((a) => a.spec.name),
+    ['idle'],
+  );
+  await p.delete(name('idle'));
+  assert.equal(p.appCount, 0);
+});
