@@ -2,6 +2,7 @@
 // target, or apply a config file (start what is missing, restart what changed).
 import { type Command, InvalidArgumentError } from 'commander';
 import { buildAppSpec, currentEnv } from '../../config/app-spec/build-app-spec.js';
+import { APP_FIELDS } from '../../config/file/config-format.js';
 import { isConfigPath } from '../../config/file/config-path.js';
 import { parseSize } from '../../config/units.js';
 import type { AlertingSpec, LogSpec, StopSignal } from '../../protocol/app-spec.js';
@@ -9,7 +10,7 @@ import { PmError } from '../../protocol/errors.js';
 import { parseTarget, type Target } from '../../protocol/target.js';
 import { applyInBatches } from '../apply-batches.js';
 import type { DaemonClient } from '../daemon-client.js';
-import { countOption, durationOption, envOption, signalOption, sizeOption } from '../options.js';
+import { countOption, envOption, fieldOption, signalOption } from '../options.js';
 import { describeSettings } from '../output/settings-text.js';
 import { printSummary } from '../output/summary.js';
 import { printWarnings } from '../output/warnings.js';
@@ -224,13 +225,13 @@ export function registerStart(program: Command): void {
     .option(
       '--kill-timeout <duration>',
       'wait this long after the stop signal before SIGKILL (default 5s)',
-      durationOption,
+      fieldOption(APP_FIELDS.stop.keys.kill_timeout),
     )
     .option('--stop-signal <signal>', 'signal sent to stop (default SIGTERM)', signalOption)
     .option(
       '--log-max-size <size>',
       'rotate a log file past this size (default 10M, or $PM_LOG_MAX_SIZE)',
-      sizeOption,
+      fieldOption(APP_FIELDS.logs.keys.max_size),
     )
     .option('--log-max-files <count>', 'rotated log files kept per stream (default 5)', countOption)
     .option(
