@@ -1,4 +1,5 @@
 // Parsers for option values, shared by commands: each throws a one-line error that says what is expected.
+import os from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import { checkKey, checkOption, checkValue, showValue } from '../config/file/check-value.js';
 import { APP_FIELDS } from '../config/file/config-format.js';
@@ -15,6 +16,23 @@ export function durationOption(value: string): number {
 export function countOption(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
   return Number(value);
+}
+
+/**
+ * `-i N`; as in PM2, `0` and `max` mean one instance per CPU and `-1` one per CPU but one (at least
+ * one): a new app of 0 instances would be defined and show nowhere.
+ */
+export function instancesOption(value: string): number {
+  const cpus = os.availableParallelism();
+  if (value === 'max' || value === '0') return cpus;
+  if (value === '-1') return Math.max(1, cpus - 1);
+  const count = /^\d+$/.test(value) ? checkValue(APP_FIELDS.instances, Number(value)) : undefined;
+  if (count === undefined) {
+    throw new InvalidArgumentError(
+      'expected a whole number up to 10000, 0 or max (one per CPU), or -1 (one per CPU but one)',
+    );
+  }
+  return count as number;
 }
 
 export function signalOption(value: string): StopSignal {

@@ -1,7 +1,9 @@
 // Careless input to `pm start`: each mistake is refused with one line that says what is wrong and
 // exit 1, and nothing is defined (no daemon is even started for a bad option).
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { test } from 'node:test';
+import { listApps } from '../helpers/daemon.js';
 import { fixtureApp, runCli } from '../helpers/run-cli.js';
 import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { processesOf } from '../helpers/temp-home.js';
@@ -26,4 +28,18 @@ test('option values a config file refuses are refused on the command line, in th
     assert.match(result.stderr, message);
   }
   assert.deepEqual(processesOf(t.home), []);
+});
+
+test('-i 0 and -i max start one instance per CPU, -i -1 one per CPU but one', async () => {
+  const cpus = os.availableParallelism();
+  for (const [name, value, expected] of [
+    ['zero', '0', cpus],
+    ['max', 'max', cpus],
+    ['most', '-1', Math.max(1, cpus - 1)],
+  ] as const) {
+    const result = await runCli(['start', 'sleep', '-n', name, '-i', value, '--', '100000'], t.env);
+    assert.equal(result.code, 0, result.stderr);
+    const instances = (await listApps(t.env)).filter((p) => p.name === name);
+    assert.equal(instances.length, expected, `-i ${value}`);
+  }
 });

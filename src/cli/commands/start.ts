@@ -10,7 +10,7 @@ import { PmError } from '../../protocol/errors.js';
 import { parseTarget, type Target } from '../../protocol/target.js';
 import { applyInBatches } from '../apply-batches.js';
 import type { DaemonClient } from '../daemon-client.js';
-import { countOption, envOption, fieldOption, signalOption } from '../options.js';
+import { countOption, envOption, fieldOption, instancesOption, signalOption } from '../options.js';
 import { describeSettings } from '../output/settings-text.js';
 import { printSummary } from '../output/summary.js';
 import { printWarnings } from '../output/warnings.js';
@@ -213,7 +213,11 @@ export function registerStart(program: Command): void {
     )
     .argument('[args...]', 'arguments for the script, after --')
     .option('-n, --name <name>', 'app name (default: the script name)')
-    .option('-i, --instances <count>', 'number of instances', countOption)
+    .option(
+      '-i, --instances <count>',
+      'number of instances; 0 or max: one per CPU; -1: one per CPU but one',
+      instancesOption,
+    )
     .option('--cwd <dir>', 'working directory (default: the current one)')
     .option(
       '-e, --env <KEY=VALUE|profile>',
