@@ -2,10 +2,11 @@
 // target, or apply a config file (start what is missing, restart what changed).
 import { type Command, InvalidArgumentError } from 'commander';
 import { buildAppSpec, currentEnv } from '../../config/app-spec/build-app-spec.js';
+import { checkCwd, checkProgram } from '../../config/app-spec/check-run.js';
 import { APP_FIELDS } from '../../config/file/config-format.js';
 import { isConfigPath } from '../../config/file/config-path.js';
 import { parseSize } from '../../config/units.js';
-import type { AlertingSpec, LogSpec, StopSignal } from '../../protocol/app-spec.js';
+import type { AlertingSpec, AppSpec, LogSpec, StopSignal } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { parseTarget, type Target } from '../../protocol/target.js';
 import { applyInBatches } from '../apply-batches.js';
@@ -155,6 +156,14 @@ async function refuseRedefining(client: DaemonClient, word: Target | null, optio
   );
 }
 
+/** A cwd or a program that does not exist: refused here, so that no errored app is left defined. */
+function refuseUnrunnable(spec: AppSpec, options: StartOptions): void {
+  const badCwd = checkCwd(spec.cwd);
+  if (badCwd) throw new PmError('bad-request', `--cwd ${options.cwd ?? spec.cwd}: ${badCwd}`);
+  const badProgram = checkProgram(spec);
+  if (badProgram) throw new PmError('bad-request', `${badProgram}: nothing was started`);
+}
+
 async function start(script: string, args: string[], options: StartOptions): Promise<void> {
   if (isConfigPath(script)) return startConfig(script, args, options);
   if (options.env?.profile !== undefined || options.only !== undefined) {
@@ -196,6 +205,7 @@ async function start(script: string, args: string[], options: StartOptions): Pro
       },
       { baseDir: process.cwd(), baseEnv: currentEnv() },
     );
+    refuseUnrunnable(spec, options);
     return applyInBatches(client, [spec]);
   });
   printSummary(infos, { json: Boolean(options.json) });
