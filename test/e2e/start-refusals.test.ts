@@ -1,7 +1,9 @@
 // Careless input to `pm start`: each mistake is refused with one line that says what is wrong and
 // exit 1, and nothing is defined (no daemon is even started for a bad option).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { listApps } from '../helpers/daemon.js';
 import { fixtureApp, runCli } from '../helpers/run-cli.js';
@@ -42,4 +44,20 @@ test('-i 0 and -i max start one instance per CPU, -i -1 one per CPU but one', as
     const instances = (await listApps(t.env)).filter((p) => p.name === name);
     assert.equal(instances.length, expected, `-i ${value}`);
   }
+});
+
+test('a PM2 ecosystem file is refused with one line saying what it is, by its name or by its apps export', async () => {
+  const named = path.join(t.home, 'ecosystem.config.js');
+  fs.writeFileSync(named, 'module.exports = { apps: [{ name: "web", script: "server.js" }] };\n');
+  const other = path.join(t.home, 'pm2-apps.cjs');
+  fs.writeFileSync(other, 'module.exports = {\n  apps: [{ name: "web", script: "server.js" }],\n};\n');
+  for (const file of [named, other, 'ecosystem.config.cjs']) {
+    const result = await runCli(['start', file], t.env, { cwd: t.home });
+    assert.equal(result.code, 1, `${file}: ${result.stderr}`);
+    assert.match(
+      result.stderr,
+      /^pm: \S+: this is a PM2 ecosystem file: pm reads YAML configs \(see docs\/config.md\); converting ecosystem files is not supported yet\n$/,
+    );
+  }
+  assert.deepEqual(processesOf(t.home), []);
 });

@@ -1,10 +1,12 @@
 // `pm start <script|command|app|config>`: define and start a new app, start an existing one by
 // target, or apply a config file (start what is missing, restart what changed).
+import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { buildAppSpec, currentEnv } from '../../config/app-spec/build-app-spec.js';
 import { checkCwd, checkProgram } from '../../config/app-spec/check-run.js';
 import { APP_FIELDS } from '../../config/file/config-format.js';
 import { isConfigPath } from '../../config/file/config-path.js';
+import { ECOSYSTEM_MESSAGE, isPm2Ecosystem } from '../../config/file/pm2-ecosystem.js';
 import { parseSize } from '../../config/units.js';
 import type { AlertingSpec, AppSpec, LogSpec, StopSignal } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
@@ -166,6 +168,9 @@ function refuseUnrunnable(spec: AppSpec, options: StartOptions): void {
 
 async function start(script: string, args: string[], options: StartOptions): Promise<void> {
   if (isConfigPath(script)) return startConfig(script, args, options);
+  if (isPm2Ecosystem(script, path.resolve(options.cwd ?? '.'))) {
+    throw new PmError('bad-request', `${script}: ${ECOSYSTEM_MESSAGE}`);
+  }
   if (options.env?.profile !== undefined || options.only !== undefined) {
     const given = options.only !== undefined ? `--only ${options.only}` : `--env ${options.env?.profile}`;
     throw new PmError(
