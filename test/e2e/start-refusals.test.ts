@@ -61,3 +61,21 @@ test('a PM2 ecosystem file is refused with one line saying what it is, by its na
   }
   assert.deepEqual(processesOf(t.home), []);
 });
+
+test('an app that exits at start-up is reported with its stderr and exit 1; a good one returns within its min uptime', async () => {
+  const env = { ...t.env, PM_START_WAIT: undefined };
+  const script = path.join(t.home, 'missing-module.js');
+  fs.writeFileSync(script, 'require("definitely-not-a-module-xyz");\n');
+  const bad = await runCli(['start', script], env);
+  assert.equal(bad.code, 1, bad.stderr);
+  assert.match(bad.stderr, /^pm: missing-module:0 exited with code 1 after \d+ms at start-up/);
+  assert.match(bad.stderr, /Cannot find module 'definitely-not-a-module-xyz'/);
+  assert.ok(
+    (await listApps(env)).some((p) => p.name === 'missing-module'),
+    'the app stays defined',
+  );
+
+  const good = await runCli(['start', 'sleep', '--', '100000'], env);
+  assert.equal(good.code, 0, good.stderr);
+  assert.equal(good.stderr, '');
+});

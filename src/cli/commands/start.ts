@@ -18,7 +18,8 @@ import { describeSettings } from '../output/settings-text.js';
 import { printSummary } from '../output/summary.js';
 import { printWarnings } from '../output/warnings.js';
 import { addRecoveryOptions, type RecoveryOptions, recoveryInput } from '../recovery-options.js';
-import { withDaemon } from '../session.js';
+import { failCommand, withDaemon } from '../session.js';
+import { settle, settleTime } from '../settle.js';
 
 /** `--env KEY=VALUE` (repeatable) for a script; `--env production` picks a config file's profile. */
 interface EnvOption {
@@ -40,6 +41,8 @@ interface StartOptions extends RecoveryOptions {
   logMaxSize?: number;
   logMaxFiles?: number;
   json?: boolean;
+  /** false with --no-wait. */
+  wait: boolean;
 }
 
 // Log rotation of an app defined on the command line; PM_LOG_MAX_SIZE sets the size for a whole
@@ -68,7 +71,7 @@ function envOrProfileOption(value: string, previous?: EnvOption): EnvOption {
 
 /** The options that define a single app: set in the file instead when starting a config. */
 function singleAppOptions(options: StartOptions): string[] {
-  const shared = ['env', 'only', 'json', 'autorestart'];
+  const shared = ['env', 'only', 'json', 'autorestart', 'wait'];
   const flags = Object.keys(options).filter((key) => !shared.includes(key));
   if (!options.autorestart) flags.push('noAutorestart');
   if (Object.keys(options.env?.vars ?? {}).length > 0) flags.push('env KEY=VALUE');
@@ -141,7 +144,7 @@ function asTarget(script: string): Target | null {
 function definesApp(args: string[], options: StartOptions): boolean {
   return (
     args.length > 0 ||
-    Object.keys(options).some((key) => !['autorestart', 'json'].includes(key)) ||
+    Object.keys(options).some((key) => !['autorestart', 'json', 'wait'].includes(key)) ||
     !options.autorestart
   );
 }
@@ -180,6 +183,7 @@ async function start(script: string, args: string[], options: StartOptions): Pro
   }
   const word = asTarget(script);
   const target = definesApp(args, options) ? null : word;
+  let exits: string[] = [];
   const infos = await withDaemon(async (client) => {
     if (!target) {
       await refuseRedefining(client, word, options);
@@ -211,9 +215,13 @@ async function start(script: string, args: string[], options: StartOptions): Pro
       { baseDir: process.cwd(), baseEnv: currentEnv() },
     );
     refuseUnrunnable(spec, options);
-    return applyInBatches(client, [spec]);
+    const started = await applyInBatches(client, [spec]);
+    const wait = options.wait ? settleTime(spec.recovery.minUptimeMs) : 0;
+    exits = await settle(client, started, wait);
+    return started;
   });
   printSummary(infos, { json: Boolean(options.json) });
+  for (const exit of exits) failCommand(exit);
 }
 
 export function registerStart(program: Command): void {
@@ -262,5 +270,11 @@ export function registerStart(program: Command): void {
       '--alert-command <command>',
       'run this shell command for each alert (event in PM_EVENT_* and on stdin)',
     );
-  addRecoveryOptions(command).option('--json', 'print the started instances as JSON').action(start);
+  addRecoveryOptions(command)
+    .option(
+      '--no-wait',
+      'a new app: do not wait up to 1s (its min uptime) to report an exit at start-up ($PM_START_WAIT=0)',
+    )
+    .option('--json', 'print the started instances as JSON')
+    .action(start);
 }
