@@ -30,6 +30,13 @@ export function checkValue(field: Field, value: Scalar): unknown {
     }
     case 'enum':
       return typeof value === 'string' && field.values.includes(value) ? value : undefined;
+    // The first option that takes the value (on the command line every value comes as a string).
+    case 'either':
+      for (const option of field.options) {
+        const read = checkValue(option, value);
+        if (read !== undefined) return read;
+      }
+      return undefined;
     default:
       return undefined;
   }
