@@ -79,3 +79,18 @@ test('an app that exits at start-up is reported with its stderr and exit 1; a go
   assert.equal(good.code, 0, good.stderr);
   assert.equal(good.stderr, '');
 });
+
+test('a refused app name says why: a reserved word, an id, or not a valid name', async () => {
+  const cases: Array<[string, RegExp]> = [
+    ['all', /^pm: "all" is a reserved word/],
+    ['123', /^pm: "123" looks like an instance id/],
+    ['..', /^pm: "\.\." is not a valid app name: use letters/],
+  ];
+  for (const [name, message] of cases) {
+    const result = await runCli(['start', 'sleep', '-n', name, '--', '100000'], t.env);
+    assert.equal(result.code, 1, `${name}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+    assert.match(result.stderr, /^pm: [^\n]+\n$/);
+  }
+  assert.deepEqual(await listApps(t.env), []);
+});
