@@ -4,10 +4,13 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { AppInput } from '../config/app-spec/build-app-spec.js';
 import { DEFAULT_PROBE } from '../config/defaults.js';
+import { APP_FIELDS, PROBE_FIELDS } from '../config/file/config-format.js';
 import { toProbe } from '../config/file/to-probes.js';
 import type { ProbeSpec, RecoveryPolicy } from '../protocol/app-spec.js';
 import { PmError } from '../protocol/errors.js';
-import { countOption, durationOption, sizeOption } from './options.js';
+import { countOption, fieldOption } from './options.js';
+
+const RECOVERY = APP_FIELDS.recovery.keys;
 
 export interface RecoveryOptions {
   maxRestarts?: number;
@@ -38,7 +41,7 @@ function exitCodesOption(value: string): number[] {
 }
 
 function retryAfterOption(value: string): number {
-  return value === 'never' ? 0 : durationOption(value);
+  return value === 'never' ? 0 : fieldOption<number>(RECOVERY.retry_after)(value);
 }
 
 function tcpOption(value: string): string {
@@ -56,17 +59,17 @@ export function addRecoveryOptions(command: Command): Command {
     .option(
       '--restart-delay <duration>',
       'wait before restarting a crashed instance (default 0)',
-      durationOption,
+      fieldOption(RECOVERY.restart_delay),
     )
     .option(
       '--min-uptime <duration>',
       'a run shorter than this counts as a crash loop (default 1s)',
-      durationOption,
+      fieldOption(RECOVERY.min_uptime),
     )
     .option(
       '--backoff <duration>',
       'cap of the exponential backoff between crash-loop restarts (default 30s; 0 turns it off)',
-      durationOption,
+      fieldOption(RECOVERY.backoff),
     )
     .option('--no-autorestart', 'do not restart when the process exits')
     .addOption(
@@ -85,21 +88,37 @@ export function addRecoveryOptions(command: Command): Command {
       'after giving up on a crash loop, try again this long later with a fresh count (default 5m; never)',
       retryAfterOption,
     )
-    .option('--max-memory <size>', 'restart when the process tree uses more memory (e.g. 300M)', sizeOption)
-    .option('--health-http <url>', 'liveness probe: GET this URL, 2xx/3xx passes')
+    .option(
+      '--max-memory <size>',
+      'restart when the process tree uses more memory (e.g. 300M; at least 1M)',
+      fieldOption(APP_FIELDS.limits.keys.max_memory),
+    )
+    .option(
+      '--health-http <url>',
+      'liveness probe: GET this http:// or https:// URL, 2xx/3xx passes',
+      fieldOption(PROBE_FIELDS.http),
+    )
     .option(
       '--health-tcp <[host:]port>',
       'liveness probe: connect to this port (127.0.0.1 by default)',
       tcpOption,
     )
     .option('--health-cmd <command>', 'liveness probe: run this shell command, exit code 0 passes')
-    .option('--health-interval <duration>', 'time between probes (default 30s)', durationOption)
-    .option('--health-timeout <duration>', 'a probe slower than this fails (default 2s)', durationOption)
+    .option(
+      '--health-interval <duration>',
+      'time between probes (default 30s; at least 100ms)',
+      fieldOption(PROBE_FIELDS.interval),
+    )
+    .option(
+      '--health-timeout <duration>',
+      'a probe slower than this fails (default 2s; at least 100ms)',
+      fieldOption(PROBE_FIELDS.timeout),
+    )
     .option('--health-threshold <count>', 'consecutive failures before a restart (default 3)', countOption)
     .option(
       '--health-start-period <duration>',
       'failures this early in a run do not count (default 0)',
-      durationOption,
+      fieldOption(PROBE_FIELDS.start_period),
     );
 }
 

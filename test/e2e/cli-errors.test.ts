@@ -1,7 +1,7 @@
 // Exit codes and error messages of the CLI: 1 for what the user can fix, one line on stderr
 // saying what happened; no colour codes unless stdout is a terminal and NO_COLOR is unset.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -56,25 +56,53 @@ test('a bad option value exits 1, names the option, and starts no daemon', async
   assert.deepEqual(processesOf(t.home), []);
 });
 
-test('a command that does not exist leaves the instance errored with the reason, and start exits 1', async () => {
-  const result = await runCli(['start', 'definitely-not-a-command-xyz'], t.env);
-  assert.equal(result.code, 1);
-  assert.match(result.stderr, /definitely-not-a-command-xyz.*command not found/);
+test('a program or a cwd that does not exist is refused before anything is defined; a shell line is left to the daemon', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [
+      ['start', 'definitely-not-a-command-xyz'],
+      /^pm: definitely-not-a-command-xyz: command not found in PATH/,
+    ],
+    [['start', 'sleeep', '--', '100'], /^pm: sleeep: command not found in PATH/],
+    [['start', 'sleep', '--cwd', 'no-such-dir', '--', '100'], /^pm: --cwd no-such-dir: no such directory/],
+  ];
+  for (const [args, message] of cases) {
+    const result = await runCli(args, t.env);
+    assert.equal(result.code, 1, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, /^pm: [^\n]+\n$/);
+    assert.match(result.stderr, message);
+  }
+  assert.deepEqual(await listApps(t.env), []);
+  // The shell decides what its line runs: the daemon's preflight still names the missing program.
   const shell = await runCli(
     ['start', 'definitely-not-a-command-xyz --flag | cat', '--name', 'piped'],
     t.env,
   );
   assert.equal(shell.code, 1);
-
   const list = await listApps(t.env);
   assert.deepEqual(
     list.map((e) => [e.name, e.status, e.pid]),
-    [
-      ['definitely-not-a-command-xyz', 'errored', null],
-      ['piped', 'errored', null],
-    ],
+    [['piped', 'errored', null]],
   );
-  for (const entry of list) assert.match(entry.reason, /command not found/);
+  assert.match(list[0]!.reason, /command not found/);
+});
+
+test('a directory, a FIFO or a device given as the script says what it is', async () => {
+  const fifo = path.join(t.home, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  fs.mkdirSync(path.join(t.home, 'adir'));
+  const cases: Array<[string, RegExp]> = [
+    [t.home, /is a directory/],
+    [fifo, /is not a regular file \(a FIFO\)/],
+    ['/dev/zero', /is not a regular file \(a character device\)/],
+    ['adir', /adir is a directory, and no program of that name is in PATH/],
+  ];
+  for (const [script, message] of cases) {
+    const result = await runCli(['start', script], t.env, { cwd: t.home });
+    assert.equal(result.code, 1, `${script}: ${result.stderr}`);
+    assert.match(result.stderr, /^pm: [^\n]+\n$/);
+    assert.match(result.stderr, message);
+  }
+  assert.deepEqual(await listApps(t.env), []);
 });
 
 test('a script that does not exist or is not executable exits 1 and defines no app', async () => {
@@ -126,7 +154,7 @@ test('start of an existing app with options is refused and leaves the app runnin
 });
 
 test('stop, pause and delete of an errored app exit 0: its error is not theirs; restart of it exits 1', async () => {
-  await runCli(['start', 'definitely-not-a-command-xyz', '--name', 'broken'], t.env);
+  await runCli(['start', 'definitely-not-a-command-xyz | cat', '--name', 'broken'], t.env);
   for (const verb of ['stop', 'pause', 'resume']) {
     const result = await runCli([verb, 'broken'], t.env);
     assert.equal(result.code, 0, `${verb}: ${result.stderr}`);

@@ -50,7 +50,8 @@ function killAll(pids: number[]): void {
 export function createTempHome(): TempHome {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-test-'));
   fs.chmodSync(home, 0o700);
-  const env = { ...process.env, PM_HOME: home, NO_COLOR: '1' };
+  // PM_START_WAIT=0: `pm start` returns at once, as most tests expect; settle tests set it back.
+  const env = { ...process.env, PM_HOME: home, NO_COLOR: '1', PM_START_WAIT: '0' };
   return {
     home,
     env,

@@ -1,20 +1,25 @@
 // `pm start <script|command|app|config>`: define and start a new app, start an existing one by
 // target, or apply a config file (start what is missing, restart what changed).
+import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { buildAppSpec, currentEnv } from '../../config/app-spec/build-app-spec.js';
+import { checkCwd, checkProgram } from '../../config/app-spec/check-run.js';
+import { APP_FIELDS } from '../../config/file/config-format.js';
 import { isConfigPath } from '../../config/file/config-path.js';
+import { ECOSYSTEM_MESSAGE, isPm2Ecosystem } from '../../config/file/pm2-ecosystem.js';
 import { parseSize } from '../../config/units.js';
-import type { AlertingSpec, LogSpec, StopSignal } from '../../protocol/app-spec.js';
+import type { AlertingSpec, AppSpec, LogSpec, StopSignal } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { parseTarget, type Target } from '../../protocol/target.js';
 import { applyInBatches } from '../apply-batches.js';
 import type { DaemonClient } from '../daemon-client.js';
-import { countOption, durationOption, envOption, signalOption, sizeOption } from '../options.js';
+import { countOption, envOption, fieldOption, instancesOption, signalOption } from '../options.js';
 import { describeSettings } from '../output/settings-text.js';
 import { printSummary } from '../output/summary.js';
 import { printWarnings } from '../output/warnings.js';
 import { addRecoveryOptions, type RecoveryOptions, recoveryInput } from '../recovery-options.js';
-import { withDaemon } from '../session.js';
+import { failCommand, withDaemon } from '../session.js';
+import { settle, settleTime } from '../settle.js';
 
 /** `--env KEY=VALUE` (repeatable) for a script; `--env production` picks a config file's profile. */
 interface EnvOption {
@@ -36,6 +41,8 @@ interface StartOptions extends RecoveryOptions {
   logMaxSize?: number;
   logMaxFiles?: number;
   json?: boolean;
+  /** false with --no-wait. */
+  wait: boolean;
 }
 
 // Log rotation of an app defined on the command line; PM_LOG_MAX_SIZE sets the size for a whole
@@ -64,7 +71,7 @@ function envOrProfileOption(value: string, previous?: EnvOption): EnvOption {
 
 /** The options that define a single app: set in the file instead when starting a config. */
 function singleAppOptions(options: StartOptions): string[] {
-  const shared = ['env', 'only', 'json', 'autorestart'];
+  const shared = ['env', 'only', 'json', 'autorestart', 'wait'];
   const flags = Object.keys(options).filter((key) => !shared.includes(key));
   if (!options.autorestart) flags.push('noAutorestart');
   if (Object.keys(options.env?.vars ?? {}).length > 0) flags.push('env KEY=VALUE');
@@ -137,7 +144,7 @@ function asTarget(script: string): Target | null {
 function definesApp(args: string[], options: StartOptions): boolean {
   return (
     args.length > 0 ||
-    Object.keys(options).some((key) => !['autorestart', 'json'].includes(key)) ||
+    Object.keys(options).some((key) => !['autorestart', 'json', 'wait'].includes(key)) ||
     !options.autorestart
   );
 }
@@ -154,8 +161,19 @@ async function refuseRedefining(client: DaemonClient, word: Target | null, optio
   );
 }
 
+/** A cwd or a program that does not exist: refused here, so that no errored app is left defined. */
+function refuseUnrunnable(spec: AppSpec, options: StartOptions): void {
+  const badCwd = checkCwd(spec.cwd);
+  if (badCwd) throw new PmError('bad-request', `--cwd ${options.cwd ?? spec.cwd}: ${badCwd}`);
+  const badProgram = checkProgram(spec);
+  if (badProgram) throw new PmError('bad-request', `${badProgram}: nothing was started`);
+}
+
 async function start(script: string, args: string[], options: StartOptions): Promise<void> {
   if (isConfigPath(script)) return startConfig(script, args, options);
+  if (isPm2Ecosystem(script, path.resolve(options.cwd ?? '.'))) {
+    throw new PmError('bad-request', `${script}: ${ECOSYSTEM_MESSAGE}`);
+  }
   if (options.env?.profile !== undefined || options.only !== undefined) {
     const given = options.only !== undefined ? `--only ${options.only}` : `--env ${options.env?.profile}`;
     throw new PmError(
@@ -165,6 +183,7 @@ async function start(script: string, args: string[], options: StartOptions): Pro
   }
   const word = asTarget(script);
   const target = definesApp(args, options) ? null : word;
+  let exits: string[] = [];
   const infos = await withDaemon(async (client) => {
     if (!target) {
       await refuseRedefining(client, word, options);
@@ -195,9 +214,14 @@ async function start(script: string, args: string[], options: StartOptions): Pro
       },
       { baseDir: process.cwd(), baseEnv: currentEnv() },
     );
-    return applyInBatches(client, [spec]);
+    refuseUnrunnable(spec, options);
+    const started = await applyInBatches(client, [spec]);
+    const wait = options.wait ? settleTime(spec.recovery.minUptimeMs) : 0;
+    exits = await settle(client, started, wait);
+    return started;
   });
   printSummary(infos, { json: Boolean(options.json) });
+  for (const exit of exits) failCommand(exit);
 }
 
 export function registerStart(program: Command): void {
@@ -212,7 +236,11 @@ export function registerStart(program: Command): void {
     )
     .argument('[args...]', 'arguments for the script, after --')
     .option('-n, --name <name>', 'app name (default: the script name)')
-    .option('-i, --instances <count>', 'number of instances', countOption)
+    .option(
+      '-i, --instances <count>',
+      'number of instances; 0 or max: one per CPU; -1: one per CPU but one',
+      instancesOption,
+    )
     .option('--cwd <dir>', 'working directory (default: the current one)')
     .option(
       '-e, --env <KEY=VALUE|profile>',
@@ -224,13 +252,13 @@ export function registerStart(program: Command): void {
     .option(
       '--kill-timeout <duration>',
       'wait this long after the stop signal before SIGKILL (default 5s)',
-      durationOption,
+      fieldOption(APP_FIELDS.stop.keys.kill_timeout),
     )
     .option('--stop-signal <signal>', 'signal sent to stop (default SIGTERM)', signalOption)
     .option(
       '--log-max-size <size>',
       'rotate a log file past this size (default 10M, or $PM_LOG_MAX_SIZE)',
-      sizeOption,
+      fieldOption(APP_FIELDS.logs.keys.max_size),
     )
     .option('--log-max-files <count>', 'rotated log files kept per stream (default 5)', countOption)
     .option(
@@ -242,5 +270,11 @@ export function registerStart(program: Command): void {
       '--alert-command <command>',
       'run this shell command for each alert (event in PM_EVENT_* and on stdin)',
     );
-  addRecoveryOptions(command).option('--json', 'print the started instances as JSON').action(start);
+  addRecoveryOptions(command)
+    .option(
+      '--no-wait',
+      'a new app: do not wait up to 1s (its min uptime) to report an exit at start-up ($PM_START_WAIT=0)',
+    )
+    .option('--json', 'print the started instances as JSON')
+    .action(start);
 }

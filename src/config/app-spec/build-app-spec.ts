@@ -44,14 +44,18 @@ export interface BuildContext {
   baseEnv: Record<string, string>;
 }
 
+/** Why `name` cannot name an app, or null: a target word, an id, or characters a name cannot have. */
+export function whyNotAppName(name: string): string | null {
+  if (APP_NAME_PATTERN.test(name)) return null;
+  if (name === 'all') return 'is a reserved word (`all` targets every app): choose another name';
+  if (/^\d+$/.test(name)) return 'looks like an instance id: a name needs a character other than a digit';
+  return 'is not a valid app name: use letters, digits, "_", "-" and "." (at most 64), starting with a letter, digit or "_"';
+}
+
 export function buildAppSpec(input: AppInput, context: BuildContext): AppSpec {
   const name = input.name ?? defaultAppName(input.script);
-  if (!APP_NAME_PATTERN.test(name)) {
-    throw new PmError(
-      'bad-request',
-      `"${name}" is not a valid app name: use letters, digits, "_", "-" and "." (max 64)`,
-    );
-  }
+  const refused = whyNotAppName(name);
+  if (refused) throw new PmError('bad-request', `"${name}" ${refused}`);
   const instances = input.instances ?? 1;
   if (!Number.isInteger(instances) || instances < 0 || instances > 10_000) {
     throw new PmError('bad-request', `instances must be a whole number from 0 to 10000, found ${instances}`);

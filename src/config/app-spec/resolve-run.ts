@@ -31,6 +31,23 @@ function isFile(file: string): boolean {
   }
 }
 
+/** "is a directory", "is not a regular file (a FIFO)"; null for a regular file or nothing at all. */
+export function whatIsNotAFile(file: string): string | null {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat || stat.isFile()) return null;
+  if (stat.isDirectory()) return 'is a directory';
+  const kind = stat.isFIFO()
+    ? ' (a FIFO)'
+    : stat.isCharacterDevice()
+      ? ' (a character device)'
+      : stat.isBlockDevice()
+        ? ' (a block device)'
+        : stat.isSocket()
+          ? ' (a socket)'
+          : '';
+  return `is not a regular file${kind}`;
+}
+
 function isExecutable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
@@ -71,6 +88,8 @@ export function resolveRun({ script, args, cwd, interpreter }: RunInput): RunSpe
     return { file: '/bin/sh', args: ['-c', [trimmed, ...args.map(quoteForShell)].join(' ')], display };
   }
   const words = trimmed.split(/\s+/);
+  const what = words.length === 1 && trimmed.includes('/') ? whatIsNotAFile(file) : null;
+  if (what) throw new PmError('bad-request', `${trimmed} ${what}, expected a script or a program`);
   if (words.length === 1 && (trimmed.includes('/') || NODE_SCRIPT.test(trimmed))) {
     throw new PmError('bad-request', `${trimmed}: no such file (relative to ${cwd})`);
   }

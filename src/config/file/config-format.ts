@@ -18,6 +18,21 @@ import {
   text,
 } from './format-fields.js';
 
+/**
+ * Floors below which a value is a mistake, not a choice. A probe more often than every 100 ms costs
+ * a good part of a core and tells nothing a slower one would not; no program runs in less than
+ * 1 MiB of resident memory (a static `sleep` takes about 1 MiB, node about 40 MiB), so a smaller
+ * limit is a unit left out (`--max-memory 300` for 300M) that would restart the app forever.
+ */
+export const MIN_PROBE_MS = 100;
+export const MIN_MEMORY_BYTES = 1024 * 1024;
+
+/** Names a shell and every program can read: `A B` or `1X` would reach the app unusable. */
+const ENV_NAME = {
+  pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  hint: 'a name of letters, digits and "_", not starting with a digit',
+};
+
 /** Where the daemon-wide monitoring keys go, for the error about one written in an app. */
 const DAEMON_MONITORING = 'process_management.monitoring (one daemon-wide setting for every app)';
 
@@ -54,7 +69,7 @@ const alerting = either(
 );
 
 const appMonitoringKeys = {
-  health_check_interval: duration('Default interval of health probes.', '30s', true),
+  health_check_interval: duration('Default interval of health probes.', '30s', MIN_PROBE_MS),
   metrics_collection: boolean('Sample CPU and memory of each instance.'),
   alerting,
 };
@@ -141,8 +156,12 @@ const probe = section(
       'liveness restarts on failure; readiness only sets the health shown; startup gates the others.',
       ['liveness', 'readiness', 'startup'],
     ),
-    interval: duration('Time between probes (default: monitoring.health_check_interval).', '10s', true),
-    timeout: duration('A probe slower than this fails.', '2s', true),
+    interval: duration(
+      'Time between probes (default: monitoring.health_check_interval).',
+      '10s',
+      MIN_PROBE_MS,
+    ),
+    timeout: duration('A probe slower than this fails.', '2s', MIN_PROBE_MS),
     failure_threshold: count('Consecutive failures before the instance is unhealthy.', 1, 1000),
     success_threshold: count('Consecutive successes before it is healthy again.', 1, 1000),
     start_period: duration('No verdict before the run is this old.', '10s'),
@@ -153,6 +172,7 @@ const probe = section(
 const env = map(
   'Environment variables; numbers and booleans are taken as written.',
   text('A value.', 'production'),
+  ENV_NAME,
 );
 
 const logs = section(
@@ -198,7 +218,7 @@ const app = section(
       max_memory: size(
         'Restart when the process tree uses more resident memory (checked on metrics samples: not while they are off).',
         '300M',
-        true,
+        MIN_MEMORY_BYTES,
       ),
     }),
     stop: section('How an instance is stopped.', {
@@ -211,6 +231,10 @@ const app = section(
   },
   { title: 'app', required: ['name'], exactlyOne: ['script', 'command'], profiles: env },
 );
+
+/** The fields of an app and of a probe, for the command-line options that set the same values. */
+export const APP_FIELDS = app.keys;
+export const PROBE_FIELDS = probe.keys;
 
 /** The whole file: the defaults block of the seed, and the apps. */
 export const CONFIG_FORMAT = section('A pm config file.', {

@@ -32,7 +32,7 @@ function toSchema(field: Field, definitions: Record<string, Schema>): Schema {
         type: ['string', 'number'],
         description: `${description} A duration: 500ms, 5s, 2m, 1h30m, or milliseconds.`,
         pattern: DURATION_PATTERN,
-        minimum: field.positive ? 1 : 0,
+        minimum: field.min,
         maximum: MAX_DURATION_MS,
         examples: [field.example],
       };
@@ -41,7 +41,7 @@ function toSchema(field: Field, definitions: Record<string, Schema>): Schema {
         type: ['string', 'number'],
         description: `${description} A size: 512K, 200M, 1G, or bytes.`,
         pattern: SIZE_PATTERN,
-        minimum: field.positive ? 1 : 0,
+        minimum: field.min,
         examples: [field.example],
       };
     case 'enum':
@@ -57,7 +57,7 @@ function toSchema(field: Field, definitions: Record<string, Schema>): Schema {
       return {
         type: ['object', 'null'],
         description,
-        propertyNames: { pattern: '^[^\\s=]+$' },
+        propertyNames: { pattern: field.keys?.pattern.source ?? '^[^\\s=]+$' },
         additionalProperties: toSchema(field.value, definitions),
       };
     case 'either':

@@ -11,13 +11,13 @@ export type Field =
   | { kind: 'boolean'; description: string; only?: boolean }
   | { kind: 'count'; description: string; min: number; max: number }
   /** Milliseconds: `500ms`, `5s`, `1h30m`, or a plain number of milliseconds. */
-  | { kind: 'duration'; description: string; example: string; positive: boolean }
+  | { kind: 'duration'; description: string; example: string; min: number }
   /** Bytes: `200M`, `1G`, or a plain number of bytes. */
-  | { kind: 'size'; description: string; example: string; positive: boolean }
+  | { kind: 'size'; description: string; example: string; min: number }
   | { kind: 'enum'; description: string; values: readonly string[] }
   | { kind: 'list'; description: string; item: Field; maxItems?: number }
   /** Free-form keys, e.g. environment variables. */
-  | { kind: 'map'; description: string; value: Field }
+  | { kind: 'map'; description: string; value: Field; keys?: { pattern: RegExp; hint: string } }
   | Section
   /** The first option whose shape matches the value (scalar type, map or list) reads it. */
   | { kind: 'either'; description: string; options: readonly Field[] };
@@ -85,17 +85,21 @@ export const only = <const V extends boolean>(value: V, description: string) =>
   ({ kind: 'boolean', description, only: value }) as const;
 export const count = (description: string, min: number, max: number) =>
   ({ kind: 'count', description, min, max }) as const;
-/** `positive`: zero is refused (an interval, a timeout, a memory limit). */
-export const duration = (description: string, example: string, positive = false) =>
-  ({ kind: 'duration', description, example, positive }) as const;
-export const size = (description: string, example: string, positive = false) =>
-  ({ kind: 'size', description, example, positive }) as const;
+/** `min`: the smallest value accepted, in ms (a probe interval: 100; a delay: 0). */
+export const duration = (description: string, example: string, min = 0) =>
+  ({ kind: 'duration', description, example, min }) as const;
+/** `min`: the smallest value accepted, in bytes. */
+export const size = (description: string, example: string, min = 0) =>
+  ({ kind: 'size', description, example, min }) as const;
 export const oneOf = <const V extends readonly string[]>(description: string, values: V) =>
   ({ kind: 'enum', description, values }) as const;
 export const list = <const I extends Field>(description: string, item: I, maxItems?: number) =>
   ({ kind: 'list', description, item, ...(maxItems === undefined ? {} : { maxItems }) }) as const;
-export const map = <const V extends Field>(description: string, value: V) =>
-  ({ kind: 'map', description, value }) as const;
+export const map = <const V extends Field>(
+  description: string,
+  value: V,
+  keys?: { pattern: RegExp; hint: string },
+) => ({ kind: 'map', description, value, ...(keys && { keys }) }) as const;
 export const either = <const O extends readonly Field[]>(description: string, ...options: O) =>
   ({ kind: 'either', description, options }) as const;
 export const section = <
@@ -107,21 +111,40 @@ export const section = <
   rules?: R,
 ) => ({ kind: 'section', description, keys, ...(rules as R) }) as const;
 
+/** "a duration", "a non-zero duration" or "a duration of at least 100ms". */
+function bounded(unit: string, min: number, show: (value: number) => string): string {
+  if (min <= 0) return `a ${unit}`;
+  return min === 1 ? `a non-zero ${unit}` : `a ${unit} of at least ${show(min)},`;
+}
+
+const showDuration = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
+
+function showSize(bytes: number): string {
+  for (const [unit, scale] of [
+    ['G', 1024 ** 3],
+    ['M', 1024 ** 2],
+    ['K', 1024],
+  ] as const) {
+    if (bytes % scale === 0) return `${bytes / scale}${unit}`;
+  }
+  return `${bytes}B`;
+}
+
 /** What a field expects, in words, for error messages. */
 export function describeExpected(field: Field): string {
   switch (field.kind) {
     case 'string':
       return field.patternHint ?? 'a string';
     case 'text':
-      return 'a value';
+      return 'a value (without NUL characters)';
     case 'boolean':
       return field.only === undefined ? 'true or false' : String(field.only);
     case 'count':
       return `a whole number from ${field.min} to ${field.max}`;
     case 'duration':
-      return `a ${field.positive ? 'non-zero ' : ''}duration such as 500ms, 5s, 2m or 1h30m (at most 365d)`;
+      return `${bounded('duration', field.min, showDuration)} such as 500ms, 5s, 2m or 1h30m (at most 365d)`;
     case 'size':
-      return `a ${field.positive ? 'non-zero ' : ''}size such as 512K, 200M or 1G`;
+      return `${bounded('size', field.min, showSize)} such as 512K, 200M or 1G`;
     case 'enum':
       return `one of ${field.values.join(', ')}`;
     case 'list':

@@ -1,9 +1,9 @@
 // Read YAML nodes with the format's fields: every value is checked where it stands, so each problem
 // is reported with its line, column and key path, and reading goes on to find the others.
 import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
-import { parseDuration, parseSize } from '../units.js';
+import { checkKey, checkValue, showValue } from './check-value.js';
 import type { ConfigIssue } from './config-issue.js';
-import { describeExpected, type Field, MAX_DURATION_MS, PROFILE_KEY, type Section } from './format-fields.js';
+import { describeExpected, type Field, PROFILE_KEY, type Section } from './format-fields.js';
 import { suggestKey } from './suggest-key.js';
 
 export interface Position {
@@ -37,10 +37,7 @@ function describeFound(node: YamlNode, ctx: ReadContext): string {
   if (isMap(node)) return 'a map';
   if (isSeq(node)) return 'a list';
   if (!isScalar(node) || node.value === null) return 'nothing';
-  if (typeof node.value === 'string') {
-    const shown = JSON.stringify(node.value);
-    return shown.length > 60 ? `${shown.slice(0, 57)}..."` : shown;
-  }
+  if (typeof node.value === 'string') return showValue(node.value);
   return scalarText(node, ctx);
 }
 
@@ -48,7 +45,8 @@ function describeFound(node: YamlNode, ctx: ReadContext): string {
 function scalarText(node: Node, ctx: ReadContext): string {
   const value = isScalar(node) ? node.value : undefined;
   if (typeof value === 'string') return value;
-  const [start, end] = node.range ?? [0, 0];
+  if (!node.range) return String(value);
+  const [start, end] = node.range;
   return ctx.source.slice(start, end).trim();
 }
 
@@ -102,42 +100,28 @@ export function readField(
   if (!accepts(field, node)) return mismatch();
   const value = isScalar(node) ? node.value : undefined;
   switch (field.kind) {
-    case 'string': {
-      const text = value as string;
-      if (text.trim() === '') return mismatch();
-      return !field.pattern || field.pattern.test(text) ? text : mismatch();
-    }
+    case 'string':
+    case 'count':
+    case 'duration':
+    case 'size':
+    case 'enum':
+      return checkValue(field, value as string | number) ?? mismatch();
     case 'text':
-      return scalarText(node as Node, ctx);
+      return checkValue(field, scalarText(node as Node, ctx)) ?? mismatch();
     case 'boolean':
       return field.only === undefined || value === field.only ? value : mismatch();
-    case 'count':
-      return Number.isInteger(value) && (value as number) >= field.min && (value as number) <= field.max
-        ? value
-        : mismatch();
-    case 'duration': {
-      const ms = parseDuration(value as string | number);
-      return ms !== undefined && ms >= (field.positive ? 1 : 0) && ms <= MAX_DURATION_MS ? ms : mismatch();
-    }
-    case 'size': {
-      const bytes = parseSize(value as string | number);
-      return bytes !== undefined && bytes >= (field.positive ? 1 : 0) && Number.isSafeInteger(bytes)
-        ? bytes
-        : mismatch();
-    }
-    case 'enum':
-      return field.values.includes(value as string) ? value : mismatch();
     case 'list':
       if (!isSeq(node)) return [];
       if (field.maxItems !== undefined && node.items.length > field.maxItems) return mismatch();
       // Invalid items stay as holes so that indexes match the file (a config with issues is never applied).
       return node.items.map((item, index) => readField(field.item, item as Node, `${path}[${index}]`, ctx));
     case 'map':
-      return readPairs(node, path, ctx, (key, valueNode, keyNode) =>
-        /^[^\s=]+$/.test(key)
+      return readPairs(node, path, ctx, (key, valueNode, keyNode) => {
+        const refused = checkKey(field, key);
+        return refused === undefined
           ? readField(field.value, valueNode, join(path, key), ctx, keyNode)
-          : report(ctx, keyNode, join(path, key), 'found a name with a space or "=", expected a plain name'),
-      );
+          : report(ctx, keyNode, join(path, key), refused);
+      });
     case 'section':
       return readSection(field, node, path, ctx, place);
     case 'either': {

@@ -123,7 +123,7 @@ test('wrong types and units say what was found and what is expected', () => {
   assert.match(errorAt(file, 'apps[0].stop.signal'), /found "SIGBOGUS", expected one of SIGTERM, SIGINT/);
   assert.match(
     errorAt(file, 'apps[0].limits.max_memory'),
-    /:6:27: .*found "lots", expected a non-zero size such as 512K, 200M or 1G$/,
+    /:6:27: .*found "lots", expected a size of at least 1M, such as 512K, 200M or 1G$/,
   );
   assert.match(
     errorAt(file, 'apps[0].health.http'),
@@ -226,4 +226,28 @@ test('an app with a shape error still gets its file checks in the same run', () 
       .map((line) => line.split(': ')[1]),
     ['apps[0].script', 'apps[0].instances', 'apps[0].health.tcp'],
   );
+});
+
+test('floors: a memory limit under 1M, a probe faster than 100ms, a bad env name or a NUL, a non-http URL', () => {
+  const file = writeConfig(
+    app(
+      '    env: { "A B": 1, OK: "a\\0b" }\n    limits: { max_memory: 1 }\n' +
+        '    health: { http: "file:///etc/passwd", interval: 1ms, timeout: 50ms }\n',
+    ),
+  );
+  assert.match(
+    errorAt(file, 'apps[0].env.A B'),
+    /found the name "A B", expected a name of letters, digits and "_"/,
+  );
+  assert.match(
+    errorAt(file, 'apps[0].env.OK'),
+    /found "a\\u0000b", expected a value \(without NUL characters\)$/,
+  );
+  assert.match(errorAt(file, 'apps[0].limits.max_memory'), /expected a size of at least 1M,/);
+  assert.match(errorAt(file, 'apps[0].health.http'), /expected an http:\/\/ or https:\/\/ URL$/);
+  assert.match(
+    errorAt(file, 'apps[0].health.interval'),
+    /found "1ms", expected a duration of at least 100ms,/,
+  );
+  assert.match(errorAt(file, 'apps[0].health.timeout'), /expected a duration of at least 100ms,/);
 });
