@@ -21,18 +21,21 @@ export interface SavedDump {
   settings: DaemonSettingsChange;
 }
 
+/** What to do about a dump that cannot be used: restore the backup only if there is one. */
+function remedy(file: string): string {
+  return fs.existsSync(`${file}.bak`)
+    ? `restore ${file}.bak, or run \`pm save\` again`
+    : 'run `pm save` again';
+}
+
 function parseDump(file: string, text: string): SavedDump {
   let data: unknown;
   try {
     data = parse(text);
   } catch (error) {
-    throw new PmError(
-      'bad-config',
-      `${file} is not valid YAML: restore ${file}.bak, or run \`pm save\` again`,
-      {
-        cause: error,
-      },
-    );
+    throw new PmError('bad-config', `${file} is not valid YAML: ${remedy(file)}`, {
+      cause: error,
+    });
   }
   const { version, apps, settings } = (data ?? {}) as {
     version?: unknown;
@@ -46,7 +49,7 @@ function parseDump(file: string, text: string): SavedDump {
   if (!valid) {
     throw new PmError(
       'bad-config',
-      `${file} is not a pm dump (version ${FORMAT_VERSION} with apps:): restore ${file}.bak`,
+      `${file} is not a pm dump (version ${FORMAT_VERSION} with apps:): ${remedy(file)}`,
     );
   }
   return { apps: apps as AppSpec[], settings: parseSettings(file, settings) };
@@ -59,7 +62,7 @@ function parseSettings(file: string, settings: unknown): DaemonSettingsChange {
     return daemonSettingsChange(settings, 'settings');
   } catch (error) {
     const why = error instanceof PmError ? error.message : String(error);
-    throw new PmError('bad-config', `${file}: ${why}: restore ${file}.bak, or run \`pm save\` again`, {
+    throw new PmError('bad-config', `${file}: ${why}: ${remedy(file)}`, {
       cause: error,
     });
   }

@@ -9,12 +9,7 @@ const myUid = (): number | undefined => process.getuid?.();
 function isPrivate(dir: string): boolean {
   const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
   const uid = myUid();
-  return (
-    stat !== undefined &&
-    stat.isDirectory() &&
-    (uid === undefined || stat.uid === uid) &&
-    (stat.mode & 0o077) === 0
-  );
+  return stat?.isDirectory() === true && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0;
 }
 
 export class PrivateDir {

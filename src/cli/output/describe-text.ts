@@ -2,7 +2,7 @@
 import type { AppDetails } from '../../protocol/messages.js';
 import type { UsageStats } from '../../protocol/monitoring.js';
 import type { ExitInfo } from '../../protocol/process-info.js';
-import { formatBytes, formatCpu, formatDuration, formatUptime, maskEnv } from './format.js';
+import { formatBytes, formatCpu, formatDuration, formatUptime, maskEnv, shellQuote } from './format.js';
 
 function formatExit(exit: ExitInfo | null): string {
   if (!exit) return '-';
@@ -33,7 +33,7 @@ export function renderDescribe(apps: AppDetails[], now = Date.now()): string {
     out.push(
       `app ${spec.name}`,
       `  command       ${spec.run.display}`,
-      `  exec          ${[spec.run.file, ...spec.run.args].join(' ')}`,
+      `  exec          ${[spec.run.file, ...spec.run.args].map(shellQuote).join(' ')}`,
       `  cwd           ${spec.cwd}`,
       `  instances     ${spec.instances}`,
       `  env           ${env.length > 0 ? env.join(' ') : '-'}`,

@@ -36,3 +36,9 @@ const SECRET_KEY = /(pass|secret|token|key|credential|auth|private|cookie|sessio
 export function maskEnv(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, SECRET_KEY.test(k) && v ? '****' : v]));
 }
+
+/** An argument as a POSIX shell would need it written: bare when safe, else single-quoted. */
+export function shellQuote(arg: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}

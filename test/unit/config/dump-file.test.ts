@@ -140,10 +140,20 @@ test('malformed settings are refused with one line that names the file and the k
       assert.equal(error.code, 'bad-config');
       assert.match(error.message, why);
       assert.ok(error.message.startsWith(`${file}: `), error.message);
-      assert.match(error.message, /restore .*dump\.yaml\.bak/);
+      // No backup was ever written: nothing to restore, so none is suggested.
+      assert.match(error.message, /: run `pm save` again$/);
       assert.doesNotMatch(error.message, /\n/);
     }
   }
+});
+
+test('a dump that cannot be used suggests its .bak only when there is one', () => {
+  fs.writeFileSync(file, 'apps: [');
+  assert.throws(() => readDump(file), { message: `${file} is not valid YAML: run \`pm save\` again` });
+  fs.writeFileSync(`${file}.bak`, stringify({ version: 1, apps: [spec('web')] }));
+  assert.throws(() => readDump(file), {
+    message: `${file} is not valid YAML: restore ${file}.bak, or run \`pm save\` again`,
+  });
 });
 
 test('a dump with malformed settings is protected from an empty save like any unreadable dump', () => {

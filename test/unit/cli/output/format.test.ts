@@ -6,6 +6,7 @@ import {
   formatDuration,
   formatUptime,
   maskEnv,
+  shellQuote,
 } from '../../../../src/cli/output/format.js';
 
 test('formatDuration shows the largest whole unit', () => {
@@ -81,4 +82,13 @@ test('maskEnv hides values of secret-looking keys only', () => {
       EMPTY_SECRET: '',
     },
   );
+});
+
+test('shellQuote writes an argument as a shell needs it: pm describe is unambiguous', () => {
+  assert.equal(shellQuote('server.js'), 'server.js');
+  assert.equal(shellQuote('--port=3000'), '--port=3000');
+  assert.equal(shellQuote('a b'), "'a b'");
+  assert.equal(shellQuote(''), "''");
+  assert.equal(shellQuote("it's"), `'it'\\''s'`);
+  assert.equal(shellQuote('$HOME'), "'$HOME'");
 });
