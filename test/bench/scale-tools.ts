@@ -34,6 +34,8 @@ export interface CliOptions {
 
 export interface Listed {
   pid: number | null;
+  /** As the manager names it: online, stopping, stopped, ... */
+  state: string;
   online: boolean;
   /** The manager has measured it (pm: memory known); PM2 lists no such thing. */
   sampled: boolean;
@@ -137,7 +139,7 @@ export function createPm(): Manager {
     cli: (args, options = {}) => runCli(process.execPath, [PM_BIN, ...args], env, options),
     parseList: (stdout) =>
       (JSON.parse(stdout) as Array<{ pid: number | null; state: string; memory: number | null }>).map(
-        (p) => ({ pid: p.pid, online: p.state === 'online', sampled: p.memory !== null }),
+        (p) => ({ pid: p.pid, state: p.state, online: p.state === 'online', sampled: p.memory !== null }),
       ),
     daemonPid: () => readPid(resolvePaths(env).pidFile),
     cleanup: async () => {
@@ -170,6 +172,7 @@ export async function createPm2(): Promise<Manager | null> {
     parseList: (stdout) =>
       (JSON.parse(stdout) as Array<{ pid: number; pm2_env: { status: string } }>).map((p) => ({
         pid: p.pid > 0 ? p.pid : null,
+        state: p.pm2_env.status,
         online: p.pm2_env.status === 'online',
         sampled: true,
       })),

@@ -247,6 +247,15 @@ async function measure(tool: Manager, scenario: Scenario): Promise<void> {
       `exit ${stop.status}${stop.timedOut ? ' (timed out)' : ''}; daemon CPU ${(cpuSeconds(daemon) - cpuStop).toFixed(1)} s; target <= 2 s + kill timeout = ${stopTarget} ms: ${met(stop.status === 0 && stop.ms <= stopTarget)}`,
     );
     report(`${label}: instances alive after stop all returned`, 'count', pids.filter(isPidAlive).length);
+    // The processes may be gone while the manager still shows them on their way down.
+    const states = new Map<string, number>();
+    for (const { state } of list(tool)) states.set(state, (states.get(state) ?? 0) + 1);
+    report(
+      `${label}: instances not listed as stopped after stop all returned`,
+      'count',
+      count - (states.get('stopped') ?? 0),
+      [...states].map(([state, n]) => `${n} ${state}`).join(', '),
+    );
     const remove = await probed(probe, label, 'delete all', () =>
       tool.cli(['delete', 'all'], { timeoutMs: STEP_TIMEOUT_MS }),
     );
