@@ -81,6 +81,7 @@ function createPool(paths: PmPaths, events: EventLog, logging: Logging, persist:
     ...createWorld(paths.home, events),
     startWaitMs: START_WAIT_MS,
     createOutput: logging.createOutput,
+    preparePipes: logging.preparePipes,
     persist,
   });
 }
@@ -184,6 +185,7 @@ async function main(): Promise<void> {
     startedAt,
     loopDelay,
     notices,
+    flushState: () => store.flush(),
     shutdown: () => {
       shuttingDown ??= shutdownDaemon({ server, services, paths }).then(() => {
         // Let the reply to `kill` flush before the process goes.

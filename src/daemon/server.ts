@@ -48,7 +48,11 @@ function serveRequest(frame: RequestFrame, ctx: DaemonContext, connection: Guard
   connection.active += 1;
   const served = isStream(frame.type)
     ? dispatchStream(frame, ctx, socket).catch(fail)
-    : dispatch(frame, ctx).then((data) => send(socket, { id: frame.id, ok: true, data }), fail);
+    : dispatch(frame, ctx).then((data) => {
+        // What a reply says has happened is in the state file before the reply leaves.
+        ctx.flushState();
+        send(socket, { id: frame.id, ok: true, data });
+      }, fail);
   void served.finally(() => {
     connection.active -= 1;
   });

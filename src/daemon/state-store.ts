@@ -82,10 +82,14 @@ export class StateStore {
   schedule(): void {
     if (this.scheduled || this.failing) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.writeNow();
-    });
+    setImmediate(() => this.flush());
+  }
+
+  /** The pending write, now (before a reply that reports the change leaves). */
+  flush(): void {
+    if (!this.scheduled) return;
+    this.scheduled = false;
+    this.writeNow();
   }
 
   /** Writes the state now. A write that fails (a full disk) keeps the previous file, raises one

@@ -47,6 +47,7 @@ export function createWorld(home: string, events: EventSink): World {
   return {
     clock: {
       now: Date.now,
+      nextTurn: () => new Promise((resolve) => setImmediate(resolve)),
       setTimeout: (callback, ms) => setTimeout(callback, ms),
       clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
     },

@@ -24,7 +24,11 @@ export interface InstanceOutputDeps extends OutputStreamDeps {
   logPathsOf: (spec: AppSpec, index: number) => Record<LogStream, string>;
 }
 
-function ensureFifos(paths: string[]): void {
+/** mkfifo arguments per call: well under the kernel's limit on a command line. */
+const FIFOS_PER_CALL = 2_000;
+
+/** Creates the named pipes that are missing; one mkfifo(1) for a whole apply of many instances. */
+export function ensureFifos(paths: string[]): void {
   const missing = paths.filter((p) => {
     try {
       if (fs.statSync(p).isFIFO()) return false;
@@ -34,8 +38,11 @@ function ensureFifos(paths: string[]): void {
     }
     return true;
   });
-  // Node has no mkfifo(3); one short-lived mkfifo(1) per instance slot, reused across restarts.
-  if (missing.length > 0) execFileSync('mkfifo', ['-m', '600', ...missing]);
+  // Node has no mkfifo(3): a short-lived mkfifo(1), for every missing pipe at once; a pipe is
+  // made once per instance slot and reused across restarts.
+  for (let i = 0; i < missing.length; i += FIFOS_PER_CALL) {
+    execFileSync('mkfifo', ['-m', '600', ...missing.slice(i, i + FIFOS_PER_CALL)]);
+  }
 }
 
 // The pipes of one instance slot outlive its runs: created once, reused by every restart.

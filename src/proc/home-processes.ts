@@ -41,8 +41,7 @@ async function readHomeProcess(pid: number, marker: Buffer): Promise<HomeProcess
     return null; // gone, or not ours to read
   }
   // Most processes are not of this home: a byte search spares parsing their environment.
-  if (!environ.includes(marker) && !environ.subarray(0, marker.length - 1).equals(marker.subarray(1)))
-    return null;
+  if (!carries(environ, marker)) return null;
   const env = variables(environ, ['PM_ID', 'PM_RUN']);
   const id = Number(env.get('PM_ID') ?? Number.NaN);
   if (!Number.isInteger(id)) return null;
@@ -63,28 +62,29 @@ export async function findHomeProcesses(home: string, self = process.pid): Promi
   return found;
 }
 
-/** Live processes started since `since` (clock ticks) that carry PM_RUN=`run`, except `self`: what
- * is left of a run that escaped both its group and its session, found by its environment. */
-export async function findRunProcesses(
-  run: string,
+/** The PM_RUN of every live process started since `since` (clock ticks), except `self`, read once
+ * each: what is left of runs that escaped both their group and their session, found by their
+ * environment. Run id → pids. */
+export async function runsSince(
   since: number,
   table: ProcTable,
   self = process.pid,
-): Promise<number[]> {
-  const marker = Buffer.from(`\0PM_RUN=${run}\0`);
+): Promise<Map<string, number[]>> {
   const candidates = [...table.values()].filter((e) => isAlive(e) && e.startTime >= since && e.pid !== self);
-  const found: number[] = [];
+  const runs = new Map<string, number[]>();
   for (let i = 0; i < candidates.length; i += SLICE) {
     const slice = await Promise.all(
       candidates.slice(i, i + SLICE).map(async ({ pid }) => {
         try {
-          return carries(await fs.readFile(`/proc/${pid}/environ`), marker) ? pid : null;
+          return { pid, run: variables(await fs.readFile(`/proc/${pid}/environ`), ['PM_RUN']).get('PM_RUN') };
         } catch {
-          return null;
+          return null; // gone, or not ours to read
         }
       }),
     );
-    for (const pid of slice) if (pid !== null) found.push(pid);
+    for (const found of slice) {
+      if (found?.run) runs.set(found.run, [...(runs.get(found.run) ?? []), found.pid]);
+    }
   }
-  return found;
+  return runs;
 }

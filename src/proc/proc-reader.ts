@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import { type ProcEntry, parseStat } from './proc-table.js';
 
-const MAX_OPEN = 512;
+// 1000 instances fit: re-reading a kept file costs a third of opening it, and the monitor reads every
+// tree each second (an open file is one descriptor of the daemon's limit).
+const MAX_OPEN = 2048;
 const LIST_EVERY = 2;
 
 export class ProcReader {

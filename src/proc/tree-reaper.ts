@@ -1,6 +1,7 @@
 // Waits until every process of an instance's tree is gone, for all instances with one shared
-// /proc scan per tick, so that `stop all` of many apps does not scan /proc once per app.
-import { findRunProcesses } from './home-processes.js';
+// /proc scan per tick, so that `stop all` of many apps does not scan /proc once per app; trees
+// that look empty are confirmed together too (one scan, each environment read once).
+import { runsSince } from './home-processes.js';
 import { indexProcTable, type ProcIndex, treeOf } from './proc-index.js';
 import { isPidAlive, type ProcTable, readProcTable } from './proc-table.js';
 import { groupExists } from './signal-pids.js';
@@ -22,6 +23,10 @@ interface Waiter {
 
 export class TreeReaper {
   private readonly waiters = new Set<Waiter>();
+  /** Trees that look empty, waiting for the check of their run's mark. */
+  private readonly confirming = new Set<Waiter>();
+  private confirmScheduled = false;
+  private confirmRunning = false;
   private timer: NodeJS.Timeout | null = null;
   /** One scan serves every stop of an event-loop turn: `pm stop all` of 1000 instances reads /proc once. */
   private turnScan: { table: ProcTable; index: ProcIndex } | null = null;
@@ -53,7 +58,7 @@ export class TreeReaper {
   ): Promise<void> {
     return new Promise((resolve) => {
       const waiter = { pgid, tracked, mark, onStragglers, resolve };
-      if (!groupExists(pgid) && [...tracked].every((pid) => !isPidAlive(pid))) void this.confirm(waiter);
+      if (!groupExists(pgid) && [...tracked].every((pid) => !isPidAlive(pid))) this.confirm(waiter);
       else this.wait(waiter);
     });
   }
@@ -63,18 +68,47 @@ export class TreeReaper {
     this.timer ??= setInterval(() => this.tick(), this.intervalMs);
   }
 
-  /** The tree looks empty: look for the run's mark before calling it gone. */
-  private async confirm(waiter: Waiter, table?: ProcTable): Promise<void> {
-    const stragglers = waiter.mark
-      ? await findRunProcesses(waiter.mark.id, waiter.mark.since, table ?? this.readTable())
-      : [];
-    if (stragglers.length === 0) {
+  /** The tree looks empty: its run's mark is looked for with every other one of this turn. */
+  private confirm(waiter: Waiter): void {
+    if (!waiter.mark) {
       waiter.resolve();
       return;
     }
-    for (const pid of stragglers) waiter.tracked.add(pid);
-    waiter.onStragglers(stragglers);
-    this.wait(waiter);
+    this.confirming.add(waiter);
+    if (this.confirmScheduled) return;
+    this.confirmScheduled = true;
+    setImmediate(() => {
+      this.confirmScheduled = false;
+      void this.confirmAll();
+    });
+  }
+
+  private async confirmAll(): Promise<void> {
+    if (this.confirmRunning || this.confirming.size === 0) return;
+    this.confirmRunning = true;
+    const batch = [...this.confirming];
+    try {
+      const since = Math.min(...batch.map((w) => w.mark!.since));
+      const runs = await runsSince(since, this.readTable());
+      for (const waiter of batch) {
+        this.confirming.delete(waiter);
+        const stragglers = runs.get(waiter.mark!.id) ?? [];
+        if (stragglers.length === 0) {
+          waiter.resolve();
+          continue;
+        }
+        for (const pid of stragglers) waiter.tracked.add(pid);
+        waiter.onStragglers(stragglers);
+        this.wait(waiter);
+      }
+    } catch {
+      // Out of descriptors, say: the batch stays, and the next tick tries again.
+      this.timer ??= setInterval(() => this.tick(), this.intervalMs);
+    } finally {
+      this.confirmRunning = false;
+    }
+    // Confirms that came while this batch ran.
+    if (this.confirming.size > 0 && !this.confirmScheduled) this.confirm([...this.confirming][0]!);
   }
 
   private scanOfTurn(): { table: ProcTable; index: ProcIndex } {
@@ -89,7 +123,12 @@ export class TreeReaper {
   }
 
   private tick(): void {
-    const table = this.readTable();
+    let table: ProcTable;
+    try {
+      table = this.readTable();
+    } catch {
+      return; // out of descriptors: the next tick tries again
+    }
     // One index for every waiter of the tick: a `stop all` of many apps walks the table once.
     const index = indexProcTable(table);
     for (const waiter of this.waiters) {
@@ -98,10 +137,11 @@ export class TreeReaper {
       for (const pid of alive) waiter.tracked.add(pid);
       if (alive.length === 0) {
         this.waiters.delete(waiter);
-        void this.confirm(waiter, table);
+        this.confirm(waiter);
       }
     }
-    if (this.waiters.size === 0 && this.timer) {
+    if (this.confirming.size > 0) void this.confirmAll();
+    if (this.waiters.size === 0 && this.confirming.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = null;
     }

@@ -15,6 +15,8 @@ import type { Output, World } from './world.js';
 
 export interface PoolDeps extends World {
   createOutput: (spec: AppSpec, index: number) => Output;
+  /** Makes the pipes of many new outputs at once, before any opens. */
+  preparePipes: (outputs: Output[]) => void;
   /** Writes the state now. Called once new definitions and slots exist and before any is started
    * (write-ahead): a daemon killed while it forks leaves a state that names every slot it forks. */
   persist: () => void;
@@ -22,11 +24,16 @@ export interface PoolDeps extends World {
   startWaitMs: number;
 }
 
+/** Starts (forks) per turn of the event loop in a large apply or scale. */
+const STEPS_PER_TURN = 32;
+
 export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   private readonly apps = new AppTable();
   private nextId = 0;
   /** Slots about to be started, recorded as such by the write-ahead persist. */
   private readonly pendingStart = new Set<ManagedProcess>();
+  /** Instances deleted: a start still queued for one of them is dropped. */
+  private readonly removed = new WeakSet<ManagedProcess>();
 
   constructor(private readonly deps: PoolDeps) {
     super();
@@ -70,11 +77,14 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     const started = plan.start.flatMap((name) => this.apps.get(name)!.instances);
     const isNew = new Set(added);
     const kept = (p: ManagedProcess) => !removing.has(p) && !isNew.has(p);
-    this.startWritingAhead([...added, ...started.filter(kept)], () => {
-      for (const proc of added) proc.apply({ type: 'start' });
-      for (const proc of restarted.filter(kept)) proc.apply({ type: 'restart' });
-      for (const proc of started.filter(kept)) proc.apply({ type: 'start' });
-    });
+    await this.startWritingAhead(
+      [...added, ...started.filter(kept)],
+      [
+        ...added.map((p) => [p, 'start'] as const),
+        ...restarted.filter(kept).map((p) => [p, 'restart'] as const),
+        ...started.filter(kept).map((p) => [p, 'start'] as const),
+      ],
+    );
     await removal;
     const touched = [...defined.keys()].flatMap((name) => this.apps.get(name)?.instances ?? []);
     await this.settleAll(touched, isSettled, this.deps.startWaitMs);
@@ -169,9 +179,10 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     app.spec = { ...app.spec, instances: count };
     for (const proc of app.instances) proc.spec = app.spec;
     await this.stopAndRemove(this.apps.slots(name, slots.remove));
-    this.startWritingAhead(added, () => {
-      for (const proc of added) proc.apply({ type: 'start' });
-    });
+    await this.startWritingAhead(
+      added,
+      added.map((p) => [p, 'start'] as const),
+    );
     if (count !== before) {
       this.deps.events.record({
         type: 'scaled',
@@ -224,8 +235,10 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     for (const { spec, instances } of snapshot.apps) {
       const entry: AppEntry = { spec, instances: [] };
       this.apps.set(spec.name, entry);
-      for (const record of instances) {
-        const proc = this.createInstance(spec, record.index, record.id);
+      const outputs = instances.map((record) => this.deps.createOutput(spec, record.index));
+      this.deps.preparePipes(outputs);
+      for (const [i, record] of instances.entries()) {
+        const proc = this.createInstance(spec, record.index, record.id, outputs[i]!);
         entry.instances.push(proc);
         const outcome = proc.restore(record);
         if (outcome === 'adopted') adopted += 1;
@@ -260,22 +273,33 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     }
   }
 
-  /** Persists the state with `toStart` marked as starting, then runs `start`. */
-  private startWritingAhead(toStart: ManagedProcess[], start: () => void): void {
+  /** Persists the state with `toStart` marked as starting, then applies the steps, a batch per
+   * turn of the event loop: forking thousands of instances must not hold the daemon. */
+  private async startWritingAhead(
+    toStart: ManagedProcess[],
+    steps: ReadonlyArray<readonly [ManagedProcess, 'start' | 'restart']>,
+  ): Promise<void> {
     for (const proc of toStart) this.pendingStart.add(proc);
     try {
       this.deps.persist();
     } finally {
       this.pendingStart.clear();
     }
-    start();
+    for (let i = 0; i < steps.length; i++) {
+      const [proc, type] = steps[i]!;
+      if (!this.removed.has(proc)) proc.apply({ type });
+      if ((i + 1) % STEPS_PER_TURN === 0) await this.deps.clock.nextTurn();
+    }
   }
 
   /** New instances at these indexes, not started yet; the app is created if it is new. */
   private addInstances(spec: AppSpec, indexes: readonly number[]): ManagedProcess[] {
     const added: ManagedProcess[] = [];
     try {
-      for (const index of indexes) added.push(this.createInstance(spec, index, this.nextId++));
+      const outputs = indexes.map((index) => this.deps.createOutput(spec, index));
+      this.deps.preparePipes(outputs);
+      for (const [i, index] of indexes.entries())
+        added.push(this.createInstance(spec, index, this.nextId++, outputs[i]!));
     } catch (error) {
       // Nothing half-made stays behind: the pipes and files opened so far are let go.
       for (const proc of added) void proc.output.close();
@@ -294,8 +318,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return added;
   }
 
-  private createInstance(spec: AppSpec, index: number, id: number): ManagedProcess {
-    const output = this.deps.createOutput(spec, index);
+  private createInstance(spec: AppSpec, index: number, id: number, output: Output): ManagedProcess {
     try {
       output.open();
     } catch (error) {
@@ -308,6 +331,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   }
 
   private async stopAndRemove(procs: ManagedProcess[]): Promise<ProcessInfo[]> {
+    // First: a start still queued for one of them (a large apply, turn by turn) must not run.
+    for (const proc of procs) this.removed.add(proc);
     for (const proc of procs) proc.apply({ type: 'stop' });
     await this.settleAll(procs, isDown);
     const removed = new Set(procs);

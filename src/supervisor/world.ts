@@ -11,6 +11,8 @@ export type TimerHandle = unknown;
 
 export interface Clock {
   now(): number;
+  /** Resolves on a later turn of the event loop: long loops of work yield with it. */
+  nextTurn(): Promise<void>;
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }

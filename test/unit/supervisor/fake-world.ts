@@ -92,6 +92,7 @@ export class FakeWorld {
   readonly world: World = {
     clock: {
       now: () => this.now,
+      nextTurn: () => new Promise((resolve) => setImmediate(resolve)),
       setTimeout: (callback, ms) => {
         const seq = this.seq++;
         this.timers.set(seq, { at: this.now + ms, seq, callback });
@@ -161,6 +162,7 @@ export class FakeWorld {
     return {
       ...this.world,
       createOutput: (spec, index) => fakeOutput(spec.name, index),
+      preparePipes: () => {},
       persist: () => this.persisted.push(this.forks.length),
       startWaitMs,
     };
