@@ -32,6 +32,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   private nextId = 0;
   /** Slots about to be started, recorded as such by the write-ahead persist. */
   private readonly pendingStart = new Set<ManagedProcess>();
+  /** The last change of the set of instances, which the next one waits for (see exclusive). */
+  private changing: Promise<void> = Promise.resolve();
   /** Instances deleted: a start still queued for one of them is dropped. */
   private readonly removed = new WeakSet<ManagedProcess>();
 
@@ -64,7 +66,11 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   }
 
   /** Create new apps; for existing ones, restart those whose definition changed and start the rest. */
-  async apply(specs: AppSpec[]): Promise<ProcessInfo[]> {
+  apply(specs: AppSpec[]): Promise<ProcessInfo[]> {
+    return this.exclusive(() => this.applyNow(specs));
+  }
+
+  private async applyNow(specs: AppSpec[]): Promise<ProcessInfo[]> {
     const plan = reconcile(this.apps.held(), specs);
     const defined = new Map(specs.map((spec) => [spec.name, spec]));
     for (const name of [...plan.restart, ...plan.start])
@@ -72,7 +78,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     const removed = plan.remove.flatMap(({ name, indexes }) => this.apps.slots(name, indexes));
     const removing = new Set(removed);
     const removal = this.stopAndRemove(removed);
-    const added = plan.create.flatMap(({ spec, indexes }) => this.addInstances(spec, indexes));
+    const added: ManagedProcess[] = [];
+    for (const { spec, indexes } of plan.create) added.push(...(await this.addInstances(spec, indexes)));
     const restarted = plan.restart.flatMap((name) => this.apps.get(name)!.instances);
     const started = plan.start.flatMap((name) => this.apps.get(name)!.instances);
     const isNew = new Set(added);
@@ -144,7 +151,11 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
 
   /** Stop and forget; an app whose last instance goes is removed, and so is one the target names
    * (or `all`) that has no instance left. */
-  async delete(target: Target): Promise<ProcessInfo[]> {
+  delete(target: Target): Promise<ProcessInfo[]> {
+    return this.exclusive(() => this.deleteNow(target));
+  }
+
+  private async deleteNow(target: Target): Promise<ProcessInfo[]> {
     const procs = this.select(target);
     const names = new Set(procs.map((p) => p.name));
     if (target.kind === 'name') names.add(target.name);
@@ -159,7 +170,11 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return infos;
   }
 
-  async scale(name: string, change: ScaleChange): Promise<ProcessInfo[]> {
+  scale(name: string, change: ScaleChange): Promise<ProcessInfo[]> {
+    return this.exclusive(() => this.scaleNow(name, change));
+  }
+
+  private async scaleNow(name: string, change: ScaleChange): Promise<ProcessInfo[]> {
     const app = this.apps.get(name);
     if (!app) throw new PmError('not-found', `no app named "${name}": see \`pm list\``);
     const count = change.mode === 'set' ? change.count : app.instances.length + change.count;
@@ -175,7 +190,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       count,
     );
     // First what can fail (out of file descriptors): a failed scale changes nothing.
-    const added = this.addInstances({ ...app.spec, instances: count }, slots.add);
+    const added = await this.addInstances({ ...app.spec, instances: count }, slots.add);
     app.spec = { ...app.spec, instances: count };
     for (const proc of app.instances) proc.spec = app.spec;
     await this.stopAndRemove(this.apps.slots(name, slots.remove));
@@ -292,14 +307,28 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     }
   }
 
-  /** New instances at these indexes, not started yet; the app is created if it is new. */
-  private addInstances(spec: AppSpec, indexes: readonly number[]): ManagedProcess[] {
+  /** Runs changes of the set of instances (apply, scale, delete) one after the other: they may
+   * yield between turns of the event loop, and two must never pick the same free index. */
+  private exclusive<T>(change: () => Promise<T>): Promise<T> {
+    const result = this.changing.then(change);
+    this.changing = result.then(
+      () => {},
+      () => {},
+    );
+    return result;
+  }
+
+  /** New instances at these indexes, not started yet; the app is created if it is new. Made a
+   * batch per turn of the event loop: opening thousands of pipes and files must not hold it. */
+  private async addInstances(spec: AppSpec, indexes: readonly number[]): Promise<ManagedProcess[]> {
     const added: ManagedProcess[] = [];
     try {
       const outputs = indexes.map((index) => this.deps.createOutput(spec, index));
       this.deps.preparePipes(outputs);
-      for (const [i, index] of indexes.entries())
+      for (const [i, index] of indexes.entries()) {
         added.push(this.createInstance(spec, index, this.nextId++, outputs[i]!));
+        if ((i + 1) % STEPS_PER_TURN === 0) await this.deps.clock.nextTurn();
+      }
     } catch (error) {
       // Nothing half-made stays behind: the pipes and files opened so far are let go.
       for (const proc of added) void proc.output.close();

@@ -80,6 +80,8 @@ export class FakeWorld {
   readonly forks: RunRequest[] = [];
   /** For each write-ahead persist: how many forks had happened before it. */
   readonly persisted: number[] = [];
+  /** Forks stay `starting` (no exec confirmation) until `confirm(pid)`. */
+  holdSpawn = false;
   /** The next fork's failure, if it is to fail. */
   failNextFork: { message: string; transient: boolean } | null = null;
   private readonly procs = new Map<number, FakeProcess>();
@@ -152,7 +154,7 @@ export class FakeWorld {
         pending: null,
         child,
       });
-      queueMicrotask(() => child.emit('spawn'));
+      if (!this.holdSpawn) queueMicrotask(() => child.emit('spawn'));
       return { ok: true, child, run: `run-${pid}` };
     },
   };
@@ -181,6 +183,11 @@ export class FakeWorld {
       pending: null,
       run,
     });
+  }
+
+  /** The exec of a held fork succeeded. */
+  confirm(pid: number): void {
+    this.procs.get(pid)?.child?.emit('spawn');
   }
 
   ignore(pid: number, ...signals: NodeJS.Signals[]): void {

@@ -43,12 +43,18 @@ test('apply of a changed definition restarts the kept instances; the same one on
 
 test('scale down while instances are starting stops and removes the highest indexes', async () => {
   const { w, pool: p } = pool();
+  w.holdSpawn = true;
   const starting = p.apply([testSpec({ instances: 3 })]);
-  // Not yet online: the exec confirmation has not arrived.
+  // The apply replies after startWaitMs with the instances still starting (no exec confirmation).
+  await w.advance(3_000);
+  await starting;
   assert.deepEqual(statuses(p), ['web:0 starting', 'web:1 starting', 'web:2 starting']);
   const pids = p.list().map((i) => i.pid!);
-  const scaled = await p.scale('web', { mode: 'set', count: 1 });
-  await starting;
+  w.holdSpawn = false;
+  const scaling = p.scale('web', { mode: 'set', count: 1 });
+  await flush();
+  w.confirm(pids[0]!);
+  const scaled = await scaling;
   assert.deepEqual(
     scaled.map((i) => i.index),
     [0],
@@ -244,4 +250,14 @@ test('delete removes what it names, and leaves another app scaled to 0 defined',
   );
   await p.delete(name('idle'));
   assert.equal(p.appCount, 0);
+});
+
+test('two scales at once never pick the same index: changes of the set of instances run one after the other', async () => {
+  const { pool: p } = pool();
+  await p.apply([testSpec({ instances: 1 })]);
+  await Promise.all([p.scale('web', { mode: 'add', count: 1 }), p.scale('web', { mode: 'add', count: 1 })]);
+  assert.deepEqual(
+    p.list().map((i) => i.index),
+    [0, 1, 2],
+  );
 });
