@@ -11,7 +11,7 @@ import { ManagedProcess } from './managed-process.js';
 import { reconcile, resizeSlots } from './reconcile.js';
 import { type PoolSnapshot, recordOf } from './records.js';
 import { isDown, isSettled, settleAll } from './settle.js';
-import type { Output, World } from './world.js';
+import type { Clock, Output, World } from './world.js';
 
 export interface PoolDeps extends World {
   createOutput: (spec: AppSpec, index: number) => Output;
@@ -24,8 +24,19 @@ export interface PoolDeps extends World {
   startWaitMs: number;
 }
 
-/** Starts (forks) per turn of the event loop in a large apply or scale. */
+/** Instances made, or started, per turn of the event loop in a large apply or scale. */
 const STEPS_PER_TURN = 32;
+
+/** Counts steps of a long change and yields to the event loop every STEPS_PER_TURN of them. */
+class Pacer {
+  private steps = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  async step(): Promise<void> {
+    if (++this.steps % STEPS_PER_TURN === 0) await this.clock.nextTurn();
+  }
+}
 
 export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   private readonly apps = new AppTable();
@@ -78,13 +89,16 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     const removed = plan.remove.flatMap(({ name, indexes }) => this.apps.slots(name, indexes));
     const removing = new Set(removed);
     const removal = this.stopAndRemove(removed);
+    const pacer = new Pacer(this.deps.clock);
     const added: ManagedProcess[] = [];
-    for (const { spec, indexes } of plan.create) added.push(...(await this.addInstances(spec, indexes)));
+    for (const { spec, indexes } of plan.create)
+      added.push(...(await this.addInstances(spec, indexes, pacer)));
     const restarted = plan.restart.flatMap((name) => this.apps.get(name)!.instances);
     const started = plan.start.flatMap((name) => this.apps.get(name)!.instances);
     const isNew = new Set(added);
     const kept = (p: ManagedProcess) => !removing.has(p) && !isNew.has(p);
     await this.startWritingAhead(
+      pacer,
       [...added, ...started.filter(kept)],
       [
         ...added.map((p) => [p, 'start'] as const),
@@ -190,11 +204,13 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       count,
     );
     // First what can fail (out of file descriptors): a failed scale changes nothing.
-    const added = await this.addInstances({ ...app.spec, instances: count }, slots.add);
+    const pacer = new Pacer(this.deps.clock);
+    const added = await this.addInstances({ ...app.spec, instances: count }, slots.add, pacer);
     app.spec = { ...app.spec, instances: count };
     for (const proc of app.instances) proc.spec = app.spec;
     await this.stopAndRemove(this.apps.slots(name, slots.remove));
     await this.startWritingAhead(
+      pacer,
       added,
       added.map((p) => [p, 'start'] as const),
     );
@@ -291,6 +307,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   /** Persists the state with `toStart` marked as starting, then applies the steps, a batch per
    * turn of the event loop: forking thousands of instances must not hold the daemon. */
   private async startWritingAhead(
+    pacer: Pacer,
     toStart: ManagedProcess[],
     steps: ReadonlyArray<readonly [ManagedProcess, 'start' | 'restart']>,
   ): Promise<void> {
@@ -303,7 +320,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     for (let i = 0; i < steps.length; i++) {
       const [proc, type] = steps[i]!;
       if (!this.removed.has(proc)) proc.apply({ type });
-      if ((i + 1) % STEPS_PER_TURN === 0) await this.deps.clock.nextTurn();
+      await pacer.step();
     }
   }
 
@@ -320,14 +337,22 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
 
   /** New instances at these indexes, not started yet; the app is created if it is new. Made a
    * batch per turn of the event loop: opening thousands of pipes and files must not hold it. */
-  private async addInstances(spec: AppSpec, indexes: readonly number[]): Promise<ManagedProcess[]> {
+  private async addInstances(
+    spec: AppSpec,
+    indexes: readonly number[],
+    pacer: Pacer,
+  ): Promise<ManagedProcess[]> {
     const added: ManagedProcess[] = [];
     try {
-      const outputs = indexes.map((index) => this.deps.createOutput(spec, index));
-      this.deps.preparePipes(outputs);
-      for (const [i, index] of indexes.entries()) {
-        added.push(this.createInstance(spec, index, this.nextId++, outputs[i]!));
-        if ((i + 1) % STEPS_PER_TURN === 0) await this.deps.clock.nextTurn();
+      for (let from = 0; from < indexes.length; from += STEPS_PER_TURN) {
+        const chunk = indexes.slice(from, from + STEPS_PER_TURN);
+        const outputs = chunk.map((index) => this.deps.createOutput(spec, index));
+        // One mkfifo for the pipes of the chunk: one per instance costs a process each.
+        this.deps.preparePipes(outputs);
+        for (const [i, index] of chunk.entries()) {
+          added.push(this.createInstance(spec, index, this.nextId++, outputs[i]!));
+          await pacer.step();
+        }
       }
     } catch (error) {
       // Nothing half-made stays behind: the pipes and files opened so far are let go.
