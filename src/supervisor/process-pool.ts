@@ -11,7 +11,8 @@ import { ManagedProcess } from './managed-process.js';
 import { reconcile, resizeSlots } from './reconcile.js';
 import { type PoolSnapshot, recordOf } from './records.js';
 import { isDown, isSettled, settleAll } from './settle.js';
-import type { Clock, Output, World } from './world.js';
+import { Pacer, STEPS_PER_TURN } from './pacer.js';
+import type { Output, World } from './world.js';
 
 export interface PoolDeps extends World {
   createOutput: (spec: AppSpec, index: number) => Output;
@@ -22,20 +23,6 @@ export interface PoolDeps extends World {
   persist: () => void;
   /** How long start-like operations wait for new runs to settle before replying. */
   startWaitMs: number;
-}
-
-/** Instances made, or started, per turn of the event loop in a large apply or scale. */
-const STEPS_PER_TURN = 32;
-
-/** Counts steps of a long change and yields to the event loop every STEPS_PER_TURN of them. */
-class Pacer {
-  private steps = 0;
-
-  constructor(private readonly clock: Clock) {}
-
-  async step(): Promise<void> {
-    if (++this.steps % STEPS_PER_TURN === 0) await this.clock.nextTurn();
-  }
 }
 
 export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
