@@ -8,10 +8,10 @@ import type { ProcessInfo } from '../protocol/process-info.js';
 import type { Target } from '../protocol/target.js';
 import { type AppEntry, AppTable } from './app-table.js';
 import { ManagedProcess } from './managed-process.js';
+import { Pacer, STEPS_PER_TURN } from './pacer.js';
 import { reconcile, resizeSlots } from './reconcile.js';
 import { type PoolSnapshot, recordOf } from './records.js';
 import { isDown, isSettled, settleAll } from './settle.js';
-import { Pacer, STEPS_PER_TURN } from './pacer.js';
 import type { Output, World } from './world.js';
 
 export interface PoolDeps extends World {
