@@ -111,3 +111,13 @@ test('a new interval resizes each history to the same window, keeping its recent
   for (let t = 1; t <= 6; t++) monitor.tick(3000 + t * 500);
   assert.equal(monitor.stats(1)?.samples, 6, 'a 3 s window at 500 ms keeps 6 samples');
 });
+
+test('with many instances the sampling stretches to 4 ms per instance: 1000 are sampled every fourth 1 s tick', () => {
+  const procs = Array.from({ length: 1000 }, (_, i) => proc(i + 1, 1000 + i));
+  const { monitor, sampled } = setup(procs);
+  for (let at = 1000; at <= 8000; at += 1000) monitor.tick(at);
+  assert.equal(sampled.length, 2);
+  const few = setup([proc(1, 101)]);
+  for (let at = 1000; at <= 6000; at += 1000) few.monitor.tick(at);
+  assert.equal(few.sampled.length, 6, 'a few instances keep the configured interval');
+});
