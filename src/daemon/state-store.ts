@@ -7,8 +7,11 @@ import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
 import type { EventSink } from '../protocol/events.js';
 import { daemonSettingsChange } from '../protocol/validate-request.js';
 import { checkSnapshot, type PoolSnapshot } from '../supervisor/records.js';
+import { packEnvs, unpackEnvs } from './state-envs.js';
 
-const FORMAT_VERSION = 1;
+/** 2: each distinct app environment once (state-envs.ts). Version 1 files are still read. */
+const FORMAT_VERSION = 2;
+const READ_VERSIONS: readonly unknown[] = [1, 2];
 
 /** What the state file holds. */
 export interface DaemonState {
@@ -97,10 +100,14 @@ export class StateStore {
   writeNow(): boolean {
     const { pool, settings } = this.deps.snapshot();
     try {
-      writeFileAtomic(this.file, JSON.stringify({ version: FORMAT_VERSION, pool, settings }), {
-        mode: 0o600,
-        backup: this.previousFile,
-      });
+      writeFileAtomic(
+        this.file,
+        JSON.stringify({ version: FORMAT_VERSION, pool: packEnvs(pool), settings }),
+        {
+          mode: 0o600,
+          backup: this.previousFile,
+        },
+      );
     } catch (error) {
       this.onFailure(error as NodeJS.ErrnoException);
       return false;
@@ -147,12 +154,12 @@ export class StateStore {
     }
     try {
       const data = JSON.parse(text) as { version?: unknown; pool?: unknown; settings?: unknown };
-      if (data?.version !== FORMAT_VERSION) {
+      if (!READ_VERSIONS.includes(data?.version)) {
         throw new Error(
-          `format version ${String(data?.version)}; this daemon reads version ${FORMAT_VERSION}`,
+          `format version ${String(data?.version)}; this daemon reads versions ${READ_VERSIONS.join(' and ')}`,
         );
       }
-      const checked = checkSnapshot(data.pool);
+      const checked = checkSnapshot(data.version === 1 ? data.pool : unpackEnvs(data.pool));
       return {
         state: { pool: checked.snapshot, settings: readSettings(data.settings) },
         problems: checked.problems,

@@ -64,7 +64,7 @@ test('a state file that is not JSON, or of another version, is moved aside and t
   fs.writeFileSync(file, '{"version": 1, "pool": {"nextId": 0, "ap');
   await pm(['ping'], t.env);
   assert.equal(movedAside().length, 1);
-  assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).version, 1, 'a fresh state file is written');
+  assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).version, 2, 'a fresh state file is written');
   await killDaemon();
 
   fs.writeFileSync(file, JSON.stringify({ version: 99, pool: {} }));
@@ -73,5 +73,5 @@ test('a state file that is not JSON, or of another version, is moved aside and t
   const messages = readEvents(t.home)
     .filter((e) => e.type === 'state-invalid')
     .map((e) => e.message);
-  assert.match(messages[1]!, /format version 99; this daemon reads version 1/);
+  assert.match(messages[1]!, /format version 99; this daemon reads versions 1 and 2/);
 });

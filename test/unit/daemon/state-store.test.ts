@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import { type DaemonState, StateStore } from '../../../src/daemon/state-store.js';
 import type { PmEventInput } from '../../../src/protocol/events.js';
+import { testSpec } from '../supervisor/fake-world.js';
 
 let dir: string;
 let events: PmEventInput[];
@@ -74,4 +75,22 @@ test('a state file that does not parse is moved aside and the previous good one 
 
 test('no state file: nothing to restore, nothing moved', () => {
   assert.deepEqual(store().load(), { state: null, problems: [] });
+});
+
+test('a state file of format 1 (environments inline) is still read; the next write is format 2', () => {
+  const file = path.join(dir, 'state.json');
+  const spec = testSpec({ baseEnv: { PATH: '/bin' } });
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ version: 1, pool: { nextId: 1, apps: [{ spec, instances: [] }] }, settings: {} }),
+  );
+  const s = store(file);
+  const loaded = s.load();
+  assert.deepEqual(loaded.problems, []);
+  assert.deepEqual(loaded.state?.pool.apps[0]?.spec, spec);
+  state = loaded.state!;
+  s.writeNow();
+  const written = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.equal(written.version, 2);
+  assert.deepEqual(written.pool.envs, [{ PATH: '/bin' }]);
 });

@@ -1,0 +1,40 @@
+// The state file keeps each distinct app environment once, and gives every app its own back.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { packEnvs, unpackEnvs } from '../../../src/daemon/state-envs.js';
+import { checkSnapshot, type PoolSnapshot } from '../../../src/supervisor/records.js';
+import { testSpec } from '../supervisor/fake-world.js';
+
+const shell = { PATH: '/usr/bin', HOME: '/root', SECRET: 'x'.repeat(1000) };
+const pool: PoolSnapshot = {
+  nextId: 3,
+  apps: [
+    { spec: testSpec({ name: 'a', baseEnv: shell }), instances: [] },
+    { spec: testSpec({ name: 'b', baseEnv: { ...shell } }), instances: [] },
+    { spec: testSpec({ name: 'c', baseEnv: { PATH: '/bin' } }), instances: [] },
+  ],
+};
+
+test('one copy of each distinct environment, and the same pool back', () => {
+  const packed = packEnvs(pool);
+  assert.equal(packed.envs.length, 2);
+  assert.deepEqual(
+    packed.apps.map((app) => app.env),
+    [0, 0, 1],
+  );
+  assert.ok(JSON.stringify(packed).length < JSON.stringify(pool).length - 900);
+  const back = checkSnapshot(unpackEnvs(JSON.parse(JSON.stringify(packed))));
+  assert.deepEqual(back.problems, []);
+  assert.deepEqual(back.snapshot, pool);
+});
+
+test('an environment index that points nowhere is refused by the check, app by app', () => {
+  const packed = JSON.parse(JSON.stringify(packEnvs(pool)));
+  packed.apps[2].env = 7;
+  const checked = checkSnapshot(unpackEnvs(packed));
+  assert.deepEqual(
+    checked.snapshot.apps.map((app) => app.spec.name),
+    ['a', 'b'],
+  );
+  assert.match(checked.problems[0]!, /^pool\.apps\[2\]\.spec\.baseEnv: expected an object/);
+});
