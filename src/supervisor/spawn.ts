@@ -2,7 +2,7 @@
 // the whole tree and the daemon's death does not), stdout/stderr into the instance's pipes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
+import { findExecutable } from '../config/app-spec/find-executable.js';
 import type { AppSpec } from '../protocol/app-spec.js';
 
 export interface SpawnOptions {
@@ -57,28 +57,6 @@ const SHELL_WORDS = new Set([
   'read',
   'sleep',
 ]);
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** The path `name` would run as, or null: what execvp would find. */
-export function findExecutable(name: string, pathEnv: string | undefined, cwd: string): string | null {
-  if (name.includes('/')) {
-    const file = path.resolve(cwd, name);
-    return isExecutable(file) ? file : null;
-  }
-  for (const dir of (pathEnv ?? '/usr/local/bin:/usr/bin:/bin').split(':')) {
-    const file = path.join(dir || '.', name);
-    if (isExecutable(path.resolve(cwd, file))) return file;
-  }
-  return null;
-}
 
 /** First command word of a shell line, skipping `VAR=value` assignments. */
 function firstCommandWord(line: string): string | null {

@@ -4,18 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppSpec } from '../../protocol/app-spec.js';
+import { findExecutable, isExecutableFile } from './find-executable.js';
 import { whatIsNotAFile } from './resolve-run.js';
-
-const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
-
-function isProgram(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** Why the working directory cannot be used, or null. */
 export function checkCwd(cwd: string): string | null {
@@ -32,11 +22,11 @@ export function checkProgram(spec: AppSpec): string | null {
     const resolved = path.resolve(spec.cwd, file);
     const what = whatIsNotAFile(resolved);
     if (what) return `${file} ${what}, expected a program`;
-    return isProgram(resolved) ? null : `${file}: no such executable file (check the path and chmod +x)`;
+    return isExecutableFile(resolved)
+      ? null
+      : `${file}: no such executable file (check the path and chmod +x)`;
   }
-  const pathEnv = spec.env.PATH ?? spec.baseEnv.PATH ?? DEFAULT_PATH;
-  const found = pathEnv.split(':').some((dir) => isProgram(path.resolve(spec.cwd, dir || '.', file)));
-  if (found) return null;
+  if (findExecutable(file, spec.env.PATH ?? spec.baseEnv.PATH, spec.cwd)) return null;
   const what = whatIsNotAFile(path.resolve(spec.cwd, file));
   return what
     ? `${file} ${what}, and no program of that name is in PATH`

@@ -1,0 +1,29 @@
+// What execvp would run for a program name: shared by the CLI's check before it defines an app
+// and the daemon's preflight before it forks.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+/** A regular file we may execute. */
+export function isExecutableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The path `name` would run as, or null: a name with a slash is taken from `cwd`, others from PATH. */
+export function findExecutable(name: string, pathEnv: string | undefined, cwd: string): string | null {
+  if (name.includes('/')) {
+    const file = path.resolve(cwd, name);
+    return isExecutableFile(file) ? file : null;
+  }
+  for (const dir of (pathEnv ?? DEFAULT_PATH).split(':')) {
+    const file = path.join(dir || '.', name);
+    if (isExecutableFile(path.resolve(cwd, file))) return file;
+  }
+  return null;
+}
