@@ -28,3 +28,16 @@ test('a scale that is not N, +N or -N is rejected as a bad argument', () => {
     );
   }
 });
+
+test('a count over 10000 is told in the words the user typed, not the wire field', () => {
+  for (const text of ['20000', '+10001', '-99999']) {
+    assert.throws(
+      () => parseScale(text),
+      (error) =>
+        error instanceof InvalidArgumentError &&
+        error.message === `found ${text}: an app has at most 10000 instances`,
+      text,
+    );
+  }
+  assert.deepEqual(parseScale('10000'), { mode: 'set', count: 10_000 });
+});
