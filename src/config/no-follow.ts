@@ -4,8 +4,8 @@ import fs from 'node:fs';
 
 const { O_WRONLY, O_CREAT, O_APPEND, O_TRUNC, O_NOFOLLOW } = fs.constants;
 
-export function appendNoFollow(file: string, data: string, mode: number): void {
-  const fd = fs.openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, mode);
+function writeNoFollowWith(flags: number, file: string, data: string, mode: number): void {
+  const fd = fs.openSync(file, flags | O_WRONLY | O_CREAT | O_NOFOLLOW, mode);
   try {
     fs.writeSync(fd, data);
   } finally {
@@ -13,14 +13,11 @@ export function appendNoFollow(file: string, data: string, mode: number): void {
   }
 }
 
-export function writeNoFollow(file: string, data: string, mode: number): void {
-  const fd = fs.openSync(file, O_WRONLY | O_TRUNC | O_CREAT | O_NOFOLLOW, mode);
-  try {
-    fs.writeSync(fd, data);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
+export const appendNoFollow = (file: string, data: string, mode: number): void =>
+  writeNoFollowWith(O_APPEND, file, data, mode);
+
+export const writeNoFollow = (file: string, data: string, mode: number): void =>
+  writeNoFollowWith(O_TRUNC, file, data, mode);
 
 /** An append descriptor, for a log that a child process writes into. */
 export const openAppendNoFollow = (file: string, mode: number): number =>

@@ -2,14 +2,9 @@
 // (SIGTERM, then SIGKILL after the default kill timeout to those still running).
 import { DEFAULT_STOP } from '../config/defaults.js';
 import { findHomeProcesses } from '../proc/home-processes.js';
-import { isAlive, readProcEntry } from '../proc/proc-table.js';
+import { liveStartTime } from '../proc/proc-table.js';
 import { signalPids } from '../proc/signal-pids.js';
 import type { PoolServiceDeps } from './pool-service.js';
-
-const liveStartTime = (pid: number): number | null => {
-  const entry = readProcEntry(pid);
-  return isAlive(entry) ? entry!.startTime : null;
-};
 
 function stopStrays(pids: number[]): void {
   if (pids.length === 0) return;

@@ -34,7 +34,7 @@ export interface LoadedState {
   state: DaemonState | null;
   /** Why some or all of the file was left out; the file is then moved aside. */
   problems: string[];
-  /** Where the file was moved. */
+  /** Where the file was moved, or why it could not be (the next good write replaces it). */
   movedTo?: string;
   /** The previous good file stood in for one that did not check out at all. */
   fromPrevious?: boolean;
@@ -71,8 +71,13 @@ export class StateStore {
     const main = this.read(this.file);
     if (main === null) return { state: null, problems: [] };
     if (main.problems.length === 0) return main;
-    const movedTo = `${this.file}.bad-${Date.now()}`;
-    fs.renameSync(this.file, movedTo);
+    let movedTo = `${this.file}.bad-${Date.now()}`;
+    try {
+      fs.renameSync(this.file, movedTo);
+    } catch (error) {
+      // A read-only or full home: the daemon still starts with what it can trust.
+      movedTo = `nowhere: it stays as ${this.file} (${(error as NodeJS.ErrnoException).code})`;
+    }
     if (main.state !== null) return { ...main, movedTo };
     const previous = this.read(this.previousFile);
     if (previous?.state && previous.problems.length === 0) {

@@ -2,7 +2,7 @@
 // into the instance's pipes. Unit tests pass a fake one instead (test/unit/supervisor/fake-world.ts).
 import fs from 'node:fs';
 import { ExitPoller } from '../proc/exit-poller.js';
-import { isPidAlive, readProcEntry } from '../proc/proc-table.js';
+import { isPidAlive, liveStartTime } from '../proc/proc-table.js';
 import { groupExists, signalPids } from '../proc/signal-pids.js';
 import { staleRunPids } from '../proc/stale-run.js';
 import { TreeReaper } from '../proc/tree-reaper.js';
@@ -57,10 +57,7 @@ export function createWorld(home: string, events: EventSink): World {
       signal: signalPids,
       groupExists,
       isAlive: isPidAlive,
-      startTime: (pid) => {
-        const entry = readProcEntry(pid);
-        return entry && entry.state !== 'Z' ? entry.startTime : null;
-      },
+      startTime: liveStartTime,
       watchExit: (pid, startTime, onExit) => exitPoller.watch(pid, startTime, onExit),
       staleRunPids: (run, pipes) => staleRunPids({ ...run, pipes }),
     },

@@ -83,7 +83,10 @@ export async function runsSince(
       }),
     );
     for (const found of slice) {
-      if (found?.run) runs.set(found.run, [...(runs.get(found.run) ?? []), found.pid]);
+      if (!found?.run) continue;
+      const pids = runs.get(found.run);
+      if (pids) pids.push(found.pid);
+      else runs.set(found.run, [found.pid]);
     }
   }
   return runs;

@@ -66,3 +66,9 @@ export function isAlive(entry: ProcEntry | null | undefined): boolean {
 export function isPidAlive(pid: number): boolean {
   return isAlive(readProcEntry(pid));
 }
+
+/** The start time of a live (not zombie) process: with its pid, what tells it from a later one. */
+export function liveStartTime(pid: number): number | null {
+  const entry = readProcEntry(pid);
+  return isAlive(entry) ? entry!.startTime : null;
+}

@@ -75,6 +75,10 @@ export class TreeReaper {
       return;
     }
     this.confirming.add(waiter);
+    this.scheduleConfirm();
+  }
+
+  private scheduleConfirm(): void {
     if (this.confirmScheduled) return;
     this.confirmScheduled = true;
     setImmediate(() => {
@@ -108,7 +112,7 @@ export class TreeReaper {
       this.confirmRunning = false;
     }
     // Confirms that came while this batch ran.
-    if (this.confirming.size > 0 && !this.confirmScheduled) this.confirm([...this.confirming][0]!);
+    if (this.confirming.size > 0) this.scheduleConfirm();
   }
 
   private scanOfTurn(): { table: ProcTable; index: ProcIndex } {

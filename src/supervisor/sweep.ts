@@ -30,7 +30,11 @@ export function planSweep(
   now: number,
 ): SweepPlan {
   const byId = new Map<number, FoundProcess[]>();
-  for (const process of found) byId.set(process.id, [...(byId.get(process.id) ?? []), process]);
+  for (const process of found) {
+    const ofId = byId.get(process.id);
+    if (ofId) ofId.push(process);
+    else byId.set(process.id, [process]);
+  }
   const stop: number[] = [];
   let adopted = 0;
   const adopt = (record: InstanceRecord): InstanceRecord => {

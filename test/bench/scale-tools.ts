@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_STOP } from '../../src/config/defaults.js';
 import { resolvePaths } from '../../src/config/paths.js';
-import { isPidAlive, readProcTable } from '../../src/proc/proc-table.js';
+import { isPidAlive } from '../../src/proc/proc-table.js';
 import { PM_BIN } from '../helpers/run-cli.js';
+import { killAll, pidsWithEnv } from '../helpers/temp-home.js';
 
 export const PM2_BIN = process.env.PM2_BIN ?? '/tmp/anchors/pm2/node_modules/.bin/pm2';
 const PM2_HOME = process.env.BENCH_PM2_HOME ?? '/tmp/anchors/pm2home-scale';
@@ -84,44 +85,16 @@ function readPid(file: string): number | null {
   }
 }
 
-/** Live pids (not this one) whose environment holds exactly `NAME=value`. */
-export function markedPids(marker: string): number[] {
-  const inside = Buffer.from(`\0${marker}\0`);
-  const first = Buffer.from(`${marker}\0`);
-  const pids: number[] = [];
-  for (const pid of readProcTable().keys()) {
-    if (pid === process.pid) continue;
-    try {
-      const environ = fs.readFileSync(`/proc/${pid}/environ`);
-      if ((environ.includes(inside) || environ.subarray(0, first.length).equals(first)) && isPidAlive(pid))
-        pids.push(pid);
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids;
-}
-
-function sigkill(pids: number[]): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
 async function killMarked(daemon: number | null, marker: string): Promise<void> {
   // The daemon first: while it lives it may start new processes (a restart) behind the scan.
-  if (daemon !== null) sigkill([daemon]);
+  if (daemon !== null) killAll([daemon]);
   for (let attempt = 0; attempt < 100; attempt++) {
-    const left = markedPids(marker);
+    const left = pidsWithEnv(marker);
     if (left.length === 0) return;
-    sigkill(left);
+    killAll(left);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`processes with ${marker} are still alive: ${markedPids(marker).join(' ')}`);
+  throw new Error(`processes with ${marker} are still alive: ${pidsWithEnv(marker).join(' ')}`);
 }
 
 /** pm with a fresh home (mkdtemp, mode 700). */

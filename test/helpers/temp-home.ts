@@ -22,14 +22,18 @@ function daemonPid(home: string): number | null {
   }
 }
 
-/** Pids of live processes started for this home: the daemon and every app (their env holds PM_HOME). */
-export function processesOf(home: string): number[] {
-  const marker = Buffer.from(`PM_HOME=${home}\0`);
+/** Live pids (not this one) whose environment holds exactly `NAME=value`. */
+export function pidsWithEnv(entry: string): number[] {
+  const inside = Buffer.from(`\0${entry}\0`);
+  const first = Buffer.from(`${entry}\0`);
   const pids: number[] = [];
   for (const pid of readProcTable().keys()) {
     if (pid === process.pid) continue;
     try {
-      if (fs.readFileSync(`/proc/${pid}/environ`).includes(marker) && isPidAlive(pid)) pids.push(pid);
+      const environ = fs.readFileSync(`/proc/${pid}/environ`);
+      if ((environ.includes(inside) || environ.subarray(0, first.length).equals(first)) && isPidAlive(pid)) {
+        pids.push(pid);
+      }
     } catch {
       // gone, or not ours
     }
@@ -37,7 +41,10 @@ export function processesOf(home: string): number[] {
   return pids;
 }
 
-function killAll(pids: number[]): void {
+/** Pids of live processes started for this home: the daemon and every app (their env holds PM_HOME). */
+export const processesOf = (home: string): number[] => pidsWithEnv(`PM_HOME=${home}`);
+
+export function killAll(pids: number[]): void {
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
