@@ -17,8 +17,13 @@ export async function withDaemon<T>(
     return await action(client);
   } finally {
     client.close();
-    for (const notice of client.notices) process.stderr.write(`pm: warning: ${notice}\n`);
+    printNotices(client.notices);
   }
+}
+
+/** What the daemon had to tell the next command (see daemon/notices.ts), once it is done. */
+export function printNotices(notices: readonly string[]): void {
+  for (const notice of notices) process.stderr.write(`pm: warning: ${notice}\n`);
 }
 
 /** Set by a command whose work succeeded only in part (e.g. an instance errored): exit code 1. */

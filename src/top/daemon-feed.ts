@@ -30,6 +30,11 @@ export class DaemonFeed implements ProcessFeed {
     return this.openStream((client) => client.stream({ type: 'watch' }, onEvent), onError);
   }
 
+  /** What the daemon had to tell this command: printed once the view is gone. */
+  get notices(): readonly string[] {
+    return this.controlClient.notices;
+  }
+
   control(request: ControlRequest): Promise<ProcessInfo[]> {
     return this.controlClient.request(request);
   }

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { resolvePaths } from '../../config/paths.js';
 import { packageRoot } from '../../installed-package.js';
+import { printNotices } from '../session.js';
 
 export function registerTop(program: Command): void {
   program
@@ -31,5 +32,6 @@ export function registerTop(program: Command): void {
       ) => Promise<typeof import('../../top/run-top.js')>;
       const { runTop } = await importEsm(runTopUrl);
       await runTop(feed);
+      printNotices(feed.notices);
     });
 }
