@@ -53,6 +53,37 @@ export interface StopPolicy {
 export interface LimitsSpec {
   /** Restart when the tree's resident memory exceeds this (bytes). */
   maxMemoryBytes?: number;
+  /** Kernel-enforced memory ceiling of the instance's cgroup (bytes): past it, an OOM kill inside it. */
+  hardMemoryBytes?: number;
+  /** CPU time the instance may use, in cores (0.5: half of one core): the cgroup's CPU quota. */
+  cpu?: number;
+  /** Processes and threads the instance may have at once: the cgroup's pids limit. */
+  maxProcs?: number;
+  /** Alert when the instance's open file descriptors pass this. */
+  maxFds?: number;
+  /** A limit the host cannot enforce is applied as far as it can be and reported, not refused. */
+  bestEffort?: boolean;
+}
+
+/** Resource limits set on the process itself (setrlimit), soft and hard alike. */
+export interface RlimitsSpec {
+  nofile?: number;
+  nproc?: number;
+  /** Core file size in bytes (0: no core files). */
+  core?: number;
+  /** Locked memory in bytes. */
+  memlock?: number;
+}
+
+/** Who an app runs as, resolved when it is defined; only a daemon running as root may switch. */
+export interface RunAsSpec {
+  /** The user's name as written (or its number), for display. */
+  user: string;
+  uid: number;
+  /** The group given, else the user's primary group. */
+  gid: number;
+  /** The user's home directory (HOME of a clean environment). */
+  home: string;
 }
 
 /** What a health probe checks. */
@@ -146,4 +177,11 @@ export interface AppSpec {
   monitoring: MonitoringSpec;
   /** Where the definition came from: a config file path, or undefined for a command line. */
   source?: string;
+  /** Run as another user and group; absent: the daemon's user. */
+  runAs?: RunAsSpec;
+  /** File mode creation mask of the app's processes (e.g. 0o027); absent: the daemon's. */
+  umask?: number;
+  rlimits?: RlimitsSpec;
+  /** false: a clean environment (PATH, HOME, USER, LANG, the app's own env and pm's PM_*); absent: true. */
+  envInherit?: boolean;
 }

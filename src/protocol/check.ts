@@ -20,6 +20,13 @@ export function int(min = 0, max = Number.MAX_SAFE_INTEGER): Check<number> {
       : fail(path, `an integer in ${min}..${max}`, v);
 }
 
+export function num(min: number, max: number): Check<number> {
+  return (v, path) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max
+      ? v
+      : fail(path, `a number in ${min}..${max}`, v);
+}
+
 export function literal<const T extends string>(...values: T[]): Check<T> {
   return (v, path) => (values.includes(v as T) ? (v as T) : fail(path, `one of ${values.join(', ')}`, v));
 }

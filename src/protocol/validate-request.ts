@@ -9,6 +9,8 @@ import {
   type ProbeCheck,
   type ProbeSpec,
   type RecoveryPolicy,
+  type RlimitsSpec,
+  type RunAsSpec,
   type RunSpec,
   STOP_SIGNALS,
   type StopPolicy,
@@ -20,6 +22,7 @@ import {
   int,
   literal,
   nullable,
+  num,
   object,
   optional,
   record,
@@ -97,7 +100,14 @@ export const appSpec: Check<AppSpec> = object({
     stopExitCodes: array(int(0, 255)),
     retryAfterMs: int(0, MAX_MS),
   } satisfies ShapeOf<RecoveryPolicy>),
-  limits: object({ maxMemoryBytes: optional(int(1)) } satisfies ShapeOf<LimitsSpec>),
+  limits: object({
+    maxMemoryBytes: optional(int(1)),
+    hardMemoryBytes: optional(int(1)),
+    cpu: optional(num(0.01, 1024)),
+    maxProcs: optional(int(1, 4_194_304)),
+    maxFds: optional(int(1)),
+    bestEffort: optional(bool),
+  } satisfies ShapeOf<LimitsSpec>),
   health: array(probe, 16),
   logs: object({
     outFile: optional(str),
@@ -125,6 +135,24 @@ export const appSpec: Check<AppSpec> = object({
     ),
   } satisfies ShapeOf<MonitoringSpec>),
   source: optional(str),
+  runAs: optional(
+    object({
+      user: str,
+      uid: int(0, 4_294_967_294),
+      gid: int(0, 4_294_967_294),
+      home: str,
+    } satisfies ShapeOf<RunAsSpec>),
+  ),
+  umask: optional(int(0, 0o777)),
+  rlimits: optional(
+    object({
+      nofile: optional(int(0)),
+      nproc: optional(int(0)),
+      core: optional(int(0)),
+      memlock: optional(int(0)),
+    } satisfies ShapeOf<RlimitsSpec>),
+  ),
+  envInherit: optional(bool),
 } satisfies ShapeOf<AppSpec>);
 
 const metricsInterval: Check<number> = (v, path) => {
