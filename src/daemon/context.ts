@@ -1,4 +1,5 @@
 import type { PmPaths } from '../config/paths.js';
+import type { CgroupHost } from '../isolation/cgroup-host.js';
 import type { EventLog } from '../logs/event-log.js';
 import type { Logging } from '../logs/logging.js';
 import type { Monitor } from '../metrics/monitor.js';
@@ -22,6 +23,8 @@ export interface DaemonContext {
   loopDelay: LoopDelayMonitor;
   /** Warnings for the next command (see notices.ts). */
   notices: Notices;
+  /** The cgroups instances get, or none and why. */
+  cgroups: CgroupHost;
   /** Writes the state file now if a write is pending. */
   flushState: () => void;
   /** Stop every app, then exit once the current replies are sent. */

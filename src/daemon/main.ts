@@ -7,6 +7,7 @@ import { ensureHome } from '../config/home.js';
 import { writeNoFollow } from '../config/no-follow.js';
 import { type PmPaths, resolvePaths } from '../config/paths.js';
 import { isSocketLive } from '../ipc/socket-probe.js';
+import { type CgroupHost, describeHost, detectCgroups, ownUnifiedCgroup } from '../isolation/cgroup-host.js';
 import { watchDaemonLog } from '../logs/daemon-log.js';
 import { EventLog } from '../logs/event-log.js';
 import { createLogging, type Logging } from '../logs/logging.js';
@@ -16,6 +17,7 @@ import { UsageSampler } from '../metrics/sample-usage.js';
 import { isPidAlive } from '../proc/proc-table.js';
 import type { DaemonSettings } from '../protocol/daemon-settings.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
+import { CgroupService } from './cgroup-service.js';
 import type { DaemonContext } from './context.js';
 import { detachDaemon } from './detach.js';
 import { raiseFdLimit } from './fd-limit.js';
@@ -29,6 +31,7 @@ import { readMonitoringSettings, SettingsControl } from './settings-control.js';
 import { shutdownDaemon } from './shutdown.js';
 import { type DaemonState, StateStore } from './state-store.js';
 import { createAlerts } from './watchers/alert-watch.js';
+import { BreachWatch } from './watchers/breach-watch.js';
 import { HealthWatch } from './watchers/health-watch.js';
 import { LimitWatch } from './watchers/limit-watch.js';
 import { createWorld } from './world.js';
@@ -76,9 +79,15 @@ function listen(server: net.Server, socketPath: string): Promise<void> {
   });
 }
 
-function createPool(paths: PmPaths, events: EventLog, logging: Logging, persist: () => void): ProcessPool {
+function createPool(
+  paths: PmPaths,
+  events: EventLog,
+  logging: Logging,
+  cgroups: CgroupHost,
+  persist: () => void,
+): ProcessPool {
   return new ProcessPool({
-    ...createWorld(paths.home, events),
+    ...createWorld(paths.home, events, cgroups),
     startWaitMs: START_WAIT_MS,
     createOutput: logging.createOutput,
     preparePipes: logging.preparePipes,
@@ -119,7 +128,14 @@ async function main(): Promise<void> {
   const notices = new Notices();
   const logging = createLogging(paths, events);
   // The store needs the pool's snapshot, the pool the store's write: the store comes next.
-  const pool = createPool(paths, events, logging, () => store.writeNow());
+  const cgroups = detectCgroups({
+    root: process.env.PM_CGROUP_ROOT || '/sys/fs/cgroup',
+    home: paths.home,
+    uid: process.getuid?.() ?? -1,
+    ownCgroup: ownUnifiedCgroup(),
+  });
+  log(`isolation: ${describeHost(cgroups)}`);
+  const pool = createPool(paths, events, logging, cgroups, () => store.writeNow());
   // Written only once the services run, by when `settings` exists.
   const store = new StateStore({
     file: paths.stateFile,
@@ -166,11 +182,21 @@ async function main(): Promise<void> {
     // Before the pool: adopting apps after a crash is itself an alert, and alerts raised while
     // the apps stop are still delivered.
     createAlerts(pool, events),
+    // Before the pool's restore: a stray cgroup's processes go before any app starts; after its
+    // stop: the cgroups are empty by then.
+    new CgroupService({
+      host: cgroups,
+      saved: saved?.pool ?? null,
+      events,
+      log,
+      notify: (t) => notices.add(t),
+    }),
     poolService,
     monitor,
     settings,
     new HealthWatch(pool, paths.home),
     new LimitWatch(pool, monitor, events),
+    new BreachWatch(pool, monitor, events),
   ]);
   await services.start();
 
@@ -185,6 +211,7 @@ async function main(): Promise<void> {
     startedAt,
     loopDelay,
     notices,
+    cgroups,
     flushState: () => store.flush(),
     shutdown: () => {
       shuttingDown ??= shutdownDaemon({ server, services, paths }).then(() => {

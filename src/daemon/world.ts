@@ -1,6 +1,9 @@
 // The supervisor's world for real: the system clock, /proc and signals, and forking with output
 // into the instance's pipes. Unit tests pass a fake one instead (test/unit/supervisor/fake-world.ts).
 import fs from 'node:fs';
+import type { CgroupHost } from '../isolation/cgroup-host.js';
+import { CgroupPoller, cgroupTree } from '../isolation/cgroup-tree.js';
+import { InstanceCgroup } from '../isolation/instance-cgroup.js';
 import { ExitPoller } from '../proc/exit-poller.js';
 import { isPidAlive, liveStartTime } from '../proc/proc-table.js';
 import { groupExists, signalPids } from '../proc/signal-pids.js';
@@ -8,7 +11,8 @@ import { staleRunPids } from '../proc/stale-run.js';
 import { TreeReaper } from '../proc/tree-reaper.js';
 import type { EventSink } from '../protocol/events.js';
 import { isTransient, spawnInstance } from '../supervisor/spawn.js';
-import type { ForkResult, RunRequest, World } from '../supervisor/world.js';
+import type { ForkResult, InstanceTree, ProcessTree, RunRequest, World } from '../supervisor/world.js';
+import { cgroupName } from './cgroup-service.js';
 
 let runs = 0;
 
@@ -17,7 +21,17 @@ const nextRunId = (): string =>
   `${process.pid.toString(36)}.${STARTED.toString(36)}.${(runs++).toString(36)}`;
 const STARTED = Date.now();
 
-function fork(home: string, { spec, index, id, output }: RunRequest): ForkResult {
+function fork(
+  home: string,
+  { spec, index, id, output }: RunRequest,
+  cgroup: InstanceCgroup | null,
+): ForkResult {
+  try {
+    // Limits are set anew at every run: the definition may have changed since the last one.
+    cgroup?.prepare(spec.limits);
+  } catch (error) {
+    return { ok: false, message: `cannot set up the cgroup: ${(error as Error).message}`, transient: false };
+  }
   let fds: { stdoutFd: number; stderrFd: number };
   try {
     fds = output.openChildFds();
@@ -30,7 +44,9 @@ function fork(home: string, { spec, index, id, output }: RunRequest): ForkResult
   }
   try {
     const run = nextRunId();
-    const result = spawnInstance({ spec, index, id, home, run, ...fds });
+    // The run joins its cgroup before its program starts: no child of it can be born outside.
+    const beforeExec = cgroup ? (pid: number) => cgroup.join(pid) : undefined;
+    const result = spawnInstance({ spec, index, id, home, run, ...fds, beforeExec });
     return result.ok
       ? { ok: true, child: Object.assign(result.child, { pid: result.child.pid! }), run }
       : result;
@@ -41,9 +57,59 @@ function fork(home: string, { spec, index, id, output }: RunRequest): ForkResult
   }
 }
 
-export function createWorld(home: string, events: EventSink): World {
+export function createWorld(home: string, events: EventSink, host: CgroupHost): World {
   const reaper = new TreeReaper();
   const exitPoller = new ExitPoller();
+  const poller = new CgroupPoller();
+  const cgroups = new Map<string, InstanceCgroup>();
+  const cgroupOf = (name: string, index: number): InstanceCgroup | null => {
+    if (host.mode === 'none') return null;
+    const key = cgroupName(name, index);
+    let cgroup = cgroups.get(key);
+    if (!cgroup) {
+      cgroup = new InstanceCgroup(host, key);
+      cgroups.set(key, cgroup);
+    }
+    return cgroup;
+  };
+  const tree: ProcessTree = {
+    outsideGroup: (pgid, tracked) => reaper.outsideGroup(pgid, tracked),
+    waitGone: (pgid, tracked, mark, onStragglers) => reaper.waitGone(pgid, tracked, mark, onStragglers),
+    signal: signalPids,
+    groupExists,
+    isAlive: isPidAlive,
+    startTime: liveStartTime,
+    watchExit: (pid, startTime, onExit) => exitPoller.watch(pid, startTime, onExit),
+    staleRunPids: (run, pipes) => staleRunPids({ ...run, pipes }),
+  };
+  const treeOf = ({ name, index }: { name: string; index: number }): InstanceTree => {
+    const cgroup = cgroupOf(name, index);
+    if (!cgroup)
+      return {
+        ...tree,
+        freeze: () => false,
+        killAll: () => false,
+        release: () => {},
+        usage: () => null,
+        breaches: () => null,
+      };
+    const onEscaped = (pids: number[]) =>
+      events.record({
+        type: 'isolation-breach',
+        severity: 'alert',
+        app: name,
+        index,
+        message: `${pids.length} process(es) of the run left its cgroup (${pids.join(' ')}); stopping them`,
+        data: { kind: 'escaped', pids: pids.join(' ') },
+      });
+    return {
+      ...cgroupTree({ cgroup, proc: tree, poller, onEscaped }),
+      release: () => {
+        cgroup.remove();
+        cgroups.delete(cgroup.name);
+      },
+    };
+  };
   return {
     clock: {
       now: Date.now,
@@ -51,17 +117,9 @@ export function createWorld(home: string, events: EventSink): World {
       setTimeout: (callback, ms) => setTimeout(callback, ms),
       clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
     },
-    tree: {
-      outsideGroup: (pgid, tracked) => reaper.outsideGroup(pgid, tracked),
-      waitGone: (pgid, tracked, mark, onStragglers) => reaper.waitGone(pgid, tracked, mark, onStragglers),
-      signal: signalPids,
-      groupExists,
-      isAlive: isPidAlive,
-      startTime: liveStartTime,
-      watchExit: (pid, startTime, onExit) => exitPoller.watch(pid, startTime, onExit),
-      staleRunPids: (run, pipes) => staleRunPids({ ...run, pipes }),
-    },
+    tree,
+    treeOf,
     events,
-    fork: (request) => fork(home, request),
+    fork: (request) => fork(home, request, cgroupOf(request.spec.name, request.index)),
   };
 }

@@ -30,7 +30,14 @@ export type PmEventType =
   /** The state file is written again after a failure. */
   | 'state-saved'
   /** A new daemon found processes of its home the state did not account for: adopted or stopped. */
-  | 'orphans-swept';
+  | 'orphans-swept'
+  /** An instance went past a boundary: an OOM kill in its cgroup, its pids limit hit, a process of
+   * its run found outside its cgroup. */
+  | 'isolation-breach'
+  /** A limit the host cannot enforce, accepted because the app says `best_effort`. */
+  | 'limit-not-enforced'
+  /** Cgroups left by a previous daemon for instances no longer defined were emptied and removed. */
+  | 'cgroups-swept';
 
 /** `alert` events also go to the configured alert sinks. */
 export type Severity = 'info' | 'warning' | 'alert';

@@ -92,6 +92,16 @@ export interface PingReply {
   appliedSettings: DaemonSettingsChange;
   /** Why the Prometheus port is set but not served (it was in use when the daemon started); else absent. */
   prometheusError?: string;
+  isolation: IsolationInfo;
+}
+
+/** What holds each instance's processes: a cgroup per instance, or (none) its process group. */
+export interface IsolationInfo {
+  mechanism: 'cgroup-v2' | 'cgroup-hybrid' | 'cgroup-v1' | 'process-groups';
+  /** Why there are no cgroups, or what they lack (a controller); empty when nothing is missing. */
+  reason: string;
+  /** The line `pm ping` prints. */
+  summary: string;
 }
 
 /** An app with its full definition and per-instance restart history, for `describe`. */

@@ -24,6 +24,8 @@ export interface ExitInfo {
   at: number;
   /** Run length in ms. */
   uptimeMs: number;
+  /** Processes of the run still alive when its main process ended: stopped, and counted here. */
+  leakedProcesses?: number;
 }
 
 export interface ProcessInfo {

@@ -8,6 +8,10 @@ import { describeExit } from './restart-policy.js';
 /** An event of one instance, before the instance names itself in it. */
 export type LifecycleEvent = Omit<PmEventInput, 'app' | 'index' | 'id'>;
 
+/** What was left of the run's tree, stopped with it. */
+const leaks = (exit: ExitInfo): string =>
+  exit.leakedProcesses ? `; ${exit.leakedProcesses} leftover process(es) of the run stopped` : '';
+
 const formatRetry = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms} ms`);
 
 export const lifecycle = {
@@ -34,15 +38,21 @@ export const lifecycle = {
   restarting: (exit: ExitInfo, delayMs: number): LifecycleEvent => ({
     type: 'exited',
     severity: 'warning',
-    message: `${describeExit(exit)} after ${exit.uptimeMs} ms; restarting${delayMs > 0 ? ` in ${delayMs} ms` : ''}`,
-    data: { code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, restartDelayMs: delayMs },
+    message: `${describeExit(exit)} after ${exit.uptimeMs} ms${leaks(exit)}; restarting${delayMs > 0 ? ` in ${delayMs} ms` : ''}`,
+    data: {
+      code: exit.code,
+      signal: exit.signal,
+      uptimeMs: exit.uptimeMs,
+      restartDelayMs: delayMs,
+      leakedProcesses: exit.leakedProcesses ?? 0,
+    },
   }),
 
   notRestarted: (exit: ExitInfo): LifecycleEvent => ({
     type: 'exited',
     severity: 'info',
-    message: `${describeExit(exit)}; not restarted`,
-    data: { code: exit.code, signal: exit.signal },
+    message: `${describeExit(exit)}${leaks(exit)}; not restarted`,
+    data: { code: exit.code, signal: exit.signal, leakedProcesses: exit.leakedProcesses ?? 0 },
   }),
 
   spawnRetry: (message: string, inMs: number): LifecycleEvent => ({

@@ -1,6 +1,7 @@
 // One instance: applies the state machine and runs the effects it asks for (fork, signals,
 // timers) through the injected world. The only writer of an instance's state.
 import { EventEmitter } from 'node:events';
+import type { BreachCounters, CgroupUsage } from '../isolation/instance-cgroup.js';
 import type { TreeUsage } from '../metrics/sample-usage.js';
 import type { AppSpec } from '../protocol/app-spec.js';
 import type { PmEventInput } from '../protocol/events.js';
@@ -8,7 +9,7 @@ import type { ExitInfo, Health, ProcessInfo, RestartRecord } from '../protocol/p
 import { type Effect, type InstanceEvent, type InstanceState, next, pidOf } from './process-state.js';
 import { type InstanceRecord, planRestore, type RestoreOutcome } from './records.js';
 import { RunHistory } from './run-history.js';
-import type { Child, Output, TimerHandle, World } from './world.js';
+import type { Child, InstanceTree, Output, TimerHandle, World } from './world.js';
 
 export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   #state: InstanceState = { status: 'stopped', lastExit: null };
@@ -35,6 +36,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   private transientFailures = 0;
   private readonly queue: InstanceEvent[] = [];
   private applying = false;
+  private readonly tree: InstanceTree;
 
   constructor(
     readonly id: number,
@@ -44,6 +46,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     private readonly world: World,
   ) {
     super();
+    this.tree = world.treeOf({ name: spec.name, index });
   }
 
   get state(): InstanceState {
@@ -89,7 +92,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
 
   /** Bring back what an earlier daemon recorded: adopt its process if it is still the same one. */
   restore(record: InstanceRecord): RestoreOutcome {
-    const liveStartTime = record.pid === null ? null : this.world.tree.startTime(record.pid);
+    const liveStartTime = record.pid === null ? null : this.tree.startTime(record.pid);
     const plan = planRestore(record, liveStartTime, this.world.clock.now());
     this.runs.restore(record.restarts, plan.runs);
     this.previousExit = record.lastExit;
@@ -157,6 +160,20 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     return this.runs.list();
   }
 
+  /** The instance is gone for good (deleted, scaled away, the daemon stopped): its cgroup goes too. */
+  release(): void {
+    this.tree.release();
+  }
+
+  /** The cgroup's CPU time and memory, or null where the monitor reads /proc instead. */
+  cgroupUsage(): CgroupUsage | null {
+    return this.pid === null ? null : this.tree.usage();
+  }
+
+  breaches(): BreachCounters | null {
+    return this.tree.breaches();
+  }
+
   /** Reset the crash-loop count and the restart counter (`pm reset`). */
   resetCounters(): void {
     this.runs.reset(this.pid !== null);
@@ -170,13 +187,13 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
         return;
       case 'signal-tree':
         this.signalTree(effect.signal);
-        if (effect.thaw) this.signalTree('SIGCONT');
+        if (effect.thaw) this.thaw();
         return;
       case 'schedule-kill':
         this.arm('kill', this.spec.stop.killTimeoutMs, { type: 'kill-timeout' });
         return;
       case 'kill-tree':
-        this.signalTree('SIGKILL');
+        if (!this.tree.killAll()) this.signalTree('SIGKILL');
         return;
       case 'schedule-restart':
         this.arm('restart', effect.delayMs, { type: 'restart-due' });
@@ -186,10 +203,10 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
         this.disarm('kill');
         return;
       case 'freeze':
-        this.signalTree('SIGSTOP');
+        if (!this.tree.freeze(true)) this.signalTree('SIGSTOP');
         return;
       case 'thaw':
-        this.signalTree('SIGCONT');
+        this.thaw();
         return;
       case 'clear-history':
         this.runs.clearCrashLoop();
@@ -202,7 +219,10 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
         // leave none: then the /proc scan of signalTree stays off the crash → restart path.
         if (!this.hasLeftovers()) return;
         this.signalTree(effect.signal);
-        if (effect.thaw) this.signalTree('SIGCONT');
+        // The scan of signalTree left the live tree in runTree: what the run leaked.
+        if (this.mainExit)
+          this.mainExit.leakedProcesses = Math.max(this.mainExit.leakedProcesses ?? 0, this.runTree.size);
+        if (effect.thaw) this.thaw();
         this.arm('kill', this.spec.stop.killTimeoutMs, { type: 'kill-timeout' });
         return;
       case 'await-run-end': {
@@ -210,12 +230,14 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
         const mark =
           this.runId && this.pidStartTime !== null ? { id: this.runId, since: this.pidStartTime } : null;
         const stragglers = () => this.apply({ type: 'stragglers' });
-        this.world.tree.waitGone(this.pid!, this.runTree, mark, stragglers).then(() => this.onRunEnded(exit));
+        this.tree.waitGone(this.pid!, this.runTree, mark, stragglers).then(() => this.onRunEnded(exit));
         return;
       }
       case 'kill-stale-run':
-        this.world.tree.signal(
-          this.world.tree.staleRunPids(effect.run, Object.values(this.output.paths.pipe)),
+        // The cgroup holds all that is left of the run, wherever it went.
+        if (this.tree.killAll()) return;
+        this.tree.signal(
+          this.tree.staleRunPids(effect.run, Object.values(this.output.paths.pipe)),
           'SIGKILL',
         );
         return;
@@ -252,7 +274,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     this.child = child;
     this.health = 'unknown';
     this.usage = null;
-    this.startRun(pid, this.world.tree.startTime(pid));
+    this.startRun(pid, this.tree.startTime(pid));
     child.once('spawn', () => {
       if (this.child === child) this.apply({ type: 'ready' });
     });
@@ -272,7 +294,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   private watchAdopted(pid: number, startTime: number): void {
     this.startRun(pid, startTime);
     this.health = 'unknown';
-    this.stopWatchingAdopted = this.world.tree.watchExit(pid, startTime, () => this.onMainExit(null, null));
+    this.stopWatchingAdopted = this.tree.watchExit(pid, startTime, () => this.onMainExit(null, null));
   }
 
   private startRun(pid: number, startTime: number | null): void {
@@ -286,14 +308,19 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     if (pid === null) return;
     // Scan before signalling: a main process that exits on the signal orphans its descendants,
     // and a scan after that would no longer find the ones that left the group.
-    const outside = this.world.tree.outsideGroup(pid, this.runTree);
-    this.world.tree.signal([-pid], signal);
-    this.world.tree.signal(outside, signal);
+    const outside = this.tree.outsideGroup(pid, this.runTree);
+    this.tree.signal([-pid], signal);
+    this.tree.signal(outside, signal);
+  }
+
+  /** A stop signal sent to a paused tree is acted on once it runs again. */
+  private thaw(): void {
+    if (!this.tree.freeze(false)) this.signalTree('SIGCONT');
   }
 
   private hasLeftovers(): boolean {
     const pid = this.pid!;
-    const { tree } = this.world;
+    const { tree } = this;
     return tree.groupExists(pid) || [...this.runTree].some((p) => p !== pid && tree.isAlive(p));
   }
 

@@ -220,6 +220,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     for (const proc of procs) proc.apply({ type: 'stop' });
     await this.settleAll(procs, isDown);
     await Promise.all(procs.map((p) => p.output.close()));
+    for (const proc of procs) proc.release();
     return procs.length;
   }
 
@@ -382,6 +383,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     }
     for (const proc of procs) proc.removeAllListeners();
     await Promise.all(procs.map((p) => p.output.close()));
+    for (const proc of procs) proc.release();
     const infos = procs.map((p) => p.info());
     for (const proc of procs) {
       this.deps.events.record({

@@ -15,6 +15,8 @@ export interface SpawnOptions {
   home: string;
   /** PM_RUN: marks the run's processes, so that a new daemon can tell them from others (sweep.ts). */
   run: string;
+  /** Called with the new pid before the program runs; throwing aborts the run. */
+  beforeExec?: ((pid: number) => void) | undefined;
 }
 
 /** `transient`: the system was out of something that may come back (see TRANSIENT). */
@@ -119,6 +121,7 @@ export function spawnInstance(options: SpawnOptions): SpawnResult {
         transient: true,
       };
     }
+    options.beforeExec?.(child.pid);
     return { ok: true, child };
   } catch (error) {
     return { ok: false, message: (error as Error).message, transient: isTransient(error) };

@@ -1,6 +1,7 @@
 // Everything the supervisor does to the world outside its own objects, in one injected object:
 // time, the process tree, and forking. The daemon passes the real ones (daemon/world.ts); unit
 // tests pass fakes with a manual clock, so that an instance and the pool run without a process.
+import type { BreachCounters, CgroupUsage } from '../isolation/instance-cgroup.js';
 import type { OutputPaths } from '../logs/instance-output.js';
 import type { AppSpec } from '../protocol/app-spec.js';
 import type { EventSink } from '../protocol/events.js';
@@ -43,6 +44,22 @@ export interface ProcessTree {
   staleRunPids(run: RecordedRun, pipes: string[]): number[];
 }
 
+/** The process tree as one instance sees it: its cgroup where the host gives pm cgroups, else its
+ * process group, session and /proc (the ProcessTree alone). */
+export interface InstanceTree extends ProcessTree {
+  /** Stops or continues every process of the tree at once; false where there is no freezer (then
+   * SIGSTOP and SIGCONT do it). */
+  freeze(frozen: boolean): boolean;
+  /** SIGKILL to all of the tree at once (a cgroup's kill); false where it must go process by process. */
+  killAll(): boolean;
+  /** The instance is gone for good: what holds its tree (a cgroup) is removed. */
+  release(): void;
+  /** CPU time and memory from the cgroup's counters; null without a cgroup (then /proc is read). */
+  usage(): CgroupUsage | null;
+  /** The cgroup's OOM kills and refused forks so far; null without a cgroup. */
+  breaches(): BreachCounters | null;
+}
+
 /** A forked run as the supervisor sees it: a ChildProcess fits, and so does a test's fake. */
 export interface Child {
   readonly pid?: number | undefined;
@@ -82,6 +99,7 @@ export type ForkResult =
 export interface World {
   clock: Clock;
   tree: ProcessTree;
+  treeOf(instance: { name: string; index: number }): InstanceTree;
   events: EventSink;
   /** Forks one run of an instance with its output wired to the instance's pipes. */
   fork(request: RunRequest): ForkResult;

@@ -28,7 +28,8 @@ export function registerDaemon(program: Command): void {
         `pong: daemon ${reply.pid} (pm ${reply.daemonVersion}, protocol ${reply.protocolVersion}), up ${formatDuration(reply.uptimeMs)}, ` +
           `${reply.apps} apps / ${reply.instances} instances, ${formatBytes(reply.memoryBytes)} RSS, home ${reply.home}\n` +
           `settings: ${describeSettings(reply.settings)}${reply.prometheusError ? ` (not served: ${reply.prometheusError})` : ''}\n` +
-          `${describeLoopDelay(reply.eventLoopDelay)}\n`,
+          `${describeLoopDelay(reply.eventLoopDelay)}\n` +
+          `isolation: ${reply.isolation.summary}\n`,
       );
     });
 

@@ -1,5 +1,7 @@
 // Requests about the daemon itself.
+
 import { packageVersion } from '../../installed-package.js';
+import { isolationInfo } from '../../isolation/cgroup-host.js';
 import type { RequestOf, ResponseOf } from '../../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import type { DaemonContext } from '../context.js';
@@ -16,6 +18,7 @@ export const ping = async (_r: RequestOf<'ping'>, ctx: DaemonContext): Promise<R
   instances: ctx.pool.instanceCount,
   settings: ctx.settings.current(),
   appliedSettings: ctx.settings.snapshot(),
+  isolation: isolationInfo(ctx.cgroups),
   ...(ctx.settings.prometheusError !== null && { prometheusError: ctx.settings.prometheusError }),
 });
 

@@ -134,6 +134,15 @@ export class FakeWorld {
         return [...this.procs.values()].filter((p) => p.pgid === run.pid).map((p) => p.pid);
       },
     },
+    // No cgroups: the tree is the process group and /proc, as on a host without them.
+    treeOf: () => ({
+      ...this.world.tree,
+      freeze: () => false,
+      killAll: () => false,
+      release: () => {},
+      usage: () => null,
+      breaches: () => null,
+    }),
     events: { record: (event) => this.events.push(event) },
     fork: (request) => {
       this.forks.push(request);

@@ -1,0 +1,225 @@
+// One instance's cgroup, in every hierarchy the host gives pm (cgroup-host.ts): joined by a new run
+// before its program starts, it holds every process the run makes, whatever they do to their
+// process group or session. Limits, membership, kill, freeze and the usage counters live here.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LimitsSpec } from '../protocol/app-spec.js';
+import type { CgroupHost, V1Controller, V2Controller } from './cgroup-host.js';
+
+/** The breach counters of a cgroup, which only grow: a rise is a breach. */
+export interface BreachCounters {
+  /** Processes the kernel OOM-killed in the cgroup. */
+  oomKills: number;
+  /** Forks refused at the pids limit. */
+  pidsRefused: number;
+}
+
+export interface CgroupUsage {
+  /** CPU time of every process that was ever in the cgroup, in microseconds. */
+  cpuUsec: number | null;
+  /** The cgroup's memory less the page cache it could drop (the kubelet's working set). */
+  memoryBytes: number | null;
+}
+
+/** A limit of `limits` that the host cannot enforce, in the config's words. */
+export type LimitKey = 'hard_memory' | 'cpu' | 'max_procs';
+
+const CPU_PERIOD_US = 100_000;
+
+function read(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** `key value` lines (cpu.stat, memory.stat, memory.events, pids.events). */
+function field(text: string | null, key: string): number | null {
+  const line = text?.split('\n').find((l) => l.startsWith(`${key} `));
+  const value = line === undefined ? Number.NaN : Number.parseInt(line.slice(key.length + 1), 10);
+  return Number.isNaN(value) ? null : value;
+}
+
+const pidsOf = (text: string | null): number[] =>
+  text === null ? [] : text.split('\n').filter(Boolean).map(Number);
+
+/** Which of `limits` the host cannot enforce. */
+export function unenforceable(host: CgroupHost, limits: LimitsSpec): LimitKey[] {
+  const has = (v2: V2Controller, v1: V1Controller) => host.v2Controllers.has(v2) || host.v1[v1] !== undefined;
+  const missing: LimitKey[] = [];
+  if (limits.hardMemoryBytes !== undefined && !has('memory', 'memory')) missing.push('hard_memory');
+  if (limits.cpu !== undefined && !has('cpu', 'cpu')) missing.push('cpu');
+  if (limits.maxProcs !== undefined && !has('pids', 'pids')) missing.push('max_procs');
+  return missing;
+}
+
+export class InstanceCgroup {
+  /** The v2 directory, or null. */
+  private readonly unified: string | null;
+  private readonly v1: Partial<Record<V1Controller, string>> = {};
+
+  constructor(
+    private readonly host: CgroupHost,
+    /** `<app>.<index>`: unique, since an index has no dot. */
+    readonly name: string,
+  ) {
+    this.unified = host.unified && path.join(host.unified, name);
+    for (const [controller, dir] of Object.entries(host.v1))
+      this.v1[controller as V1Controller] = path.join(dir, name);
+  }
+
+  /** Every directory of the instance, the membership one first. */
+  private dirs(): string[] {
+    return [...(this.unified ? [this.unified] : []), ...Object.values(this.v1)];
+  }
+
+  /** Where membership is read: v2, else the first v1 controller. */
+  private get primary(): string {
+    return this.dirs()[0]!;
+  }
+
+  /** Makes the directories and sets the limits (a changed definition sets them anew). */
+  prepare(limits: LimitsSpec): void {
+    for (const dir of this.dirs()) fs.mkdirSync(dir, { recursive: true });
+    const memory = limits.hardMemoryBytes;
+    const cpuQuota = limits.cpu === undefined ? null : Math.max(1000, Math.round(limits.cpu * CPU_PERIOD_US));
+    const procs = limits.maxProcs;
+    const v2 = this.host.v2Controllers;
+    const u = this.unified;
+    if (u && v2.has('memory')) {
+      this.write(path.join(u, 'memory.max'), memory ?? 'max');
+      // Without swap off, a hard limit only moves the instance's memory to swap.
+      if (memory !== undefined) this.tryWrite(path.join(u, 'memory.swap.max'), 0);
+    } else if (this.v1.memory) {
+      // memsw (memory + swap) may never be below the memory limit: lift it, set memory, then
+      // bring it down to the same value, so that a hard limit is not dodged by swapping. -1: none.
+      const dir = this.v1.memory;
+      this.tryWrite(path.join(dir, 'memory.memsw.limit_in_bytes'), -1);
+      this.write(path.join(dir, 'memory.limit_in_bytes'), memory ?? -1);
+      if (memory !== undefined) this.tryWrite(path.join(dir, 'memory.memsw.limit_in_bytes'), memory);
+    }
+    if (u && v2.has('cpu')) this.write(path.join(u, 'cpu.max'), `${cpuQuota ?? 'max'} ${CPU_PERIOD_US}`);
+    else if (this.v1.cpu) {
+      this.write(path.join(this.v1.cpu, 'cpu.cfs_period_us'), CPU_PERIOD_US);
+      this.write(path.join(this.v1.cpu, 'cpu.cfs_quota_us'), cpuQuota ?? -1);
+    }
+    if (u && v2.has('pids')) this.write(path.join(u, 'pids.max'), procs ?? 'max');
+    else if (this.v1.pids) this.write(path.join(this.v1.pids, 'pids.max'), procs ?? 'max');
+  }
+
+  /** Moves a process (a new run, before its program starts) into the cgroup in every hierarchy. */
+  join(pid: number): void {
+    for (const dir of this.dirs()) fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(pid));
+  }
+
+  /** The live processes in the cgroup (zombies included, until reaped). */
+  members(): number[] {
+    return pidsOf(read(path.join(this.primary, 'cgroup.procs')));
+  }
+
+  /** True while a process is in the cgroup; v2 says so in one line. */
+  populated(): boolean {
+    if (this.unified) {
+      const populated = field(read(path.join(this.unified, 'cgroup.events')), 'populated');
+      if (populated !== null) return populated === 1;
+    }
+    return this.members().length > 0;
+  }
+
+  /** Stops (or continues) every process at once; false where there is no freezer. */
+  freeze(frozen: boolean): boolean {
+    const u = this.unified;
+    if (u && fs.existsSync(path.join(u, 'cgroup.freeze'))) {
+      fs.writeFileSync(path.join(u, 'cgroup.freeze'), frozen ? '1' : '0');
+      return true;
+    }
+    if (this.v1.freezer) {
+      fs.writeFileSync(path.join(this.v1.freezer, 'freezer.state'), frozen ? 'FROZEN' : 'THAWED');
+      return true;
+    }
+    return false;
+  }
+
+  /** SIGKILL to every process in the cgroup, including one forking as fast as it can. */
+  kill(): void {
+    const u = this.unified;
+    if (u && fs.existsSync(path.join(u, 'cgroup.kill'))) {
+      fs.writeFileSync(path.join(u, 'cgroup.kill'), '1');
+      return;
+    }
+    // Frozen, the members cannot fork between the read and the kill; SIGKILL reaches frozen tasks.
+    const frozen = this.freeze(true);
+    for (const pid of this.members()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    if (frozen) this.freeze(false);
+  }
+
+  usage(): CgroupUsage {
+    const u = this.unified;
+    let cpuUsec: number | null = null;
+    if (u) cpuUsec = field(read(path.join(u, 'cpu.stat')), 'usage_usec');
+    if (cpuUsec === null && this.v1.cpuacct) {
+      const ns = Number.parseInt(read(path.join(this.v1.cpuacct, 'cpuacct.usage')) ?? '', 10);
+      cpuUsec = Number.isNaN(ns) ? null : Math.round(ns / 1000);
+    }
+    let memoryBytes: number | null = null;
+    if (u && this.host.v2Controllers.has('memory')) {
+      const current = Number.parseInt(read(path.join(u, 'memory.current')) ?? '', 10);
+      const inactive = field(read(path.join(u, 'memory.stat')), 'inactive_file') ?? 0;
+      memoryBytes = Number.isNaN(current) ? null : Math.max(0, current - inactive);
+    } else if (this.v1.memory) {
+      const stat = read(path.join(this.v1.memory, 'memory.stat'));
+      const rss = field(stat, 'total_rss');
+      const cache = field(stat, 'total_cache') ?? 0;
+      const inactive = field(stat, 'total_inactive_file') ?? 0;
+      memoryBytes = rss === null ? null : Math.max(0, rss + cache - inactive);
+    }
+    return { cpuUsec, memoryBytes };
+  }
+
+  breaches(): BreachCounters {
+    const u = this.unified;
+    const v2 = this.host.v2Controllers;
+    const oomKills =
+      u && v2.has('memory')
+        ? field(read(path.join(u, 'memory.events')), 'oom_kill')
+        : this.v1.memory
+          ? field(read(path.join(this.v1.memory, 'memory.oom_control')), 'oom_kill')
+          : null;
+    const pidsDir = u && v2.has('pids') ? u : this.v1.pids;
+    const pidsRefused = pidsDir ? field(read(path.join(pidsDir, 'pids.events')), 'max') : null;
+    return { oomKills: oomKills ?? 0, pidsRefused: pidsRefused ?? 0 };
+  }
+
+  /** Removes the directories of an empty cgroup; false while a process is left in one. */
+  remove(): boolean {
+    let removed = true;
+    for (const dir of this.dirs()) {
+      try {
+        fs.rmdirSync(dir);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') removed = false;
+      }
+    }
+    return removed;
+  }
+
+  private write(file: string, value: string | number): void {
+    fs.writeFileSync(file, String(value));
+  }
+
+  /** For files a kernel may lack (swap accounting off): without them the limit still holds. */
+  private tryWrite(file: string, value: string | number): void {
+    try {
+      this.write(file, value);
+    } catch {
+      // no swap accounting
+    }
+  }
+}
