@@ -1,7 +1,17 @@
 // What survives a daemon restart: each instance as a record in state.json, the plan that brings a
 // record back as state-machine events, and the runtime check of a state file read from disk.
 import type { AppSpec } from '../protocol/app-spec.js';
-import { array, type Check, int, literal, nullable, object, optional, type ShapeOf, str } from '../protocol/check.js';
+import {
+  array,
+  type Check,
+  int,
+  literal,
+  nullable,
+  object,
+  optional,
+  type ShapeOf,
+  str,
+} from '../protocol/check.js';
 import { type ExitInfo, PROCESS_STATUSES } from '../protocol/process-info.js';
 import { appSpec } from '../protocol/validate-request.js';
 import type { ErroredReason, InstanceEvent, InstanceState, RestingState } from './process-state.js';
