@@ -52,11 +52,11 @@ export const homeTag = (home: string): string =>
 
 const exists = (file: string): boolean => fs.existsSync(file);
 
-/** Makes `dir` (and its parents); false when the hierarchy refuses us (read-only, not ours). */
+/** Makes `dir` in a hierarchy; false when it refuses us (read-only, not ours). */
 function makeDir(dir: string): boolean {
   try {
     fs.mkdirSync(dir, { recursive: true });
-    return exists(path.join(dir, 'cgroup.procs'));
+    return true;
   } catch {
     return false;
   }
