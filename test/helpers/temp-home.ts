@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isPidAlive, readProcTable } from '../../src/proc/proc-table.js';
+import { removeHomeCgroups } from './cgroups.js';
 import { waitFor } from './wait-for.js';
 
 export interface TempHome {
@@ -78,6 +79,7 @@ export function createTempHome(): TempHome {
         },
         { timeoutMs: 5000, message: `no process of ${home} left` },
       );
+      await removeHomeCgroups(home);
       fs.rmSync(home, { recursive: true, force: true });
     },
   };
