@@ -195,6 +195,7 @@ const payloadFields: { [K in RequestType]: ShapeOf<Payload<K>> } = {
   resume: targeted,
   scale: { name: appName, change: scaleChange },
   list: {},
+  apps: {},
   describe: targeted,
   ping: {},
   kill: {},
