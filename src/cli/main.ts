@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../installed-package.js';
 import { PmError } from '../protocol/errors.js';
+import { escapeText } from '../protocol/escape-text.js';
 
 type Register = (program: Command) => void;
 
@@ -43,6 +44,8 @@ async function buildProgram(word: string | undefined): Promise<Command> {
     .description('a process manager: start, watch, restart and scale processes through a background daemon')
     .version(packageVersion(), '-v, --version')
     .showHelpAfterError('(run `pm <command> --help` for usage)')
+    // Commander quotes the words it refuses (an unknown command or option) as they were typed.
+    .configureOutput({ writeErr: (text) => process.stderr.write(escapeText(text, '\n')) })
     .exitOverride();
   const selected = COMMANDS.filter((c) => word !== undefined && c.words.includes(word));
   const option = word?.startsWith('-') && !['-h', '--help'].includes(word);
@@ -54,10 +57,10 @@ async function buildProgram(word: string | undefined): Promise<Command> {
 function exitCodeOf(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
   if (error instanceof PmError) {
-    process.stderr.write(`pm: ${error.message}\n`);
+    process.stderr.write(`pm: ${escapeText(error.message, '\n')}\n`);
     return error.isUserError ? 1 : 2;
   }
-  process.stderr.write(`pm: internal error: ${(error as Error)?.stack ?? error}\n`);
+  process.stderr.write(`pm: internal error: ${escapeText(String((error as Error)?.stack ?? error), '\n')}\n`);
   return 2;
 }
 

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { checkHome } from '../config/home.js';
 import { resolvePaths } from '../config/paths.js';
+import { escapeText } from '../protocol/escape-text.js';
 import { DaemonClient } from './daemon-client.js';
 
 export async function withDaemon<T>(
@@ -23,11 +24,11 @@ export async function withDaemon<T>(
 
 /** What the daemon had to tell the next command (see daemon/notices.ts), once it is done. */
 export function printNotices(notices: readonly string[]): void {
-  for (const notice of notices) process.stderr.write(`pm: warning: ${notice}\n`);
+  for (const notice of notices) process.stderr.write(`pm: warning: ${escapeText(notice)}\n`);
 }
 
 /** Set by a command whose work succeeded only in part (e.g. an instance errored): exit code 1. */
 export function failCommand(message: string): void {
-  process.stderr.write(`pm: ${message}\n`);
+  process.stderr.write(`pm: ${escapeText(message, '\n')}\n`);
   process.exitCode = 1;
 }

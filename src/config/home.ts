@@ -6,6 +6,9 @@ import path from 'node:path';
 import { PmError } from '../protocol/errors.js';
 
 export function ensureHome(home: string): void {
+  // Before anything is made: a directory created under one that another user owns would be theirs
+  // to move or replace, even if refused right after.
+  checkAncestors(home, existingParent(home));
   try {
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   } catch (error) {
@@ -23,8 +26,8 @@ const trusted = (uid: number): boolean => uid === 0 || uid === myUid();
 
 /** Every directory above the home: owned by root or us, and writable by no one else, except a
  * sticky one (as /tmp), where others cannot move what we own. */
-function checkAncestors(home: string): void {
-  for (let dir = path.dirname(home); ; dir = path.dirname(dir)) {
+function checkAncestors(home: string, from = path.dirname(home)): void {
+  for (let dir = from; ; dir = path.dirname(dir)) {
     const stat = fs.statSync(dir);
     if (!trusted(stat.uid)) {
       throw new PmError(
@@ -40,6 +43,13 @@ function checkAncestors(home: string): void {
     }
     if (dir === path.dirname(dir)) return;
   }
+}
+
+/** The nearest directory above `home` that exists (`/` at worst). */
+function existingParent(home: string): string {
+  let dir = path.dirname(home);
+  while (dir !== path.dirname(dir) && !fs.existsSync(dir)) dir = path.dirname(dir);
+  return dir;
 }
 
 export function checkHome(home: string): void {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PmError } from '../protocol/errors.js';
+import { quoteText } from '../protocol/escape-text.js';
 
 /** What a Unix socket path can hold (sun_path, with its NUL): a longer one would be cut, and two
  * homes that share their first bytes would share a daemon. */
@@ -41,7 +42,7 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): PmPaths {
   if (!path.isAbsolute(given)) {
     throw new PmError(
       'bad-request',
-      `PM_HOME must be an absolute path, not "${given}": a relative one would mean another daemon in every directory`,
+      `PM_HOME must be an absolute path, not ${quoteText(given)}: a relative one would mean another daemon in every directory`,
     );
   }
   const home = realHome(path.resolve(given));

@@ -30,6 +30,8 @@ export type Request =
   | { type: 'reset'; target: Target }
   | { type: 'scale'; name: string; change: ScaleChange }
   | { type: 'list' }
+  /** Every defined app and its number of instances: an app scaled to 0 has no instance for `list` to show. */
+  | { type: 'apps' }
   | { type: 'describe'; target: Target }
   | { type: 'ping' }
   /** Stop every app, then the daemon. */
@@ -104,6 +106,13 @@ export interface IsolationInfo {
   summary: string;
 }
 
+/** An app as `apps` names it. */
+export interface AppSummary {
+  name: string;
+  /** 0 for an app defined with `instances: 0` or scaled to 0: it is kept, and `pm scale` brings it back. */
+  instances: number;
+}
+
 /** An app with its full definition and per-instance restart history, for `describe`. */
 export interface AppDetails {
   spec: AppSpec;
@@ -122,6 +131,7 @@ export interface ResponseOf {
   reset: ProcessInfo[];
   scale: ProcessInfo[];
   list: ProcessInfo[];
+  apps: AppSummary[];
   describe: AppDetails[];
   ping: PingReply;
   kill: { stopped: number };

@@ -1,4 +1,5 @@
 import { PmError } from './errors.js';
+import { quoteText } from './escape-text.js';
 
 /** Which instances a command applies to. */
 export type Target =
@@ -19,7 +20,7 @@ export function parseTarget(text: string): Target {
   if (!APP_NAME_PATTERN.test(name)) {
     throw new PmError(
       'bad-request',
-      `"${text}" is not a target: use an app name, an id, name:index or "all"`,
+      `${quoteText(text, 80)} is not a target: use an app name, an id, name:index or "all"`,
     );
   }
   return match ? { kind: 'instance', name, index: Number(match[2]) } : { kind: 'name', name };

@@ -31,13 +31,14 @@ import {
 } from './check.js';
 import { type DaemonSettingsChange, MIN_METRICS_INTERVAL_MS } from './daemon-settings.js';
 import { PmError } from './errors.js';
+import { quoteText } from './escape-text.js';
 import type { RequestFrame, RequestOf, RequestType, ScaleChange } from './messages.js';
 import { APP_NAME_PATTERN, type Target } from './target.js';
 
 const appName: Check<string> = (v, path) => {
   const name = str(v, path);
   if (!APP_NAME_PATTERN.test(name))
-    throw new PmError('bad-request', `${path}: "${name}" is not a valid app name`);
+    throw new PmError('bad-request', `${path}: ${quoteText(name, 80)} is not a valid app name`);
   return name;
 };
 
@@ -194,6 +195,7 @@ const payloadFields: { [K in RequestType]: ShapeOf<Payload<K>> } = {
   resume: targeted,
   scale: { name: appName, change: scaleChange },
   list: {},
+  apps: {},
   describe: targeted,
   ping: {},
   kill: {},
@@ -219,7 +221,8 @@ export function frameId(value: unknown): number | null {
 
 export function validateRequestFrame(value: unknown): RequestFrame {
   const { id, type } = object({ id: int(), type: str })(value, '');
-  if (!Object.hasOwn(payloadFields, type)) throw new PmError('bad-request', `unknown request type "${type}"`);
+  if (!Object.hasOwn(payloadFields, type))
+    throw new PmError('bad-request', `unknown request type ${quoteText(type, 80)}`);
   const payload = object(payloadFields[type as RequestType])(value, '');
   return { ...payload, id, type } as RequestFrame;
 }

@@ -16,9 +16,9 @@ import { waitFor } from '../helpers/wait-for.js';
 const t = setupTempHome();
 
 interface ListEntry {
-  id: number;
+  id: number | null;
   name: string;
-  index: number;
+  index: number | null;
   pid: number | null;
   state: string;
   health: string;

@@ -1,7 +1,21 @@
 // `pm list` / `pm ls`: the table, or the stable JSON schema for scripts.
 import type { Command } from 'commander';
+import { PmError } from '../../protocol/errors.js';
+import type { DaemonClient } from '../daemon-client.js';
 import { toListJson } from '../output/list-json.js';
 import { withDaemon } from '../session.js';
+
+// An app scaled to 0 has no instance in `list`, yet it is defined: it gets a row of its own. A
+// daemon from before `apps` refuses the request; its list is shown as it is.
+async function appsWithoutInstances(client: DaemonClient): Promise<string[]> {
+  try {
+    const apps = await client.request({ type: 'apps' });
+    return apps.filter((app) => app.instances === 0).map((app) => app.name);
+  } catch (error) {
+    if (error instanceof PmError && error.code === 'bad-request') return [];
+    throw error;
+  }
+}
 
 export function registerList(program: Command): void {
   program
@@ -10,15 +24,17 @@ export function registerList(program: Command): void {
     .description('list every instance: id, name, pid, state, health, uptime, restarts, cpu, memory')
     .option('--json', 'print a JSON array (stable schema, see docs/cli.md)')
     .action(async (options: { json?: boolean }) => {
-      const infos = await withDaemon((client) => client.request({ type: 'list' }));
+      const [infos, emptyApps] = await withDaemon((client) =>
+        Promise.all([client.request({ type: 'list' }), appsWithoutInstances(client)]),
+      );
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(toListJson(infos))}\n`);
+        process.stdout.write(`${JSON.stringify(toListJson(infos, Date.now(), emptyApps))}\n`);
         return;
       }
       const [{ renderTable }, { colorEnabled }] = await Promise.all([
         import('../output/table.js'),
         import('../output/colors.js'),
       ]);
-      process.stdout.write(`${renderTable(infos, { color: colorEnabled() })}\n`);
+      process.stdout.write(`${renderTable(infos, { color: colorEnabled(), emptyApps })}\n`);
     });
 }

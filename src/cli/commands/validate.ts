@@ -4,6 +4,7 @@ import { configJsonSchema } from '../../config/file/config-json-schema.js';
 import { loadConfig } from '../../config/file/load-config.js';
 import type { AppSpec } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
+import { escapeText } from '../../protocol/escape-text.js';
 import { describeSettings } from '../output/settings-text.js';
 import { printWarnings } from '../output/warnings.js';
 
@@ -44,7 +45,7 @@ async function validate(file: string | undefined, options: ValidateOptions): Pro
     ...apps.map(describeApp),
     ...(Object.keys(settings).length > 0 ? [`  daemon: ${describeSettings(settings)}`] : []),
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${escapeText(lines.join('\n'), '\n')}\n`);
 }
 
 export function registerValidate(program: Command): void {

@@ -1,4 +1,6 @@
 // `pm describe` as text: the definition, each instance's state, last exit and restart history.
+
+import { escapeText } from '../../protocol/escape-text.js';
 import type { AppDetails } from '../../protocol/messages.js';
 import type { UsageStats } from '../../protocol/monitoring.js';
 import type { ExitInfo } from '../../protocol/process-info.js';
@@ -61,5 +63,6 @@ export function renderDescribe(apps: AppDetails[], now = Date.now()): string {
       }
     }
   }
-  return out.join('\n');
+  // A definition's values (env, args, cwd) are the user's text and may hold control bytes.
+  return escapeText(out.join('\n'), '\n');
 }

@@ -3,9 +3,11 @@
 import type { ProcessInfo } from '../../protocol/process-info.js';
 
 export interface ListJsonEntry {
-  id: number;
+  /** Null only in the entry of an app with no instance. */
+  id: number | null;
   name: string;
-  index: number;
+  /** Null only in the entry of an app with no instance. */
+  index: number | null;
   pid: number | null;
   state: ProcessInfo['status'];
   health: ProcessInfo['health'];
@@ -18,12 +20,44 @@ export interface ListJsonEntry {
   reason: string;
   exit_code: number | null;
   exit_signal: string | null;
-  out_log: string;
-  err_log: string;
+  out_log: string | null;
+  err_log: string | null;
+  /** How many instances the app has: 0 in the one entry of an app defined with, or scaled to, 0. */
+  instances: number;
 }
 
-export function toListJson(infos: ProcessInfo[], now = Date.now()): ListJsonEntry[] {
-  return infos.map((p) => ({
+// An app scaled to 0 is still defined (`pm scale` brings it back, `pm delete` removes it): one
+// entry says so, with every field that belongs to an instance null.
+function emptyAppEntry(name: string): ListJsonEntry {
+  return {
+    id: null,
+    name,
+    index: null,
+    pid: null,
+    state: 'stopped',
+    health: 'unknown',
+    restarts: 0,
+    uptime_ms: null,
+    cpu: null,
+    memory: null,
+    reason: '',
+    exit_code: null,
+    exit_signal: null,
+    out_log: null,
+    err_log: null,
+    instances: 0,
+  };
+}
+
+/** The instances, then one entry per app in `emptyApps` (the apps with no instance). */
+export function toListJson(
+  infos: ProcessInfo[],
+  now = Date.now(),
+  emptyApps: readonly string[] = [],
+): ListJsonEntry[] {
+  const counts = new Map<string, number>();
+  for (const p of infos) counts.set(p.name, (counts.get(p.name) ?? 0) + 1);
+  const instances = infos.map((p) => ({
     id: p.id,
     name: p.name,
     index: p.index,
@@ -39,5 +73,7 @@ export function toListJson(infos: ProcessInfo[], now = Date.now()): ListJsonEntr
     exit_signal: p.lastExit?.signal ?? null,
     out_log: p.outLog,
     err_log: p.errLog,
+    instances: counts.get(p.name)!,
   }));
+  return [...instances, ...emptyApps.map(emptyAppEntry)];
 }

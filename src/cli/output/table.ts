@@ -4,7 +4,14 @@ import type { ProcessInfo } from '../../protocol/process-info.js';
 import { colorHealth, colorStatus, createChalk } from './colors.js';
 import { formatBytes, formatCpu, formatUptime } from './format.js';
 
-export function renderTable(infos: ProcessInfo[], options: { color: boolean; now?: number }): string {
+export interface TableOptions {
+  color: boolean;
+  now?: number;
+  /** Apps defined with no instance (scaled to 0): one row each, after the instances. */
+  emptyApps?: readonly string[];
+}
+
+export function renderTable(infos: ProcessInfo[], options: TableOptions): string {
   const chalk = createChalk(options.color);
   const now = options.now ?? Date.now();
   const table = new Table({
@@ -24,5 +31,11 @@ export function renderTable(infos: ProcessInfo[], options: { color: boolean; now
       formatBytes(p.memoryBytes),
     ]);
   }
-  return infos.length === 0 ? 'no processes: start one with `pm start <script|command>`' : table.toString();
+  const emptyApps = options.emptyApps ?? [];
+  for (const name of emptyApps) {
+    table.push(['-', name, '-', `${colorStatus(chalk, 'stopped')} (0 instances)`, '-', '-', '-', '-', '-']);
+  }
+  return infos.length + emptyApps.length === 0
+    ? 'no processes: start one with `pm start <script|command>`'
+    : table.toString();
 }

@@ -12,6 +12,7 @@ import type {
   StopPolicy,
 } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
+import { quoteText } from '../../protocol/escape-text.js';
 import { APP_NAME_PATTERN } from '../../protocol/target.js';
 import { DEFAULT_LOGS, DEFAULT_MONITORING, DEFAULT_RECOVERY, DEFAULT_STOP } from '../defaults.js';
 import { defaultAppName, resolveRun } from './resolve-run.js';
@@ -55,7 +56,7 @@ export function whyNotAppName(name: string): string | null {
 export function buildAppSpec(input: AppInput, context: BuildContext): AppSpec {
   const name = input.name ?? defaultAppName(input.script);
   const refused = whyNotAppName(name);
-  if (refused) throw new PmError('bad-request', `"${name}" ${refused}`);
+  if (refused) throw new PmError('bad-request', `${quoteText(name, 80)} ${refused}`);
   const instances = input.instances ?? 1;
   if (!Number.isInteger(instances) || instances < 0 || instances > 10_000) {
     throw new PmError('bad-request', `instances must be a whole number from 0 to 10000, found ${instances}`);

@@ -1,5 +1,7 @@
 // The rules of the format's scalar fields, on plain values: the config reader applies them to what
 // a file says, and the command line to what an option says, so that both refuse the same values.
+
+import { quoteText } from '../../protocol/escape-text.js';
 import { parseDuration, parseSize } from '../units.js';
 import { describeExpected, type Field, MAX_DURATION_MS } from './format-fields.js';
 
@@ -50,10 +52,9 @@ export function checkKey(field: Field & { kind: 'map' }, key: string): string | 
   return `found the name ${showValue(key)}, expected ${field.keys?.hint ?? 'a plain name (no space or "=")'}`;
 }
 
-/** A value quoted as JSON, so that control characters and raw bytes show escaped, cut at 60 characters. */
+/** A value quoted, so that control characters and raw bytes show escaped, cut at 60 characters. */
 export function showValue(value: string): string {
-  const shown = JSON.stringify(value);
-  return shown.length > 60 ? `${shown.slice(0, 57)}..."` : shown;
+  return quoteText(value, 60);
 }
 
 /** The checked value of an option, or the one-line message that says what the field expects. */

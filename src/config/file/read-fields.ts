@@ -180,7 +180,7 @@ function readSection(
     }
     const home = section.misplaced?.[key];
     if (home !== undefined && Object.hasOwn(section.misplaced!, key)) {
-      return report(ctx, keyNode, join(path, key), `found "${key}" here, expected it in ${home}`);
+      return report(ctx, keyNode, join(path, key), `found ${showValue(key)} here, expected it in ${home}`);
     }
     const profile = section.profiles ? PROFILE_KEY.exec(key) : null;
     const suggestion = suggestKey(key, known);
@@ -190,7 +190,7 @@ function readSection(
       return undefined;
     }
     const hint = suggestion ? `; did you mean "${suggestion}"?` : `, expected one of ${known.join(', ')}`;
-    return report(ctx, keyNode, join(path, key), `found unknown key "${key}"${hint}`);
+    return report(ctx, keyNode, join(path, key), `found unknown key ${showValue(key)}${hint}`);
   });
   if (Object.keys(profiles).length > 0) out.profiles = profiles;
   for (const key of section.required ?? []) {

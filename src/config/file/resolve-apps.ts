@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppSpec, PoolSpec, ProbeSpec } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
+import { quoteText } from '../../protocol/escape-text.js';
 import { buildAppSpec } from '../app-spec/build-app-spec.js';
 import { DEFAULT_POOL, DEFAULT_PROBE } from '../defaults.js';
 import type { AppEntry, ConfigFile } from './config-format.js';
@@ -38,7 +39,7 @@ function resolveEnv(app: AppEntry, at: string, r: Resolution): Record<string, st
   if (app.env_file !== undefined) {
     const read = readEnvFile(path.resolve(r.configDir, app.env_file));
     if (typeof read === 'string')
-      r.report(`${at}.env_file`, `found "${app.env_file}" (${read}), expected a readable env file`);
+      r.report(`${at}.env_file`, `found ${quoteText(app.env_file)} (${read}), expected a readable env file`);
     else fromFile = read;
   }
   const profile = r.profile === undefined ? {} : app.profiles?.[r.profile];
@@ -96,11 +97,14 @@ function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): A
   const before = r.issues.length;
   const cwd = path.resolve(r.configDir, app.cwd ?? '.');
   if (!isDirectory(cwd)) {
-    r.report(`${at}.cwd`, `found "${app.cwd}" (${cwd} is not a directory), expected an existing directory`);
+    r.report(
+      `${at}.cwd`,
+      `found ${quoteText(app.cwd ?? '.')} (${cwd} is not a directory), expected an existing directory`,
+    );
   } else if (app.script !== undefined && !isFile(path.resolve(cwd, app.script))) {
     r.report(
       `${at}.script`,
-      `found "${app.script}" (no such file in ${cwd}), expected a script file relative to cwd`,
+      `found ${quoteText(app.script)} (no such file in ${cwd}), expected a script file relative to cwd`,
     );
   }
   const env = resolveEnv(app, at, r);
@@ -164,7 +168,10 @@ export function resolveApps(
     if (!app) continue;
     const first = firstLine.get(app.name);
     if (first !== undefined) {
-      r.report(`${at}.name`, `found "${app.name}" again (first at line ${first}), expected a unique name`);
+      r.report(
+        `${at}.name`,
+        `found ${quoteText(app.name)} again (first at line ${first}), expected a unique name`,
+      );
     } else if (typeof app.name === 'string') {
       firstLine.set(app.name, parsed.positions.get(`${at}.name`)?.line ?? 0);
     }

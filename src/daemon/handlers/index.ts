@@ -8,7 +8,7 @@ import { describe } from './describe.js';
 import { events } from './events.js';
 import { flush } from './flush.js';
 import { pause, remove, restart, resume, stop } from './lifecycle.js';
-import { list } from './list.js';
+import { apps, list } from './list.js';
 import { logs } from './logs.js';
 import { metrics } from './metrics.js';
 import { reset } from './reset.js';
@@ -33,6 +33,7 @@ export const handlers: { [K in HandledType]: Handler<K> } = {
   reset,
   scale,
   list,
+  apps,
   describe,
   ping,
   kill,

@@ -22,6 +22,7 @@ test('a home inside a directory others can write to is refused, with the directo
   assert.throws(() => ensureHome(path.join(open, 'home')), {
     message: new RegExp(`inside ${open}, which others can write to \\(mode 777\\): run chmod go-w ${open}`),
   });
+  assert.deepEqual(fs.readdirSync(open), []);
 });
 
 test('a home inside a sticky directory that others can write to (as /tmp) is accepted', () => {
@@ -39,9 +40,11 @@ test("a home inside another user's directory is refused", (ctx) => {
   const theirs = path.join(dir, 'theirs');
   fs.mkdirSync(theirs, { mode: 0o755 });
   fs.chownSync(theirs, 12_345, 12_345);
-  assert.throws(() => ensureHome(path.join(theirs, 'home')), {
+  assert.throws(() => ensureHome(path.join(theirs, 'home', 'deeper')), {
     message: new RegExp(`inside ${theirs}, which belongs to uid 12345`),
   });
+  // Refused before anything is made: a directory of ours in theirs would be theirs to move.
+  assert.deepEqual(fs.readdirSync(theirs), []);
 });
 
 test('a symlinked home is resolved once, and the real directory is what is checked and used', () => {

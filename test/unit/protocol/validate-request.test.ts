@@ -24,6 +24,7 @@ const samples: { [K in RequestType]: RequestOf<K> } = {
   reset: { type: 'reset', target: { kind: 'all' } },
   scale: { type: 'scale', name: 'web', change: { mode: 'add', count: -2 } },
   list: { type: 'list' },
+  apps: { type: 'apps' },
   describe: { type: 'describe', target: web },
   ping: { type: 'ping' },
   kill: { type: 'kill' },

@@ -34,6 +34,7 @@ test('a running instance maps to the public schema', () => {
     exit_signal: null,
     out_log: '/home/u/.pm/logs/web-0.out.log',
     err_log: '/home/u/.pm/logs/web-0.err.log',
+    instances: 1,
   });
 });
 
@@ -72,4 +73,34 @@ test('the entry serializes to JSON with every key, nulls included', () => {
 test('an uptime never goes below zero when the clocks disagree', () => {
   const [entry] = toListJson([processInfo({ startedAt: NOW + 500 })], NOW);
   assert.equal(entry?.uptime_ms, 0);
+});
+
+test('an app with no instance gets one entry: instances 0, state stopped, its instance fields null', () => {
+  const entries = toListJson([processInfo(), processInfo({ id: 1, index: 1 })], NOW, ['idle']);
+  assert.deepEqual(
+    entries.map((e) => [e.name, e.index, e.instances]),
+    [
+      ['web', 0, 2],
+      ['web', 1, 2],
+      ['idle', null, 0],
+    ],
+  );
+  assert.deepEqual(entries[2], {
+    id: null,
+    name: 'idle',
+    index: null,
+    pid: null,
+    state: 'stopped',
+    health: 'unknown',
+    restarts: 0,
+    uptime_ms: null,
+    cpu: null,
+    memory: null,
+    reason: '',
+    exit_code: null,
+    exit_signal: null,
+    out_log: null,
+    err_log: null,
+    instances: 0,
+  });
 });

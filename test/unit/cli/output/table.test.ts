@@ -57,3 +57,10 @@ test('an empty list says how to start a process', () => {
     'no processes: start one with `pm start <script|command>`',
   );
 });
+
+test('an app with no instance has a row of its own that says so', () => {
+  const text = renderTable([], { color: false, now: NOW, emptyApps: ['idle'] });
+  const row = text.split('\n').find((line) => line.includes('idle'));
+  assert.match(row ?? '', /│ - +│ idle +│ - +│ stopped \(0 instances\) +│ - +│/);
+  assert.doesNotMatch(text, /no processes/);
+});

@@ -241,7 +241,7 @@ test('floors: a memory limit under 1M, a probe faster than 100ms, a bad env name
   );
   assert.match(
     errorAt(file, 'apps[0].env.OK'),
-    /found "a\\u0000b", expected a value \(without NUL characters\)$/,
+    /found "a\\x00b", expected a value \(without NUL characters\)$/,
   );
   assert.match(errorAt(file, 'apps[0].limits.max_memory'), /expected a size of at least 1M,/);
   assert.match(errorAt(file, 'apps[0].health.http'), /expected an http:\/\/ or https:\/\/ URL$/);
