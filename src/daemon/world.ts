@@ -91,6 +91,7 @@ export function createWorld(home: string, events: EventSink, host: CgroupHost): 
         killAll: () => false,
         release: () => {},
         usage: () => null,
+        members: () => null,
         breaches: () => null,
       };
     const onEscaped = (pids: number[]) =>

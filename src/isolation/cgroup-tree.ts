@@ -70,6 +70,7 @@ export function cgroupTree({ cgroup, proc, poller, onEscaped }: CgroupTreeOption
     },
     release: () => cgroup.remove(),
     usage: () => cgroup.usage(),
+    members: () => cgroup.members(),
     breaches: () => cgroup.breaches(),
   };
 }

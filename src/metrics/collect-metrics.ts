@@ -32,6 +32,12 @@ export function collectMetrics(infos: ProcessInfo[], daemon: DaemonUsage, now: n
       sampled.map((p) => ({ labels: labelsOf(p), value: p.memoryBytes! })),
     ),
     family(
+      'pm_instance_open_fds',
+      'gauge',
+      'Open file descriptors of the instance process tree (counted every few samples).',
+      infos.filter((p) => p.openFds !== null).map((p) => ({ labels: labelsOf(p), value: p.openFds! })),
+    ),
+    family(
       'pm_instance_restarts_total',
       'counter',
       'Restarts of the instance since it was defined.',

@@ -3,6 +3,7 @@
 // Nothing samples on request, so `list` stays cheap with 1000 instances.
 import { EventEmitter } from 'node:events';
 import type { CgroupUsage } from '../isolation/instance-cgroup.js';
+import { countOpenFds } from '../proc/open-fds.js';
 import type { DaemonUsage, InstanceUsage, UsageStats, UsageTrail } from '../protocol/monitoring.js';
 import type { TreeUsage, UsageSampler } from './sample-usage.js';
 import { UsageHistory } from './usage-history.js';
@@ -17,6 +18,9 @@ export interface MonitoredInstance {
   /** Its cgroup's counters, where it has a cgroup: cheaper than the /proc walk, and exact. */
   cgroupUsage?(): CgroupUsage | null;
   recordUsage(sample: TreeUsage): void;
+  /** The processes whose open descriptors are counted, and where the count goes. */
+  treePids?(): Iterable<number>;
+  recordOpenFds?(count: number): void;
 }
 
 /** What the monitor needs of the pool: every instance, running or not. */
@@ -44,6 +48,9 @@ export interface MonitorOptions {
  * configured interval. */
 export const STRETCH_MS_PER_INSTANCE = 4;
 
+/** Open descriptors are counted at every this many samples: a directory read per process. */
+export const FDS_EVERY_SAMPLES = 5;
+
 export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
   private timer: NodeJS.Timeout | null = null;
   private histories = new Map<number, UsageHistory>();
@@ -58,6 +65,7 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
   private lastSampleAt = Number.NEGATIVE_INFINITY;
   /** Each cgroup's CPU time at the last sample, for the CPU percent over the interval. */
   private cgroupCpu = new Map<number, { usec: number; at: number }>();
+  private samples = 0;
 
   constructor(
     private readonly pool: MonitoredPool,
@@ -149,6 +157,8 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
       const targets = fromProc.map((p) => ({ id: p.id, pgid: p.pid!, tracked: p.trackedPids() }));
       for (const [id, sample] of this.sampler.sample(targets, now)) sampled.set(id, sample);
     }
+    if (this.samples++ % FDS_EVERY_SAMPLES === 0)
+      for (const proc of running) proc.recordOpenFds?.(countOpenFds(proc.treePids?.() ?? []));
     for (const proc of running) {
       const sample = sampled.get(proc.id);
       if (!sample) continue;

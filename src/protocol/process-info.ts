@@ -45,6 +45,8 @@ export interface ProcessInfo {
   cpuPercent: number | null;
   /** Resident bytes summed over the process tree; null before the first sample. */
   memoryBytes: number | null;
+  /** Open file descriptors of the tree at the last count (every few samples); null before one. */
+  openFds: number | null;
   lastExit: ExitInfo | null;
   /** Epoch ms when a waiting restart is due. */
   restartAt: number | null;

@@ -15,6 +15,8 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   #state: InstanceState = { status: 'stopped', lastExit: null };
   health: Health = 'unknown';
   usage: { cpuPercent: number; memoryBytes: number } | null = null;
+  /** Open file descriptors of the tree at the last count. */
+  openFds: number | null = null;
   /** /proc start time of the current run's main process, so that a reused pid is never adopted. */
   pidStartTime: number | null = null;
   /** PM_RUN of the current run: the environment that marks its processes. */
@@ -116,6 +118,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       startedAt: running ? state.startedAt : null,
       cpuPercent: running && this.usage ? this.usage.cpuPercent : null,
       memoryBytes: running && this.usage ? this.usage.memoryBytes : null,
+      openFds: running ? this.openFds : null,
       lastExit: this.lastExit,
       restartAt:
         state.status === 'waiting-restart'
@@ -168,6 +171,15 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   /** The cgroup's CPU time and memory, or null where the monitor reads /proc instead. */
   cgroupUsage(): CgroupUsage | null {
     return this.pid === null ? null : this.tree.usage();
+  }
+
+  recordOpenFds(count: number): void {
+    this.openFds = count;
+  }
+
+  /** The run's processes: its cgroup's members, else the pids seen in its tree. */
+  treePids(): Iterable<number> {
+    return this.pid === null ? [] : (this.tree.members() ?? this.runTree);
   }
 
   breaches(): BreachCounters | null {
@@ -274,6 +286,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     this.child = child;
     this.health = 'unknown';
     this.usage = null;
+    this.openFds = null;
     this.startRun(pid, this.tree.startTime(pid));
     child.once('spawn', () => {
       if (this.child === child) this.apply({ type: 'ready' });

@@ -56,6 +56,8 @@ export interface InstanceTree extends ProcessTree {
   release(): void;
   /** CPU time and memory from the cgroup's counters; null without a cgroup (then /proc is read). */
   usage(): CgroupUsage | null;
+  /** The processes in the instance's cgroup; null without one (the run's tracked pids stand in). */
+  members(): number[] | null;
   /** The cgroup's OOM kills and refused forks so far; null without a cgroup. */
   breaches(): BreachCounters | null;
 }

@@ -53,6 +53,7 @@ export function renderDescribe(apps: AppDetails[], now = Date.now()): string {
         `    uptime      ${formatUptime(p.startedAt, now)}`,
         `    restarts    ${p.restarts}`,
         `    cpu / mem   ${formatCpu(p.cpuPercent)} / ${formatBytes(p.memoryBytes)}`,
+        ...(p.openFds === null ? [] : [`    open fds    ${p.openFds}`]),
         ...formatUsage(p.usage),
         `    last exit   ${formatExit(p.lastExit)}`,
         `    logs        ${p.outLog}`,

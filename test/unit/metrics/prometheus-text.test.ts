@@ -18,6 +18,7 @@ function info(overrides: Partial<ProcessInfo>): ProcessInfo {
     startedAt: 10_000,
     cpuPercent: 12.5,
     memoryBytes: 4096,
+    openFds: 9,
     lastExit: null,
     restartAt: null,
     outLog: '',

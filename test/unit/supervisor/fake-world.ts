@@ -141,6 +141,7 @@ export class FakeWorld {
       killAll: () => false,
       release: () => {},
       usage: () => null,
+      members: () => null,
       breaches: () => null,
     }),
     events: { record: (event) => this.events.push(event) },

@@ -23,6 +23,7 @@ export function info(
     startedAt: 1_000_000,
     cpuPercent: 1.5,
     memoryBytes: 20 * 1024 * 1024,
+    openFds: null,
     lastExit: null,
     restartAt: null,
     outLog: `/logs/${name}-${index}.out.log`,

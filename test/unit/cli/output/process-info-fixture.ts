@@ -16,6 +16,7 @@ export function processInfo(overrides: Partial<ProcessInfo> = {}): ProcessInfo {
     startedAt: NOW - 3_723_000,
     cpuPercent: 1.5,
     memoryBytes: 50 * 1024 * 1024,
+    openFds: 12,
     lastExit: null,
     restartAt: null,
     outLog: '/home/u/.pm/logs/web-0.out.log',
