@@ -272,7 +272,7 @@ const app = section(
         nofile: count('Open files per process.', 1, MAX_FDS),
         nproc: count("Processes of the app's user (all of them, not only the app's).", 1, MAX_PROCS),
         core: size('Core file size (0: no core files), in whole 512-byte blocks.', '0'),
-        memlock: size('Locked memory, in whole KiB.', '64M'),
+        memlock: size('Locked memory, in whole KiB.', '64K'),
       },
     ),
     env_inherit: boolean(
