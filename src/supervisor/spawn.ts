@@ -2,7 +2,8 @@
 // the whole tree and the daemon's death does not), stdout/stderr into the instance's pipes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { findExecutable } from '../config/app-spec/find-executable.js';
+import path from 'node:path';
+import { findExecutable, isExecutableBy } from '../config/app-spec/find-executable.js';
 import { needsRoot } from '../config/app-spec/run-as.js';
 import type { AppSpec } from '../protocol/app-spec.js';
 import { preludeScript } from './spawn-prelude.js';
@@ -87,10 +88,17 @@ export function preflight(spec: AppSpec, env: NodeJS.ProcessEnv): string | null 
   }
   const isShell = spec.run.file === '/bin/sh' && spec.run.args[0] === '-c';
   const program = isShell ? firstCommandWord(spec.run.args[1] ?? '') : spec.run.file;
-  if (program && !SHELL_WORDS.has(program) && !findExecutable(program, env.PATH, spec.cwd)) {
+  if (!program || SHELL_WORDS.has(program)) return null;
+  const found = findExecutable(program, env.PATH, spec.cwd);
+  if (!found) {
     return program.includes('/')
       ? `${program}: no such executable file (check the path and chmod +x)`
       : `${program}: command not found in PATH`;
+  }
+  // Else exec fails in the child, which node reports only as a spawn that did not happen.
+  const { runAs } = spec;
+  if (runAs && !isExecutableBy(path.resolve(spec.cwd, found), runAs.uid, runAs.gid)) {
+    return `${program}: not executable by user ${runAs.user} (uid ${runAs.uid}, gid ${runAs.gid}): check its mode and owner`;
   }
   return null;
 }

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
 import { isPidAlive } from '../../../src/proc/proc-table.js';
-import { instanceEnv, type SpawnOptions, spawnInstance } from '../../../src/supervisor/spawn.js';
+import { instanceEnv, preflight, type SpawnOptions, spawnInstance } from '../../../src/supervisor/spawn.js';
 import { preludeScript } from '../../../src/supervisor/spawn-prelude.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { testSpec } from './fake-world.js';
@@ -156,4 +156,20 @@ test('a throwing beforeExec kills the process before the program runs, and the s
   started.push(pid);
   await waitFor(() => !isPidAlive(pid), { message: 'the process is gone' });
   assert.equal(fs.existsSync(path.join(dir, 'started')), false, 'the program never ran');
+});
+
+test('a program the run-as user may not execute is refused before the fork, with its user named', () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-spawn-'));
+  const program = path.join(dir, 'app.sh');
+  fs.writeFileSync(program, '#!/bin/sh\n', { mode: 0o700 });
+  const spec = testSpec({ run: { file: program, args: [], display: program }, cwd: dir, runAs: nobody });
+  const asRoot = process.getuid?.() === 0;
+  assert.equal(
+    preflight(spec, BASE_ENV),
+    asRoot
+      ? `${program}: not executable by user nobody (uid 65534, gid 65534): check its mode and owner`
+      : `cannot run as user nobody: only a pm running as root can run an app as another user or group, and this one runs as uid ${process.getuid?.()}`,
+  );
+  fs.chmodSync(program, 0o755);
+  if (asRoot) assert.equal(preflight(spec, BASE_ENV), null);
 });
