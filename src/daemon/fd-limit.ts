@@ -4,20 +4,13 @@
 // outside, once, off the daemon's loop.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { parseProcLimits, type ResourceLimit } from '../config/proc-limits.js';
 
-export interface FdLimits {
-  soft: number;
-  hard: number;
-}
+export type FdLimits = ResourceLimit;
 
 /** The open-file limits in /proc/<pid>/limits; `unlimited` reads as Infinity. */
 export function parseFdLimits(text: string): FdLimits | null {
-  const line = text.split('\n').find((l) => l.startsWith('Max open files'));
-  const [soft, hard] = line?.slice('Max open files'.length).trim().split(/\s+/) ?? [];
-  const value = (s: string | undefined) => (s === 'unlimited' ? Number.POSITIVE_INFINITY : Number(s));
-  if (soft === undefined || hard === undefined || Number.isNaN(value(soft)) || Number.isNaN(value(hard)))
-    return null;
-  return { soft: value(soft), hard: value(hard) };
+  return parseProcLimits(text).get('Max open files') ?? null;
 }
 
 /** Resolves with the limit now in force (logged when it could not be raised). */

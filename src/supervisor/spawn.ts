@@ -2,8 +2,11 @@
 // the whole tree and the daemon's death does not), stdout/stderr into the instance's pipes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { findExecutable } from '../config/app-spec/find-executable.js';
+import path from 'node:path';
+import { findExecutable, isExecutableBy } from '../config/app-spec/find-executable.js';
+import { needsRoot } from '../config/app-spec/run-as.js';
 import type { AppSpec } from '../protocol/app-spec.js';
+import { preludeScript } from './spawn-prelude.js';
 
 export interface SpawnOptions {
   spec: AppSpec;
@@ -15,8 +18,12 @@ export interface SpawnOptions {
   home: string;
   /** PM_RUN: marks the run's processes, so that a new daemon can tell them from others (sweep.ts). */
   run: string;
-  /** Called with the new pid before the program runs; throwing aborts the run. */
-  beforeExec?: ((pid: number) => void) | undefined;
+  /**
+   * Called with the new pid before the program runs; the process waits for it. Throwing aborts the
+   * run: the process is killed and the spawn fails with the thrown message (not transient).
+   * (The cgroup layer puts the pid into the instance's cgroup here, before the app can fork.)
+   */
+  beforeExec?: (pid: number) => void;
 }
 
 /** `transient`: the system was out of something that may come back (see TRANSIENT). */
@@ -71,6 +78,9 @@ function firstCommandWord(line: string): string | null {
 
 /** Why the instance cannot start, checked before forking so the user gets a precise reason. */
 export function preflight(spec: AppSpec, env: NodeJS.ProcessEnv): string | null {
+  // A state file or dump written by a root daemon, restored by another: setgid would fail after the fork.
+  if (spec.runAs && process.getuid?.() !== 0)
+    return `cannot run as user ${spec.runAs.user}: ${needsRoot(process.getuid?.() ?? -1)}`;
   try {
     if (!fs.statSync(spec.cwd).isDirectory()) return `cwd ${spec.cwd} is not a directory`;
   } catch {
@@ -78,18 +88,41 @@ export function preflight(spec: AppSpec, env: NodeJS.ProcessEnv): string | null 
   }
   const isShell = spec.run.file === '/bin/sh' && spec.run.args[0] === '-c';
   const program = isShell ? firstCommandWord(spec.run.args[1] ?? '') : spec.run.file;
-  if (program && !SHELL_WORDS.has(program) && !findExecutable(program, env.PATH, spec.cwd)) {
+  if (!program || SHELL_WORDS.has(program)) return null;
+  const found = findExecutable(program, env.PATH, spec.cwd);
+  if (!found) {
     return program.includes('/')
       ? `${program}: no such executable file (check the path and chmod +x)`
       : `${program}: command not found in PATH`;
   }
+  // Else exec fails in the child, which node reports only as a spawn that did not happen.
+  const { runAs } = spec;
+  if (runAs && !isExecutableBy(path.resolve(spec.cwd, found), runAs.uid, runAs.gid)) {
+    return `${program}: not executable by user ${runAs.user} (uid ${runAs.uid}, gid ${runAs.gid}): check its mode and owner`;
+  }
   return null;
+}
+
+/** What a clean environment (`envInherit: false`) keeps of the inherited one. */
+const CLEAN_ENV_KEYS = ['PATH', 'HOME', 'USER', 'LANG'];
+
+/** The inherited environment (all of it, or the clean few), with the run-as user's HOME, USER and LOGNAME. */
+function inheritedEnv(spec: AppSpec): Record<string, string> {
+  const { baseEnv, runAs } = spec;
+  const inherited =
+    spec.envInherit === false
+      ? Object.fromEntries(
+          CLEAN_ENV_KEYS.filter((key) => baseEnv[key] !== undefined).map((key) => [key, baseEnv[key]!]),
+        )
+      : baseEnv;
+  if (!runAs) return inherited;
+  return { ...inherited, HOME: runAs.home, USER: runAs.user, LOGNAME: runAs.user };
 }
 
 export function instanceEnv(options: Omit<SpawnOptions, 'stdoutFd' | 'stderrFd'>): NodeJS.ProcessEnv {
   const { spec, index, id, home, run } = options;
   return {
-    ...spec.baseEnv,
+    ...inheritedEnv(spec),
     ...spec.env,
     PM_HOME: home,
     PM_APP_NAME: spec.name,
@@ -99,17 +132,47 @@ export function instanceEnv(options: Omit<SpawnOptions, 'stdoutFd' | 'stderrFd'>
   };
 }
 
+/** Runs the hook while the prelude waits on stdin, then lets it go on; a throw kills the process. */
+function openGate(
+  child: ChildProcess & { pid: number },
+  beforeExec: (pid: number) => void,
+): SpawnResult | null {
+  const gate = child.stdin!;
+  gate.on('error', () => {}); // a process killed meanwhile: EPIPE, and its exit tells the rest
+  try {
+    beforeExec(child.pid);
+  } catch (error) {
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    gate.destroy();
+    return { ok: false, message: error instanceof Error ? error.message : String(error), transient: false };
+  }
+  gate.end('\n');
+  return null;
+}
+
 export function spawnInstance(options: SpawnOptions): SpawnResult {
   const { spec } = options;
   const env = instanceEnv(options);
   const problem = preflight(spec, env);
   if (problem) return { ok: false, message: problem, transient: false };
+  const gated = options.beforeExec !== undefined;
+  // Only an app that asks for a umask, rlimits or a hook goes through the shell prelude.
+  const prelude = preludeScript(spec, gated);
+  const [file, args] =
+    prelude === null
+      ? [spec.run.file, spec.run.args]
+      : ['/bin/sh', ['-c', prelude, spec.run.file, ...spec.run.args]];
   try {
-    const child = spawn(spec.run.file, spec.run.args, {
+    const child = spawn(file, args, {
       cwd: spec.cwd,
       env,
       detached: true,
-      stdio: ['ignore', options.stdoutFd, options.stderrFd],
+      stdio: [gated ? 'pipe' : 'ignore', options.stdoutFd, options.stderrFd],
+      ...(spec.runAs && { uid: spec.runAs.uid, gid: spec.runAs.gid }),
     });
     if (child.pid === undefined) {
       child.on('error', () => {}); // reported here; the late 'error' event must not crash the daemon
@@ -121,7 +184,10 @@ export function spawnInstance(options: SpawnOptions): SpawnResult {
         transient: true,
       };
     }
-    options.beforeExec?.(child.pid);
+    if (options.beforeExec) {
+      const aborted = openGate(child as ChildProcess & { pid: number }, options.beforeExec);
+      if (aborted) return aborted;
+    }
     return { ok: true, child };
   } catch (error) {
     return { ok: false, message: (error as Error).message, transient: isTransient(error) };

@@ -22,6 +22,14 @@ test('option values a config file refuses are refused on the command line, in th
     [['--health-http', 'not a url'], /--health-http.*an http:\/\/ or https:\/\/ URL/],
     [['-e', 'A B=1'], /--env.*found the name "A B", expected a name of letters/],
     [['-e', '1X=1'], /--env.*found the name "1X"/],
+    [['--hard-memory', '10'], /--hard-memory.*expected a size of at least 1M/],
+    [['--cpu', '0'], /--cpu.*found "0", expected a number from 0\.01 to 1024/],
+    [['--max-procs', '0'], /--max-procs.*found "0", expected a whole number from 1 to 4194304/],
+    [['--max-fds', 'many'], /--max-fds.*found "many", expected a whole number/],
+    [['--umask', '8'], /--umask.*found "8", expected octal digits from 0 to 777/],
+    [['--user', 'a b'], /--user.*expected a whole number from 0 to 4294967294, or a name of letters/],
+    [['--rlimit', 'nofile=0'], /--rlimit.*nofile: found "0", expected a whole number from 1/],
+    [['--rlimit', 'files=10'], /--rlimit.*expected NAME=VALUE with NAME one of nofile, nproc, core, memlock/],
   ];
   const results = await Promise.all(cases.map(([args]) => runCli(['start', script, ...args], t.env)));
   for (const [i, [args, message]] of cases.entries()) {

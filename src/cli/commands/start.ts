@@ -13,6 +13,7 @@ import { PmError } from '../../protocol/errors.js';
 import { parseTarget, type Target } from '../../protocol/target.js';
 import { applyInBatches } from '../apply-batches.js';
 import type { DaemonClient } from '../daemon-client.js';
+import { addIsolationOptions, type IsolationOptions, isolationInput } from '../isolation-options.js';
 import { countOption, envOption, fieldOption, instancesOption, signalOption } from '../options.js';
 import { describeSettings } from '../output/settings-text.js';
 import { printSummary } from '../output/summary.js';
@@ -27,7 +28,7 @@ interface EnvOption {
   profile?: string;
 }
 
-interface StartOptions extends RecoveryOptions {
+interface StartOptions extends RecoveryOptions, IsolationOptions {
   name?: string;
   instances?: number;
   cwd?: string;
@@ -74,6 +75,7 @@ function singleAppOptions(options: StartOptions): string[] {
   const shared = ['env', 'only', 'json', 'autorestart', 'wait'];
   const flags = Object.keys(options).filter((key) => !shared.includes(key));
   if (!options.autorestart) flags.push('noAutorestart');
+  if (options.envInherit === false) flags.splice(flags.indexOf('envInherit'), 1, 'noEnvInherit');
   if (Object.keys(options.env?.vars ?? {}).length > 0) flags.push('env KEY=VALUE');
   return flags.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
 }
@@ -183,6 +185,8 @@ async function start(script: string, args: string[], options: StartOptions): Pro
   }
   const word = asTarget(script);
   const target = definesApp(args, options) ? null : word;
+  // Before any daemon is reached: an unknown user or a pm that is not root defines nothing.
+  const isolation = isolationInput(options);
   let exits: string[] = [];
   const infos = await withDaemon(async (client) => {
     if (!target) {
@@ -195,6 +199,7 @@ async function start(script: string, args: string[], options: StartOptions): Pro
         if (!(error instanceof PmError && error.code === 'not-found' && target.kind === 'name')) throw error;
       }
     }
+    const recovery = recoveryInput(options);
     const spec = buildAppSpec(
       {
         script,
@@ -208,7 +213,9 @@ async function start(script: string, args: string[], options: StartOptions): Pro
           ...(options.killTimeout !== undefined && { killTimeoutMs: options.killTimeout }),
           ...(options.stopSignal !== undefined && { signal: options.stopSignal }),
         },
-        ...recoveryInput(options),
+        ...recovery,
+        ...isolation,
+        limits: { ...recovery.limits, ...isolation.limits },
         ...alertingInput(options),
         ...logsInput(options),
       },
@@ -270,7 +277,7 @@ export function registerStart(program: Command): void {
       '--alert-command <command>',
       'run this shell command for each alert (event in PM_EVENT_* and on stdin)',
     );
-  addRecoveryOptions(command)
+  addIsolationOptions(addRecoveryOptions(command))
     .option(
       '--no-wait',
       'a new app: do not wait up to 1s (its min uptime) to report an exit at start-up ($PM_START_WAIT=0)',

@@ -1,5 +1,5 @@
 // `pm describe` as text: the definition, each instance's state, last exit and restart history.
-
+import type { AppSpec } from '../../protocol/app-spec.js';
 import { escapeText } from '../../protocol/escape-text.js';
 import type { AppDetails } from '../../protocol/messages.js';
 import type { UsageStats } from '../../protocol/monitoring.js';
@@ -28,6 +28,31 @@ function formatUsage(usage: UsageStats | null | undefined): string[] {
   ];
 }
 
+/** The limits, user, umask, rlimits and environment of the definition, one line each, only those set. */
+function formatIsolation(spec: AppSpec): string[] {
+  const { limits, runAs, rlimits } = spec;
+  const sizes = new Set(['core', 'memlock']);
+  const rlimitList = Object.entries(rlimits ?? {}).map(
+    ([name, value]) => `${name}=${sizes.has(name) ? formatBytes(value).replace(' ', '') : value}`,
+  );
+  const lines: Array<[string, string | undefined]> = [
+    ['max memory', limits.maxMemoryBytes ? formatBytes(limits.maxMemoryBytes) : undefined],
+    ['hard memory', limits.hardMemoryBytes ? formatBytes(limits.hardMemoryBytes) : undefined],
+    ['cpu', limits.cpu === undefined ? undefined : `${limits.cpu} ${limits.cpu === 1 ? 'core' : 'cores'}`],
+    ['max procs', limits.maxProcs?.toString()],
+    ['max fds', limits.maxFds?.toString()],
+    ['best effort', limits.bestEffort === undefined ? undefined : String(limits.bestEffort)],
+    ['user', runAs && `${runAs.user} (uid ${runAs.uid}, gid ${runAs.gid}, home ${runAs.home})`],
+    ['umask', spec.umask?.toString(8).padStart(4, '0')],
+    ['rlimits', rlimitList.length > 0 ? rlimitList.join(' ') : undefined],
+    [
+      'env inherit',
+      spec.envInherit === false ? 'false (PATH, HOME, USER, LANG, env and PM_* only)' : undefined,
+    ],
+  ];
+  return lines.flatMap(([label, value]) => (value === undefined ? [] : [`  ${label.padEnd(14)}${value}`]));
+}
+
 export function renderDescribe(apps: AppDetails[], now = Date.now()): string {
   const out: string[] = [];
   for (const { spec, instances } of apps) {
@@ -41,7 +66,7 @@ export function renderDescribe(apps: AppDetails[], now = Date.now()): string {
       `  env           ${env.length > 0 ? env.join(' ') : '-'}`,
       `  stop          ${spec.stop.signal}, SIGKILL after ${spec.stop.killTimeoutMs} ms`,
       `  restart       ${spec.recovery.autoRestart}, max ${spec.recovery.maxRestarts} in ${spec.recovery.restartWindowMs} ms, delay ${spec.recovery.restartDelayMs} ms, min uptime ${spec.recovery.minUptimeMs} ms`,
-      ...(spec.limits.maxMemoryBytes ? [`  max memory    ${formatBytes(spec.limits.maxMemoryBytes)}`] : []),
+      ...formatIsolation(spec),
       ...(spec.source ? [`  config        ${spec.source}`] : []),
     );
     for (const p of instances) {

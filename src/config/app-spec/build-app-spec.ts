@@ -9,6 +9,8 @@ import type {
   PoolSpec,
   ProbeSpec,
   RecoveryPolicy,
+  RlimitsSpec,
+  RunAsSpec,
   StopPolicy,
 } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
@@ -36,6 +38,11 @@ export interface AppInput {
   pool?: PoolSpec;
   monitoring?: Partial<MonitoringSpec>;
   source?: string;
+  /** Already resolved (run-as.ts): the user may not exist where the spec is built in tests. */
+  runAs?: RunAsSpec;
+  umask?: number;
+  rlimits?: RlimitsSpec;
+  envInherit?: boolean;
 }
 
 export interface BuildContext {
@@ -83,6 +90,12 @@ export function buildAppSpec(input: AppInput, context: BuildContext): AppSpec {
     ...(input.pool ? { pool: input.pool } : {}),
     monitoring: { ...DEFAULT_MONITORING, ...input.monitoring },
     ...(input.source ? { source: input.source } : {}),
+    // Absent unless given (env_inherit: true is the default), so that a definition without them
+    // compares equal to one saved before they existed.
+    ...(input.runAs && { runAs: input.runAs }),
+    ...(input.umask !== undefined && { umask: input.umask }),
+    ...(input.rlimits && Object.keys(input.rlimits).length > 0 && { rlimits: input.rlimits }),
+    ...(input.envInherit === false && { envInherit: false }),
   };
 }
 

@@ -27,3 +27,15 @@ export function findExecutable(name: string, pathEnv: string | undefined, cwd: s
   }
   return null;
 }
+
+/**
+ * Whether `uid`:`gid` may execute `file` by its mode bits: root's X_OK above says nothing about
+ * another user. Supplementary groups do not count: an app that switches user has none.
+ */
+export function isExecutableBy(file: string, uid: number, gid: number): boolean {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat) return false;
+  if (uid === 0) return (stat.mode & 0o111) !== 0;
+  const bit = stat.uid === uid ? 0o100 : stat.gid === gid ? 0o010 : 0o001;
+  return (stat.mode & bit) !== 0;
+}

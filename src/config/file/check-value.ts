@@ -16,10 +16,22 @@ export function checkValue(field: Field, value: Scalar): unknown {
     // No program can receive a NUL in an argument or a variable: exec would refuse it.
     case 'text':
       return String(value).includes('\0') ? undefined : String(value);
-    case 'count':
-      return Number.isInteger(value) && (value as number) >= field.min && (value as number) <= field.max
-        ? value
+    // A string only from the command line: the config reader takes numbers alone for these.
+    case 'count': {
+      const count = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+      return Number.isInteger(count) && (count as number) >= field.min && (count as number) <= field.max
+        ? count
         : undefined;
+    }
+    case 'number': {
+      const number = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+      return typeof number === 'number' && number >= field.min && number <= field.max ? number : undefined;
+    }
+    case 'octal': {
+      const digits = /^(?:0o)?([0-7]{1,4})$/i.exec(String(value).trim())?.[1];
+      const mode = digits === undefined ? undefined : Number.parseInt(digits, 8);
+      return mode !== undefined && mode <= field.max ? mode : undefined;
+    }
     case 'duration': {
       if (typeof value === 'boolean') return undefined;
       const ms = parseDuration(value);

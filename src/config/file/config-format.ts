@@ -10,6 +10,8 @@ import {
   type Infer,
   list,
   map,
+  number,
+  octal,
   oneOf,
   only,
   section,
@@ -31,6 +33,18 @@ export const MIN_MEMORY_BYTES = 1024 * 1024;
 const ENV_NAME = {
   pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
   hint: 'a name of letters, digits and "_", not starting with a digit',
+};
+
+/** A uid or gid fits in 32 bits; 4294967295 is (uid_t)-1, "no change" to setuid. */
+const MAX_ID = 4_294_967_294;
+/** The kernel's ceilings: open files per process (fs.nr_open) and pids (pid_max). */
+const MAX_FDS = 1_073_741_816;
+const MAX_PROCS = 4_194_304;
+
+/** User and group names as useradd and systemd accept them (a trailing `$` for machine accounts). */
+const ACCOUNT_NAME = {
+  pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?$/,
+  patternHint: 'a name of letters, digits, "_", "-" and "." (at most 32)',
 };
 
 /** Where the daemon-wide monitoring keys go, for the error about one written in an app. */
@@ -220,7 +234,50 @@ const app = section(
         '300M',
         MIN_MEMORY_BYTES,
       ),
+      hard_memory: size(
+        "Memory ceiling of the instance's cgroup: past it the kernel kills inside the instance (OOM).",
+        '512M',
+        MIN_MEMORY_BYTES,
+      ),
+      cpu: number(
+        "CPU time the instance may use, in cores (0.5: half of one core): the cgroup's quota.",
+        0.5,
+        0.01,
+        1024,
+      ),
+      max_procs: count(
+        "Processes and threads the instance may have at once: the cgroup's pids limit.",
+        1,
+        MAX_PROCS,
+      ),
+      max_fds: count("Alert when the instance's open file descriptors pass this.", 1, MAX_FDS),
+      best_effort: boolean(
+        'true: a limit the host cannot enforce (no cgroup) is applied as far as it can be and reported, not refused.',
+      ),
     }),
+    user: either(
+      'Run as this user (a name or a uid), with its primary group unless group: is set; pm must run as root.',
+      count('A uid.', 0, MAX_ID),
+      string('A user name.', 'www-data', ACCOUNT_NAME),
+    ),
+    group: either(
+      "Run with this group (a name or a gid); alone, pm's own user with this group; pm must run as root.",
+      count('A gid.', 0, MAX_ID),
+      string('A group name.', 'www-data', ACCOUNT_NAME),
+    ),
+    umask: octal("File mode creation mask of the app's processes.", '027', 0o777),
+    rlimits: section(
+      "Limits set on the app's processes with setrlimit (soft and hard alike); at most the hard limits pm runs under.",
+      {
+        nofile: count('Open files per process.', 1, MAX_FDS),
+        nproc: count("Processes of the app's user (all of them, not only the app's).", 1, MAX_PROCS),
+        core: size('Core file size (0: no core files), in whole 512-byte blocks.', '0'),
+        memlock: size('Locked memory, in whole KiB.', '64K'),
+      },
+    ),
+    env_inherit: boolean(
+      "false: a clean environment (PATH, HOME, USER, LANG, the env: given and PM_*) instead of the shell's.",
+    ),
     stop: section('How an instance is stopped.', {
       signal: oneOf('Sent to the process group first.', STOP_SIGNALS),
       kill_timeout: duration('Then wait this long before SIGKILL to the whole tree.', '5s'),

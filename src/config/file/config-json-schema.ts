@@ -8,6 +8,9 @@ export const DURATION_PATTERN = '^\\s*(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?([mM][sS]|[
 /** The strings `parseSize` accepts. */
 export const SIZE_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*[bBkKmMgGtT]?([iI]?[bB])?\\s*$';
 
+/** The strings an octal field accepts (a number written in octal is read from its text). */
+export const OCTAL_PATTERN = '^\\s*(0[oO])?[0-7]{1,4}\\s*$';
+
 type Schema = Record<string, unknown>;
 
 function toSchema(field: Field, definitions: Record<string, Schema>): Schema {
@@ -27,6 +30,21 @@ function toSchema(field: Field, definitions: Record<string, Schema>): Schema {
       return { type: 'boolean', description, ...(field.only !== undefined && { enum: [field.only] }) };
     case 'count':
       return { type: 'integer', description, minimum: field.min, maximum: field.max };
+    case 'number':
+      return {
+        type: 'number',
+        description,
+        minimum: field.min,
+        maximum: field.max,
+        examples: [field.example],
+      };
+    case 'octal':
+      return {
+        type: ['string', 'integer'],
+        description: `${description} Octal digits: "027", "0027" or 027.`,
+        pattern: OCTAL_PATTERN,
+        examples: [field.example],
+      };
     case 'duration':
       return {
         type: ['string', 'number'],

@@ -10,6 +10,10 @@ export type Field =
   /** `only`: the one value allowed (`false` to turn off what another option of an `either` sets up). */
   | { kind: 'boolean'; description: string; only?: boolean }
   | { kind: 'count'; description: string; min: number; max: number }
+  /** Any number, fractions too (CPU cores: `0.5`). */
+  | { kind: 'number'; description: string; example: number; min: number; max: number }
+  /** Octal digits as written (`027`, `"0027"`, `0o27`), e.g. a umask: never read as decimal. */
+  | { kind: 'octal'; description: string; example: string; max: number }
   /** Milliseconds: `500ms`, `5s`, `1h30m`, or a plain number of milliseconds. */
   | { kind: 'duration'; description: string; example: string; min: number }
   /** Bytes: `200M`, `1G`, or a plain number of bytes. */
@@ -54,7 +58,7 @@ export type Infer<F> = F extends { kind: 'string' | 'text' }
     ? V
     : F extends { kind: 'boolean' }
       ? boolean
-      : F extends { kind: 'count' | 'duration' | 'size' }
+      : F extends { kind: 'count' | 'number' | 'octal' | 'duration' | 'size' }
         ? number
         : F extends { kind: 'enum'; values: readonly (infer V)[] }
           ? V
@@ -85,6 +89,11 @@ export const only = <const V extends boolean>(value: V, description: string) =>
   ({ kind: 'boolean', description, only: value }) as const;
 export const count = (description: string, min: number, max: number) =>
   ({ kind: 'count', description, min, max }) as const;
+export const number = (description: string, example: number, min: number, max: number) =>
+  ({ kind: 'number', description, example, min, max }) as const;
+/** `max`: the largest value accepted (0o777 for a umask). */
+export const octal = (description: string, example: string, max: number) =>
+  ({ kind: 'octal', description, example, max }) as const;
 /** `min`: the smallest value accepted, in ms (a probe interval: 100; a delay: 0). */
 export const duration = (description: string, example: string, min = 0) =>
   ({ kind: 'duration', description, example, min }) as const;
@@ -141,6 +150,10 @@ export function describeExpected(field: Field): string {
       return field.only === undefined ? 'true or false' : String(field.only);
     case 'count':
       return `a whole number from ${field.min} to ${field.max}`;
+    case 'number':
+      return `a number from ${field.min} to ${field.max}`;
+    case 'octal':
+      return `octal digits from 0 to ${field.max.toString(8)} such as ${field.example}`;
     case 'duration':
       return `${bounded('duration', field.min, showDuration)} such as 500ms, 5s, 2m or 1h30m (at most 365d)`;
     case 'size':

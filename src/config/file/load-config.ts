@@ -9,7 +9,7 @@ import { type ConfigIssue, configError, formatIssue } from './config-issue.js';
 import { findInertKeys } from './inert-keys.js';
 import { issueAt, parseConfig } from './parse-config.js';
 import { readConfigFile } from './read-config-file.js';
-import { resolveApps } from './resolve-apps.js';
+import { type ResolveOptions, resolveApps } from './resolve-apps.js';
 import { resolveSettings } from './resolve-settings.js';
 
 export interface LoadOptions {
@@ -19,6 +19,8 @@ export interface LoadOptions {
   only?: string[];
   /** The environment the apps inherit (default: this process's, minus shell bookkeeping). */
   baseEnv?: Record<string, string>;
+  /** Users, groups and hard limits (default: this system's, as this process sees them). */
+  host?: ResolveOptions['host'];
 }
 
 export interface LoadedConfig {
@@ -69,6 +71,7 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
     file: absolute,
     profile: options.profile,
     baseEnv: options.baseEnv ?? inheritedEnv(),
+    host: options.host,
   });
   const settings = resolveSettings(parsed.config, (keyPath, message) =>
     issues.push(issueAt(parsed, keyPath, message)),

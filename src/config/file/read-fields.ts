@@ -65,7 +65,9 @@ function accepts(field: Field, node: YamlNode): boolean {
     case 'boolean':
       return typeof value === 'boolean';
     case 'count':
+    case 'number':
       return typeof value === 'number';
+    case 'octal':
     case 'duration':
     case 'size':
       return typeof value === 'string' || typeof value === 'number';
@@ -102,11 +104,14 @@ export function readField(
   switch (field.kind) {
     case 'string':
     case 'count':
+    case 'number':
     case 'duration':
     case 'size':
     case 'enum':
       return checkValue(field, value as string | number) ?? mismatch();
+    // As written: `umask: 027` is octal 027, not the decimal 27 that YAML 1.2 reads.
     case 'text':
+    case 'octal':
       return checkValue(field, scalarText(node as Node, ctx)) ?? mismatch();
     case 'boolean':
       return field.only === undefined || value === field.only ? value : mismatch();

@@ -3,16 +3,18 @@
 // each app, key by key, before buildAppSpec applies the built-in defaults.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppSpec, PoolSpec, ProbeSpec } from '../../protocol/app-spec.js';
+import type { AppSpec, PoolSpec, ProbeSpec, RlimitsSpec, RunAsSpec } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { quoteText } from '../../protocol/escape-text.js';
 import { buildAppSpec } from '../app-spec/build-app-spec.js';
+import { checkRlimits, type HardLimits, readHardLimits } from '../app-spec/rlimits.js';
+import { currentHost, type RunAsHost, resolveRunAs } from '../app-spec/run-as.js';
 import { DEFAULT_POOL, DEFAULT_PROBE } from '../defaults.js';
 import type { AppEntry, ConfigFile } from './config-format.js';
 import type { ConfigIssue } from './config-issue.js';
 import { issueAt, type ParsedConfig } from './parse-config.js';
 import { readEnvFile } from './read-env-file.js';
-import { toLogs, toMonitoring, toPool, toRecovery, toStop } from './to-policies.js';
+import { toLimits, toLogs, toMonitoring, toPool, toRecovery, toRlimits, toStop } from './to-policies.js';
 import { toProbe } from './to-probes.js';
 
 export interface ResolveOptions {
@@ -22,9 +24,12 @@ export interface ResolveOptions {
   profile?: string;
   /** The environment the apps inherit. */
   baseEnv: Record<string, string>;
+  /** Who resolves `user:` and `group:`, and the hard limits rlimits are checked against (tests fake them). */
+  host?: { runAs: RunAsHost; hardLimits: HardLimits | null };
 }
 
 interface Resolution extends ResolveOptions {
+  host: NonNullable<ResolveOptions['host']>;
   config: ConfigFile;
   configDir: string;
   issues: ConfigIssue[];
@@ -92,6 +97,23 @@ function resolveHealth(app: AppEntry, at: string, r: Resolution): ProbeSpec[] {
   });
 }
 
+/** The user and group resolved, the rlimits within the hard limits: each problem reported at its key. */
+function resolveIsolation(
+  app: AppEntry,
+  at: string,
+  r: Resolution,
+): { runAs?: RunAsSpec; rlimits?: RlimitsSpec } {
+  const resolved = resolveRunAs({ user: app.user, group: app.group }, r.host.runAs);
+  for (const problem of 'problems' in resolved ? resolved.problems : []) {
+    r.report(`${at}.${problem.key}`, problem.message);
+  }
+  const rlimits = toRlimits(app.rlimits);
+  for (const over of rlimits ? checkRlimits(rlimits, r.host.hardLimits) : []) {
+    r.report(`${at}.rlimits.${over.key}`, over.message);
+  }
+  return { ...('runAs' in resolved && { runAs: resolved.runAs }), rlimits };
+}
+
 /** Checks the app; builds its AppSpec when `build` is set (its shape is complete) and the checks pass. */
 function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): AppSpec | undefined {
   const before = r.issues.length;
@@ -110,6 +132,7 @@ function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): A
   const env = resolveEnv(app, at, r);
   const pool = resolvePool(app, at, r);
   const health = resolveHealth(app, at, r);
+  const isolation = resolveIsolation(app, at, r);
   if (!build || r.issues.length > before) return undefined;
   const shared = r.config.process_management ?? {};
   try {
@@ -124,12 +147,15 @@ function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): A
         instances: pool ? pool.minSize : app.instances,
         stop: toStop(app.stop),
         recovery: { ...toRecovery(shared.recovery), ...toRecovery(app.recovery) },
-        limits: app.limits?.max_memory === undefined ? {} : { maxMemoryBytes: app.limits.max_memory },
+        limits: toLimits(app.limits),
         health,
         logs: toLogs(app.logs, r.configDir),
         pool,
         monitoring: { ...toMonitoring(shared.monitoring), ...toMonitoring(app.monitoring) },
         source: r.file,
+        ...isolation,
+        umask: app.umask,
+        envInherit: app.env_inherit,
       },
       { baseDir: r.configDir, baseEnv: r.baseEnv },
     );
@@ -155,6 +181,7 @@ export function resolveApps(
   const issues: ConfigIssue[] = [];
   const r: Resolution = {
     ...options,
+    host: options.host ?? { runAs: currentHost(), hardLimits: readHardLimits() },
     config: parsed.config,
     configDir: path.dirname(options.file),
     issues,

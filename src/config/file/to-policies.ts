@@ -2,10 +2,12 @@
 // left out stay out, so that app values override process_management: ones key by key.
 import path from 'node:path';
 import type {
+  LimitsSpec,
   LogSpec,
   MonitoringSpec,
   PoolSpec,
   RecoveryPolicy,
+  RlimitsSpec,
   StopPolicy,
 } from '../../protocol/app-spec.js';
 import type { AppEntry, MonitoringEntry, PoolEntry, RecoveryEntry } from './config-format.js';
@@ -63,4 +65,26 @@ export function toLogs(entry: AppEntry['logs'] = {}, configDir: string): Partial
 
 export function toStop(entry: AppEntry['stop'] = {}): Partial<StopPolicy> {
   return definedOnly({ signal: entry.signal, killTimeoutMs: entry.kill_timeout });
+}
+
+export function toLimits(entry: AppEntry['limits'] = {}): LimitsSpec {
+  return definedOnly({
+    maxMemoryBytes: entry.max_memory,
+    hardMemoryBytes: entry.hard_memory,
+    cpu: entry.cpu,
+    maxProcs: entry.max_procs,
+    maxFds: entry.max_fds,
+    bestEffort: entry.best_effort,
+  });
+}
+
+/** undefined when no rlimit is set: the app is then spawned without the shell prelude. */
+export function toRlimits(entry: AppEntry['rlimits'] = {}): RlimitsSpec | undefined {
+  const rlimits = definedOnly({
+    nofile: entry.nofile,
+    nproc: entry.nproc,
+    core: entry.core,
+    memlock: entry.memlock,
+  });
+  return Object.keys(rlimits).length > 0 ? rlimits : undefined;
 }
