@@ -22,8 +22,8 @@ export interface DaemonContext {
   loopDelay: LoopDelayMonitor;
   /** Warnings for the next command (see notices.ts). */
   notices: Notices;
-  /** Writes the state file now if a write is pending. */
-  flushState: () => void;
+  /** Resolves once every change so far is in the state file. */
+  flushState: () => Promise<void>;
   /** Stop every app, then exit once the current replies are sent. */
   shutdown: () => Promise<number>;
 }

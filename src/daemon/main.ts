@@ -76,12 +76,18 @@ function listen(server: net.Server, socketPath: string): Promise<void> {
   });
 }
 
-function createPool(paths: PmPaths, events: EventLog, logging: Logging, persist: () => void): ProcessPool {
+function createPool(
+  paths: PmPaths,
+  events: EventLog,
+  logging: Logging,
+  persist: () => Promise<unknown>,
+): ProcessPool {
   return new ProcessPool({
     ...createWorld(paths.home, events),
     startWaitMs: START_WAIT_MS,
     createOutput: logging.createOutput,
     preparePipes: logging.preparePipes,
+    makePipes: logging.makePipes,
     persist,
   });
 }
@@ -119,7 +125,7 @@ async function main(): Promise<void> {
   const notices = new Notices();
   const logging = createLogging(paths, events);
   // The store needs the pool's snapshot, the pool the store's write: the store comes next.
-  const pool = createPool(paths, events, logging, () => store.writeNow());
+  const pool = createPool(paths, events, logging, () => store.save());
   // Written only once the services run, by when `settings` exists.
   const store = new StateStore({
     file: paths.stateFile,
