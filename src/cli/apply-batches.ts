@@ -1,5 +1,6 @@
-// `apply` in as many requests as the daemon's frame limit needs: 450 apps that each carry the
-// 4.5 KB environment of the shell that defined them are 2 MB, and a frame is at most 1 MiB.
+// `apply` in as many requests as the daemon's frame limit needs (450 apps that each carry the
+// 4.5 KB environment of the shell that defined them are 2 MB, and a frame is at most 1 MiB), and
+// smaller ones still, so that the daemon never decodes much in one turn of its event loop.
 import type { AppSpec } from '../protocol/app-spec.js';
 import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
 import { PmError } from '../protocol/errors.js';
@@ -9,6 +10,10 @@ import type { DaemonClient } from './daemon-client.js';
 import { formatBytes } from './output/format.js';
 
 const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+/** Apps go in batches of about this much: the daemon decodes and checks a frame in one turn of its
+ * event loop, 20-30 ms for 1 MiB of apps; an app larger than this still goes, alone. */
+export const BATCH_BYTES = 256 * 1024;
 
 function tooLarge(spec: AppSpec, bytes: number, maxFrameBytes: number): PmError {
   const envBytes = jsonBytes(spec.baseEnv) + jsonBytes(spec.env);
@@ -20,13 +25,15 @@ function tooLarge(spec: AppSpec, bytes: number, maxFrameBytes: number): PmError 
 }
 
 /**
- * The apps in batches whose `apply` frames fit the limit, in their order. Two definitions of one
- * name become the last one, as in a single request, so that no batch applies one the next undoes.
+ * The apps in batches of about `batchBytes` whose `apply` frames fit the limit, in their order. Two
+ * definitions of one name become the last one, as in a single request, so that no batch applies one
+ * the next undoes.
  */
 export function batchApps(
   apps: AppSpec[],
   settings: DaemonSettingsChange | undefined,
   maxFrameBytes = MAX_FRAME_BYTES,
+  batchBytes = Math.min(BATCH_BYTES, maxFrameBytes),
 ): AppSpec[][] {
   const envelope = Buffer.byteLength(
     encodeFrame({ type: 'apply', apps: [], ...(settings && { settings }), id: Number.MAX_SAFE_INTEGER }),
@@ -38,7 +45,7 @@ export function batchApps(
     const specBytes = jsonBytes(spec);
     if (envelope + specBytes > maxFrameBytes) throw tooLarge(spec, envelope + specBytes, maxFrameBytes);
     // A comma before every app but a batch's first.
-    if (batch.length > 0 && bytes + 1 + specBytes > maxFrameBytes) {
+    if (batch.length > 0 && bytes + 1 + specBytes > batchBytes) {
       batches.push(batch);
       batch = [];
       bytes = envelope;

@@ -25,8 +25,8 @@ export interface DaemonContext {
   notices: Notices;
   /** The cgroups instances get, or none and why. */
   cgroups: CgroupHost;
-  /** Writes the state file now if a write is pending. */
-  flushState: () => void;
+  /** Resolves once every change so far is in the state file. */
+  flushState: () => Promise<void>;
   /** Stop every app, then exit once the current replies are sent. */
   shutdown: () => Promise<number>;
 }

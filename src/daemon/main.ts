@@ -84,13 +84,14 @@ function createPool(
   events: EventLog,
   logging: Logging,
   cgroups: CgroupHost,
-  persist: () => void,
+  persist: () => Promise<unknown>,
 ): ProcessPool {
   return new ProcessPool({
     ...createWorld(paths.home, events, cgroups),
     startWaitMs: START_WAIT_MS,
     createOutput: logging.createOutput,
     preparePipes: logging.preparePipes,
+    makePipes: logging.makePipes,
     persist,
   });
 }
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
     ownCgroup: ownUnifiedCgroup(),
   });
   log(`isolation: ${describeHost(cgroups)}`);
-  const pool = createPool(paths, events, logging, cgroups, () => store.writeNow());
+  const pool = createPool(paths, events, logging, cgroups, () => store.save());
   // Written only once the services run, by when `settings` exists.
   const store = new StateStore({
     file: paths.stateFile,

@@ -11,7 +11,7 @@ import type { StateStore } from './state-store.js';
 
 export interface PoolServiceDeps {
   pool: Pick<ProcessPool, 'restore' | 'stopAll' | 'detach' | 'on' | 'instanceCount'>;
-  store: Pick<StateStore, 'schedule' | 'writeNow' | 'close'>;
+  store: Pick<StateStore, 'schedule' | 'save' | 'close'>;
   events: EventSink;
   /** The pool as the state file held it; null in a fresh home. */
   saved: PoolSnapshot | null;
@@ -73,7 +73,7 @@ export class PoolService implements Service {
       });
     }
     pool.on('change', () => this.deps.store.schedule());
-    this.deps.store.writeNow();
+    await this.deps.store.save();
   }
 
   async stop(reason: StopReason): Promise<void> {
@@ -87,13 +87,13 @@ export class PoolService implements Service {
         message: `daemon ${process.pid} detached for an update; ${instances} instances keep running`,
         data: { pid: process.pid, instances, detached: true },
       });
-      store.writeNow();
+      await store.save();
       store.close();
       return;
     }
     const stopped = await pool.stopAll();
     this.endedInstances = stopped;
-    store.writeNow();
+    await store.save();
     store.close();
     events.record({
       type: 'daemon-stopped',

@@ -48,9 +48,10 @@ function serveRequest(frame: RequestFrame, ctx: DaemonContext, connection: Guard
   connection.active += 1;
   const served = isStream(frame.type)
     ? dispatchStream(frame, ctx, socket).catch(fail)
-    : dispatch(frame, ctx).then((data) => {
-        // What a reply says has happened is in the state file before the reply leaves.
-        ctx.flushState();
+    : dispatch(frame, ctx).then(async (data) => {
+        // What a reply says has happened is in the state file before the reply leaves. A ping
+        // reports the daemon, not its processes: it answers at once even while a write is slow.
+        if (frame.type !== 'ping') await ctx.flushState();
         send(socket, { id: frame.id, ok: true, data });
       }, fail);
   void served.finally(() => {

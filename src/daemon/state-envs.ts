@@ -38,3 +38,42 @@ export function unpackEnvs(value: unknown): unknown {
     }),
   };
 }
+
+/**
+ * The state file's text, as JSON.stringify of `{version, pool: packEnvs(pool), settings}` would
+ * write it, with each app's definition and environment turned into JSON once and kept (keyed by
+ * the objects, which the pool replaces and never changes in place): at 1000 apps with a 4.5 KB
+ * environment each, stringifying every environment again for each write held the loop for 30 ms.
+ */
+export class StateText {
+  private readonly specs = new WeakMap<object, string>();
+  private readonly envs = new WeakMap<object, string>();
+
+  of(version: number, pool: PoolSnapshot, settings: unknown): string {
+    const envIndex = new Map<string, number>();
+    const envs: string[] = [];
+    const apps = pool.apps.map(({ spec, instances }) => {
+      const envJson = this.cached(this.envs, spec.baseEnv, () => JSON.stringify(spec.baseEnv));
+      let env = envIndex.get(envJson);
+      if (env === undefined) {
+        env = envs.push(envJson) - 1;
+        envIndex.set(envJson, env);
+      }
+      const specJson = this.cached(this.specs, spec, () => {
+        const { baseEnv: _, ...rest } = spec;
+        return JSON.stringify(rest);
+      });
+      return `{"spec":${specJson},"env":${env},"instances":${JSON.stringify(instances)}}`;
+    });
+    return `{"version":${version},"pool":{"nextId":${JSON.stringify(pool.nextId)},"envs":[${envs.join(',')}],"apps":[${apps.join(',')}]},"settings":${JSON.stringify(settings)}}`;
+  }
+
+  private cached(cache: WeakMap<object, string>, key: object, make: () => string): string {
+    let text = cache.get(key);
+    if (text === undefined) {
+      text = make();
+      cache.set(key, text);
+    }
+    return text;
+  }
+}

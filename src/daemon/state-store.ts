@@ -1,13 +1,14 @@
 // The state file: rewritten atomically (temp file, fsync, rename) after every change, at most once
 // per event-loop turn, so that a daemon killed at any moment leaves a complete, recent file; the
-// one it replaced is kept as state.json.prev.
+// one it replaced is kept as state.json.prev. The file is written off the event loop (async fs),
+// one write at a time: the changes made while a write is in flight go into one next write.
 import fs from 'node:fs';
-import { writeFileAtomic } from '../config/write-file-atomic.js';
 import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
 import type { EventSink } from '../protocol/events.js';
 import { daemonSettingsChange } from '../protocol/validate-request.js';
 import { checkSnapshot, type PoolSnapshot } from '../supervisor/records.js';
-import { packEnvs, unpackEnvs } from './state-envs.js';
+import { StateText, unpackEnvs } from './state-envs.js';
+import { writeFileAtomicAsync } from './write-file-atomic-async.js';
 
 /** 2: each distinct app environment once (state-envs.ts). Version 1 files are still read. */
 const FORMAT_VERSION = 2;
@@ -53,8 +54,14 @@ const RETRY_MS = { first: 1_000, max: 30_000 };
 type Read = { state: DaemonState; problems: string[] } | { state: null; problems: string[] };
 
 export class StateStore {
+  /** A change not yet in a write that has begun. */
+  private dirty = false;
   private scheduled = false;
+  /** The write in flight, and the one queued behind it (which takes every change made meanwhile). */
+  private inFlight: Promise<boolean> | null = null;
+  private queued: Promise<boolean> | null = null;
   private failing: { retryMs: number; timer: NodeJS.Timeout | null } | null = null;
+  private readonly text = new StateText();
   private readonly file: string;
   /** The last state written before the current one: what a damaged state.json falls back to. */
   readonly previousFile: string;
@@ -86,33 +93,52 @@ export class StateStore {
     return { state: null, problems: main.problems, movedTo };
   }
 
-  /** Coalesces the changes of one event-loop turn into one write. */
+  /** A change: the changes of one event-loop turn go into one write. */
   schedule(): void {
+    this.dirty = true;
     if (this.scheduled || this.failing) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.dirty) void this.save();
+    });
   }
 
-  /** The pending write, now (before a reply that reports the change leaves). */
-  flush(): void {
-    if (!this.scheduled) return;
-    this.scheduled = false;
-    this.writeNow();
+  /** Resolves once every change made before the call is on disk (before a reply that reports one
+   * leaves). While writes fail it waits for no new write: the retries carry the changes. */
+  async flush(): Promise<void> {
+    if (this.failing) await this.inFlight;
+    else if (this.dirty) await this.save();
+    else await (this.queued ?? this.inFlight);
   }
 
-  /** Writes the state now. A write that fails (a full disk) keeps the previous file, raises one
+  /** Writes the state as it is now: at once, or right after the write in flight. Resolves true once
+   * it is on disk. A write that fails (a full disk) keeps the previous file, raises one
    * `state-not-saved` alert and is retried until it works, which a `state-saved` event says. */
-  writeNow(): boolean {
+  save(): Promise<boolean> {
+    if (this.queued) return this.queued;
+    if (!this.inFlight) return this.begin();
+    this.queued = this.inFlight.then(() => {
+      this.queued = null;
+      return this.begin();
+    });
+    return this.queued;
+  }
+
+  /** Takes the state now (one turn: a consistent snapshot) and writes it off the loop. */
+  private begin(): Promise<boolean> {
+    this.dirty = false;
     const { pool, settings } = this.deps.snapshot();
+    const write = this.write(this.text.of(FORMAT_VERSION, pool, settings)).finally(() => {
+      if (this.inFlight === write) this.inFlight = null;
+    });
+    this.inFlight = write;
+    return write;
+  }
+
+  private async write(text: string): Promise<boolean> {
     try {
-      writeFileAtomic(
-        this.file,
-        JSON.stringify({ version: FORMAT_VERSION, pool: packEnvs(pool), settings }),
-        {
-          mode: 0o600,
-          backup: this.previousFile,
-        },
-      );
+      await writeFileAtomicAsync(this.file, text, { mode: 0o600, backup: this.previousFile });
     } catch (error) {
       this.onFailure(error as NodeJS.ErrnoException);
       return false;
@@ -136,7 +162,7 @@ export class StateStore {
     const first = this.failing === null;
     const retryMs = first ? RETRY_MS.first : Math.min(this.failing!.retryMs * 2, RETRY_MS.max);
     if (this.failing?.timer) clearTimeout(this.failing.timer);
-    this.failing = { retryMs, timer: setTimeout(() => this.writeNow(), retryMs) };
+    this.failing = { retryMs, timer: setTimeout(() => void this.save(), retryMs) };
     this.failing.timer!.unref();
     if (!first) return;
     const message = `state file not saved (${error.code ?? error.message}); the previous one is kept, retrying`;

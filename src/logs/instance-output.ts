@@ -1,9 +1,9 @@
 // Each instance writes stdout/stderr into a named pipe that the daemon drains into its log files.
 // The child holds its pipe open read-write, so while no daemon reads (a crash, `pm update`) its
 // writes block instead of failing with EPIPE, and the next daemon reopens the pipe and loses nothing.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { isDeepStrictEqual } from 'node:util';
+import { isDeepStrictEqual, promisify } from 'node:util';
 import type { AppSpec } from '../protocol/app-spec.js';
 import { LOG_STREAMS, type LogStream } from '../protocol/log-line.js';
 import { createLineFormatter } from './line-format.js';
@@ -42,6 +42,26 @@ export function ensureFifos(paths: string[]): void {
   // made once per instance slot and reused across restarts.
   for (let i = 0; i < missing.length; i += FIFOS_PER_CALL) {
     execFileSync('mkfifo', ['-m', '600', ...missing.slice(i, i + FIFOS_PER_CALL)]);
+  }
+}
+
+/** ensureFifos off the event loop: the checks on the thread pool, mkfifo(1) waited for without
+ * blocking (spawnSync of it held the daemon's loop 5-10 ms per call, per app in a config of many). */
+export async function makeFifos(paths: string[]): Promise<void> {
+  const missing: string[] = [];
+  await Promise.all(
+    paths.map(async (p) => {
+      try {
+        if ((await fs.promises.lstat(p)).isFIFO()) return;
+        await fs.promises.unlink(p);
+      } catch {
+        // absent: create it
+      }
+      missing.push(p);
+    }),
+  );
+  for (let i = 0; i < missing.length; i += FIFOS_PER_CALL) {
+    await promisify(execFile)('mkfifo', ['-m', '600', ...missing.slice(i, i + FIFOS_PER_CALL)]);
   }
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { instancePipePath, type PmPaths } from '../config/paths.js';
 import type { AppSpec } from '../protocol/app-spec.js';
 import type { EventSink } from '../protocol/events.js';
-import { ensureFifos, InstanceOutput } from './instance-output.js';
+import { ensureFifos, InstanceOutput, makeFifos } from './instance-output.js';
 import { LogFileRegistry } from './log-file-registry.js';
 import { LogHub } from './log-hub.js';
 import { fallbackDirs, instanceLogPaths } from './log-paths.js';
@@ -22,6 +22,8 @@ export interface Logging {
   createOutput: (spec: AppSpec, index: number) => InstanceOutput;
   /** Makes the pipes of many new outputs at once, before they open (one process, not one each). */
   preparePipes: (outputs: Array<{ paths: { pipe: Record<string, string> } }>) => void;
+  /** The same without holding the event loop. */
+  makePipes: (outputs: Array<{ paths: { pipe: Record<string, string> } }>) => Promise<void>;
   /** Fallback files that hold lines of a log file (written while it failed): `pm logs` reads them too. */
   fallbackFilesOf: (logFile: string) => string[];
 }
@@ -47,6 +49,7 @@ export function createLogging(paths: PmPaths, events: EventSink, now: () => numb
   return {
     hub,
     preparePipes: (outputs) => ensureFifos(outputs.flatMap((o) => Object.values(o.paths.pipe))),
+    makePipes: (outputs) => makeFifos(outputs.flatMap((o) => Object.values(o.paths.pipe))),
     fallbackFilesOf: (logFile) => {
       const current = files.fallbackOf(logFile);
       const candidates = [path.join(inHome!, path.basename(logFile)), ...(current ? [current] : [])];

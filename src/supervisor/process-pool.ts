@@ -8,7 +8,7 @@ import type { ProcessInfo } from '../protocol/process-info.js';
 import type { Target } from '../protocol/target.js';
 import { type AppEntry, AppTable } from './app-table.js';
 import { ManagedProcess } from './managed-process.js';
-import { Pacer, STEPS_PER_TURN } from './pacer.js';
+import { Pacer } from './pacer.js';
 import { reconcile, resizeSlots } from './reconcile.js';
 import { type PoolSnapshot, recordOf } from './records.js';
 import { isDown, isSettled, settleAll } from './settle.js';
@@ -16,11 +16,14 @@ import type { Output, World } from './world.js';
 
 export interface PoolDeps extends World {
   createOutput: (spec: AppSpec, index: number) => Output;
-  /** Makes the pipes of many new outputs at once, before any opens. */
+  /** Makes the pipes of many new outputs at once, before any opens (a restore, whose pipes exist). */
   preparePipes: (outputs: Output[]) => void;
-  /** Writes the state now. Called once new definitions and slots exist and before any is started
-   * (write-ahead): a daemon killed while it forks leaves a state that names every slot it forks. */
-  persist: () => void;
+  /** The same off the event loop, for new slots: mkfifo(1) is a process. */
+  makePipes: (outputs: Output[]) => Promise<void>;
+  /** Writes the state; resolves once it is on disk. Called once new definitions and slots exist and
+   * before any is started (write-ahead): a daemon killed while it forks leaves a state that names
+   * every slot it forks. */
+  persist: () => unknown;
   /** How long start-like operations wait for new runs to settle before replying. */
   startWaitMs: number;
 }
@@ -28,7 +31,8 @@ export interface PoolDeps extends World {
 export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   private readonly apps = new AppTable();
   private nextId = 0;
-  /** Slots about to be started, recorded as such by the write-ahead persist. */
+  /** Slots about to be started, recorded as such by the write-ahead persist and every write until
+   * their start. */
   private readonly pendingStart = new Set<ManagedProcess>();
   /** The last change of the set of instances, which the next one waits for (see exclusive). */
   private changing: Promise<void> = Promise.resolve();
@@ -77,9 +81,16 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     const removing = new Set(removed);
     const removal = this.stopAndRemove(removed);
     const pacer = new Pacer(this.deps.clock);
+    // The pipes of every new slot of every app by one mkfifo; a failure is reported app by app below.
+    const slots = plan.create.flatMap(({ spec, indexes }) => indexes.map((index) => ({ spec, index })));
+    const made = await this.newOutputs(slots, pacer).catch(() => null);
     const added: ManagedProcess[] = [];
-    for (const { spec, indexes } of plan.create)
-      added.push(...(await this.addInstances(spec, indexes, pacer)));
+    let at = 0;
+    for (const { spec, indexes } of plan.create) {
+      const outputs = made?.slice(at, at + indexes.length);
+      at += indexes.length;
+      added.push(...(await this.addInstances(spec, indexes, pacer, outputs)));
+    }
     const restarted = plan.restart.flatMap((name) => this.apps.get(name)!.instances);
     const started = plan.start.flatMap((name) => this.apps.get(name)!.instances);
     const isNew = new Set(added);
@@ -274,7 +285,12 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     timeoutMs?: number,
   ): Promise<ProcessInfo[]> {
     const procs = this.select(target);
-    for (const proc of procs) action(proc);
+    // A turn at a time: `stop all` of 1000 signals 1000 trees, 150 ms in one turn.
+    const pacer = new Pacer(this.deps.clock);
+    for (const proc of procs) {
+      action(proc);
+      await pacer.step();
+    }
     await this.settleAll(procs, done, timeoutMs);
     return procs.map((p) => p.info());
   }
@@ -301,14 +317,15 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   ): Promise<void> {
     for (const proc of toStart) this.pendingStart.add(proc);
     try {
-      this.deps.persist();
+      await this.deps.persist();
+      for (let i = 0; i < steps.length; i++) {
+        const [proc, type] = steps[i]!;
+        if (!this.removed.has(proc)) proc.apply({ type });
+        this.pendingStart.delete(proc);
+        await pacer.step();
+      }
     } finally {
-      this.pendingStart.clear();
-    }
-    for (let i = 0; i < steps.length; i++) {
-      const [proc, type] = steps[i]!;
-      if (!this.removed.has(proc)) proc.apply({ type });
-      await pacer.step();
+      for (const proc of toStart) this.pendingStart.delete(proc);
     }
   }
 
@@ -329,18 +346,19 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     spec: AppSpec,
     indexes: readonly number[],
     pacer: Pacer,
+    outputs?: Output[],
   ): Promise<ManagedProcess[]> {
     const added: ManagedProcess[] = [];
     try {
-      for (let from = 0; from < indexes.length; from += STEPS_PER_TURN) {
-        const chunk = indexes.slice(from, from + STEPS_PER_TURN);
-        const outputs = chunk.map((index) => this.deps.createOutput(spec, index));
-        // One mkfifo for the pipes of the chunk: one per instance costs a process each.
-        this.deps.preparePipes(outputs);
-        for (const [i, index] of chunk.entries()) {
-          added.push(this.createInstance(spec, index, this.nextId++, outputs[i]!));
-          await pacer.step();
-        }
+      const made =
+        outputs ??
+        (await this.newOutputs(
+          indexes.map((index) => ({ spec, index })),
+          pacer,
+        ));
+      for (const [i, index] of indexes.entries()) {
+        added.push(this.createInstance(spec, index, this.nextId++, made[i]!));
+        await pacer.step();
       }
     } catch (error) {
       // Nothing half-made stays behind: the pipes and files opened so far are let go.
@@ -360,6 +378,17 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return added;
   }
 
+  /** The outputs of new slots, their pipes made by one mkfifo for them all, off the event loop. */
+  private async newOutputs(slots: Array<{ spec: AppSpec; index: number }>, pacer: Pacer): Promise<Output[]> {
+    const outputs: Output[] = [];
+    for (const { spec, index } of slots) {
+      outputs.push(this.deps.createOutput(spec, index));
+      await pacer.step();
+    }
+    if (outputs.length > 0) await this.deps.makePipes(outputs);
+    return outputs;
+  }
+
   private createInstance(spec: AppSpec, index: number, id: number, output: Output): ManagedProcess {
     try {
       output.open();
@@ -375,17 +404,26 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   private async stopAndRemove(procs: ManagedProcess[]): Promise<ProcessInfo[]> {
     // First: a start still queued for one of them (a large apply, turn by turn) must not run.
     for (const proc of procs) this.removed.add(proc);
-    for (const proc of procs) proc.apply({ type: 'stop' });
+    // Each step a turn at a time, as in operate().
+    const pacer = new Pacer(this.deps.clock);
+    for (const proc of procs) {
+      proc.apply({ type: 'stop' });
+      await pacer.step();
+    }
     await this.settleAll(procs, isDown);
     const removed = new Set(procs);
     for (const app of new Set(procs.map((p) => this.apps.get(p.name)))) {
       if (app) app.instances = app.instances.filter((p) => !removed.has(p));
     }
     for (const proc of procs) proc.removeAllListeners();
-    await Promise.all(procs.map((p) => p.output.close()));
-    for (const proc of procs) proc.release();
+    for (const proc of procs) {
+      await proc.output.close();
+      proc.release();
+      await pacer.step();
+    }
     const infos = procs.map((p) => p.info());
     for (const proc of procs) {
+      await pacer.step();
       this.deps.events.record({
         type: 'deleted',
         severity: 'info',

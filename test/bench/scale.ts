@@ -7,7 +7,8 @@
 // `npm run bench -- --scale-10k` (or BENCH_SCALE_10K=1) then runs pm with 10,000 instances and
 // reports what breaks: long, so opt-in. BENCH_SCALE (default 1000) sets the count,
 // BENCH_SCALE_RUNS (10) the list runs, BENCH_SCALE_IDLE_SECONDS (10) the idle CPU window,
-// BENCH_SCALE_PM2_10K=1 runs PM2 at 10,000 too.
+// BENCH_SCALE_PM2_10K=1 runs PM2 at 10,000 too. BENCH_SCALE_ONLY=<regexp> runs only the scenarios
+// whose label matches it (e.g. `^pm,` for pm's alone, `one config$|1 app x` for the full env and instances).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +25,7 @@ const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 10);
 const IDLE_SECONDS = Number(process.env.BENCH_SCALE_IDLE_SECONDS ?? 10);
 const BIG = process.env.BENCH_SCALE_10K === '1' || process.argv.includes('--scale-10k');
 const BIG_COUNT = 10_000;
+const ONLY = process.env.BENCH_SCALE_ONLY ? new RegExp(process.env.BENCH_SCALE_ONLY) : null;
 const STEP_TIMEOUT_MS = 900_000;
 /** The issue's targets. */
 const TARGET = { listRatio: 1.5, stopOverKillMs: 2000, rssMB: 70, idleCpuPercent: 1, loopDelayMs: 50 };
@@ -271,6 +273,7 @@ async function measure(tool: Manager, scenario: Scenario): Promise<void> {
 
 /** One manager, one scenario, always cleaned up; a failure is reported and the run goes on. */
 async function run(create: () => Manager | Promise<Manager | null>, scenario: Scenario): Promise<void> {
+  if (ONLY && !ONLY.test(scenario.label)) return;
   const tool = await create();
   if (!tool) {
     report(`${scenario.label}: skipped`, '', Number.NaN, 'PM2 is not installed in /tmp/anchors/pm2');

@@ -64,7 +64,7 @@ test('an app with user: nobody runs with its uid and gid, and cannot read its ow
   assert.ok(environ.includes(`USER=${nobody.name}`) && environ.includes(`HOME=${nobody.home}`));
   // The daemon writes the logs, as root, in its private home: the app's user reads none of them.
   for (const log of [instance.out_log, instance.err_log]) {
-    assert.ok(log, "an instance has log paths");
+    assert.ok(log, 'an instance has log paths');
     const stat = fs.statSync(log);
     assert.equal(stat.uid, 0, log);
     assert.equal(stat.mode & 0o077, 0, `${log} mode ${stat.mode.toString(8)}`);

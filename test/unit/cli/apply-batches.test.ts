@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { batchApps } from '../../../src/cli/apply-batches.js';
+import { BATCH_BYTES, batchApps } from '../../../src/cli/apply-batches.js';
 import type { AppSpec } from '../../../src/protocol/app-spec.js';
 import { PmError } from '../../../src/protocol/errors.js';
 import { encodeFrame } from '../../../src/protocol/framing.js';
@@ -50,4 +50,19 @@ test('an app too large for any frame is refused, naming it and its environment',
         error.message,
       ),
   );
+});
+
+test('batches hold about BATCH_BYTES each, so that the daemon decodes a small frame per turn; a larger app goes alone', () => {
+  const apps = [
+    ...Array.from({ length: 200 }, (_, i) => app(`app-${i}`, 4500)),
+    app('big', 400_000),
+    app('last'),
+  ];
+  const batches = batchApps(apps, undefined);
+  assert.deepEqual(batches.flat(), apps);
+  for (const batch of batches) {
+    if (batch.length > 1)
+      assert.ok(frameBytes(batch) <= BATCH_BYTES, `a frame of ${frameBytes(batch)} bytes`);
+  }
+  assert.ok(batches.some((batch) => batch.length === 1 && batch[0]!.name === 'big'));
 });

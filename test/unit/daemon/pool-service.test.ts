@@ -29,7 +29,7 @@ function setup(saved: PoolSnapshot | null) {
     pool: pool as unknown as PoolServiceDeps['pool'],
     store: {
       schedule: () => calls.push('schedule write'),
-      writeNow: () => calls.push('write state') > 0,
+      save: async () => calls.push('write state') > 0,
       close: () => {},
     },
     events: { record: (event) => events.push(event) },

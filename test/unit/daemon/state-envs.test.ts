@@ -1,7 +1,7 @@
 // The state file keeps each distinct app environment once, and gives every app its own back.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { packEnvs, unpackEnvs } from '../../../src/daemon/state-envs.js';
+import { packEnvs, StateText, unpackEnvs } from '../../../src/daemon/state-envs.js';
 import { checkSnapshot, type PoolSnapshot } from '../../../src/supervisor/records.js';
 import { testSpec } from '../supervisor/fake-world.js';
 
@@ -37,4 +37,17 @@ test('an environment index that points nowhere is refused by the check, app by a
     ['a', 'b'],
   );
   assert.match(checked.problems[0]!, /^pool\.apps\[2\]\.spec\.baseEnv: expected an object/);
+});
+
+test('the state text is the JSON of the packed pool, and stays so when an app is redefined', () => {
+  const text = new StateText();
+  const settings = { metricsIntervalMs: 2000 };
+  const expected = (p: PoolSnapshot) => ({ version: 2, pool: packEnvs(p), settings });
+  assert.deepEqual(JSON.parse(text.of(2, pool, settings)), expected(pool));
+  const redefined: PoolSnapshot = {
+    ...pool,
+    apps: [{ ...pool.apps[0]!, spec: { ...pool.apps[0]!.spec, instances: 3 } }, ...pool.apps.slice(1)],
+  };
+  assert.deepEqual(JSON.parse(text.of(2, redefined, settings)), expected(redefined));
+  assert.equal(text.of(2, pool, settings), JSON.stringify(expected(pool)));
 });

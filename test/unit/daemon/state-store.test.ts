@@ -32,19 +32,22 @@ function store(file = path.join(dir, 'state.json')): StateStore {
   });
 }
 
-test('a failed write keeps the previous file, alerts once, and is retried until it works', () => {
+test('a failed write keeps the previous file, alerts once, and is retried until it works', async () => {
   const home = path.join(dir, 'home');
   fs.mkdirSync(home);
   const s = store(path.join(home, 'state.json'));
-  assert.equal(s.writeNow(), true);
+  assert.equal(await s.save(), true);
   const before = fs.readFileSync(path.join(home, 'state.json'), 'utf8');
   // The home is gone from its path: every write fails, as on a full disk.
   fs.renameSync(home, `${home}-away`);
   state = { pool: { nextId: 5, apps: [] }, settings: {} };
-  assert.equal(s.writeNow(), false);
+  assert.equal(await s.save(), false);
   s.schedule(); // a failing store does not pile up writes: the retry carries the latest state
+  await s.flush(); // and a reply does not wait for one
   mock.timers.tick(1_000);
+  await s.flush(); // the retry in flight
   mock.timers.tick(2_000);
+  await s.flush();
   assert.deepEqual(
     events.map((e) => [e.type, e.severity]),
     [['state-not-saved', 'alert']],
@@ -52,6 +55,7 @@ test('a failed write keeps the previous file, alerts once, and is retried until 
   fs.renameSync(`${home}-away`, home);
   assert.equal(fs.readFileSync(path.join(home, 'state.json'), 'utf8'), before);
   mock.timers.tick(4_000);
+  await s.flush();
   assert.equal(JSON.parse(fs.readFileSync(path.join(home, 'state.json'), 'utf8')).pool.nextId, 5);
   assert.deepEqual(
     events.map((e) => e.type),
@@ -59,11 +63,11 @@ test('a failed write keeps the previous file, alerts once, and is retried until 
   );
 });
 
-test('a state file that does not parse is moved aside and the previous good one restores the apps', () => {
+test('a state file that does not parse is moved aside and the previous good one restores the apps', async () => {
   const s = store();
   state = { pool: { nextId: 3, apps: [] }, settings: {} };
-  s.writeNow();
-  s.writeNow();
+  await s.save();
+  await s.save();
   fs.writeFileSync(path.join(dir, 'state.json'), '{"version":1,"po');
   const loaded = s.load();
   assert.equal(loaded.fromPrevious, true);
@@ -77,7 +81,7 @@ test('no state file: nothing to restore, nothing moved', () => {
   assert.deepEqual(store().load(), { state: null, problems: [] });
 });
 
-test('a state file of format 1 (environments inline) is still read; the next write is format 2', () => {
+test('a state file of format 1 (environments inline) is still read; the next write is format 2', async () => {
   const file = path.join(dir, 'state.json');
   const spec = testSpec({ baseEnv: { PATH: '/bin' } });
   fs.writeFileSync(
@@ -89,8 +93,28 @@ test('a state file of format 1 (environments inline) is still read; the next wri
   assert.deepEqual(loaded.problems, []);
   assert.deepEqual(loaded.state?.pool.apps[0]?.spec, spec);
   state = loaded.state!;
-  s.writeNow();
+  await s.save();
   const written = JSON.parse(fs.readFileSync(file, 'utf8'));
   assert.equal(written.version, 2);
   assert.deepEqual(written.pool.envs, [{ PATH: '/bin' }]);
+});
+
+test('changes made while a write is in flight go into one next write, and flush waits for it', async () => {
+  const file = path.join(dir, 'state.json');
+  const s = store(file);
+  state = { pool: { nextId: 1, apps: [] }, settings: {} };
+  const first = s.save();
+  for (let id = 2; id <= 5; id++) {
+    state = { pool: { nextId: id, apps: [] }, settings: {} };
+    s.schedule();
+    void s.save();
+  }
+  await s.flush();
+  assert.equal(await first, true);
+  assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).pool.nextId, 5);
+  // Two writes: the one in flight (1), then one with every later change (5).
+  assert.equal(JSON.parse(fs.readFileSync(`${file}.prev`, 'utf8')).pool.nextId, 1);
+  // Nothing changed since: a flush writes nothing more.
+  await s.flush();
+  assert.equal(JSON.parse(fs.readFileSync(`${file}.prev`, 'utf8')).pool.nextId, 1);
 });

@@ -175,6 +175,7 @@ export class FakeWorld {
       ...this.world,
       createOutput: (spec, index) => fakeOutput(spec.name, index),
       preparePipes: () => {},
+      makePipes: async () => {},
       persist: () => this.persisted.push(this.forks.length),
       startWaitMs,
     };
