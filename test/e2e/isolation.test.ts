@@ -160,15 +160,23 @@ test('pause freezes the cgroup and resume thaws it', async (c) => {
   assert.deepEqual(members(dir), []);
 });
 
-test('CPU and memory of a cgroup instance come from its counters', async (c) => {
+test('CPU and memory of a cgroup instance come from its counters, children included', async (c) => {
   const why = noCgroups();
   if (why) return c.skip(why);
-  await startShell('busy', 'while :; do :; done', {}, { ...t.env, PM_METRICS_INTERVAL: '500ms' });
-  const info = await waitFor(
-    async () => (await listApps(t.env)).find((p) => p.name === 'busy' && (p.cpuPercent ?? 0) > 20),
-    { timeoutMs: 10_000, message: 'a busy instance measured' },
+  // A child holds 80 MiB it has written to; the main process spins.
+  await startShell(
+    'busy',
+    `python3 -c "import time; b = b'x' * (80 << 20); time.sleep(300)" & while :; do :; done`,
+    {},
+    { ...t.env, PM_METRICS_INTERVAL: '500ms' },
   );
-  assert.ok((info.memoryBytes ?? 0) > 0);
+  await waitFor(
+    async () =>
+      (await listApps(t.env)).find(
+        (p) => p.name === 'busy' && (p.cpuPercent ?? 0) > 20 && (p.memoryBytes ?? 0) > 80 << 20,
+      ),
+    { timeoutMs: 10_000, message: "a busy instance measured, with its child's memory" },
+  );
 });
 
 test('a new daemon empties and removes the cgroup of an instance that is no longer defined', async (c) => {

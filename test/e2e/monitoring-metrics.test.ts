@@ -16,8 +16,12 @@ import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const t = setupTempHome({
-  setup: ({ env }) => {
+  setup: ({ env, home }) => {
     env.PM_METRICS_INTERVAL = '200ms';
+    // The /proc walk, which these tests compare with each process's RSS; a cgroup's counters are
+    // tested in isolation.test.ts (a cgroup charges shared pages once, to whoever loaded them).
+    fs.mkdirSync(path.join(home, 'no-cgroups'));
+    env.PM_CGROUP_ROOT = path.join(home, 'no-cgroups');
   },
 });
 

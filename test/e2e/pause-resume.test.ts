@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { listApps } from '../helpers/daemon.js';
-import { isGone, lineCount, procState, waitForPids } from '../helpers/proc.js';
+import { isFrozen, isGone, lineCount, procState, waitForPids } from '../helpers/proc.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
 import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { startApp } from '../helpers/start-app.js';
@@ -27,7 +27,7 @@ async function statusOf(name: string): Promise<string | undefined> {
   return (await listApps(t.env)).find((p) => p.name === name)?.status;
 }
 
-test('a paused tree stops advancing, with every pid in state T, and advances again after resume', async () => {
+test('a paused tree stops advancing, with every pid frozen, and advances again after resume', async () => {
   const letTimePass = await startReference();
   const file = path.join(t.home, 'count');
   await startApp(t.env, { script: fixtureApp('counter-tree.js'), name: 'count', args: [file] });
@@ -36,7 +36,7 @@ test('a paused tree stops advancing, with every pid in state T, and advances aga
 
   const paused = await pm(['pause', 'count'], t.env);
   assert.match(paused.stdout, /count:0 \[\d+\] paused/);
-  await waitFor(() => pids.every((pid) => procState(pid) === 'T'), { message: 'every pid stopped (T)' });
+  await waitFor(() => pids.every(isFrozen), { message: 'every pid frozen' });
   const counts = [lineCount(file), lineCount(`${file}.child`)];
   await letTimePass();
   assert.deepEqual([lineCount(file), lineCount(`${file}.child`)], counts, 'a paused process kept counting');
@@ -44,7 +44,7 @@ test('a paused tree stops advancing, with every pid in state T, and advances aga
 
   await pm(['resume', 'count'], t.env);
   assert.equal(await statusOf('count'), 'online');
-  await waitFor(() => pids.every((pid) => procState(pid) !== 'T'), { message: 'every pid running again' });
+  await waitFor(() => pids.every((pid) => !isFrozen(pid)), { message: 'every pid running again' });
   await waitFor(() => lineCount(file) > counts[0]! && lineCount(`${file}.child`) > counts[1]!, {
     message: 'both counters to advance after resume',
   });
@@ -58,11 +58,11 @@ test('pause of an app freezes the trees of all its instances', async () => {
     instances.map((p) => p.status),
     ['paused', 'paused'],
   );
-  await waitFor(() => instances.every((p) => procState(p.pid!) === 'T'), {
+  await waitFor(() => instances.every((p) => isFrozen(p.pid!)), {
     message: 'both processes stopped',
   });
   await pm(['resume', 'all'], t.env);
-  await waitFor(() => instances.every((p) => procState(p.pid!) !== 'T'), {
+  await waitFor(() => instances.every((p) => !isFrozen(p.pid!)), {
     message: 'both processes running',
   });
 });
@@ -73,7 +73,7 @@ test('a paused instance is never restarted: a crash due while paused happens onl
   await startApp(t.env, { script: fixtureApp('exit-when-file.js'), name: 'crashy', args: [trigger] });
   const [before] = (await listApps(t.env)).filter((p) => p.name === 'crashy');
   await pm(['pause', 'crashy'], t.env);
-  await waitFor(() => procState(before!.pid!) === 'T', { message: 'the process to stop' });
+  await waitFor(() => isFrozen(before!.pid!), { message: 'the process to stop' });
 
   fs.writeFileSync(trigger, '');
   await letTimePass();
@@ -107,7 +107,7 @@ test('stop of a paused instance ends every process of its tree', async () => {
   await startApp(t.env, { script: fixtureApp('counter-tree.js'), name: 'count', args: [file] });
   const pids = await waitForPids(`${file}.pids`, 2);
   await pm(['pause', 'count'], t.env);
-  await waitFor(() => pids.every((pid) => procState(pid) === 'T'), { message: 'every pid stopped (T)' });
+  await waitFor(() => pids.every(isFrozen), { message: 'every pid frozen' });
 
   await pm(['stop', 'count'], t.env);
 
@@ -125,6 +125,6 @@ test('restart of a paused instance gives it a new, running process', async () =>
   const [after] = await listApps(t.env);
   assert.equal(after?.status, 'online');
   assert.notEqual(after?.pid, before?.pid);
-  assert.notEqual(procState(after!.pid!), 'T');
+  assert.equal(isFrozen(after!.pid!), false);
   assert.ok(isGone(before!.pid!));
 });

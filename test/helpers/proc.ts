@@ -10,6 +10,37 @@ export function procState(pid: number): string | null {
   return readProcEntry(pid)?.state ?? null;
 }
 
+/** Stopped (SIGSTOP: state T), or frozen in its cgroup (v2 cgroup.freeze, v1 freezer): pause does
+ * one or the other, as the host allows. */
+export function isFrozen(pid: number): boolean {
+  if (procState(pid) === 'T') return true;
+  let cgroups: string[];
+  try {
+    cgroups = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n');
+  } catch {
+    return false;
+  }
+  const read = (file: string): string => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  for (const line of cgroups) {
+    const [, controllers, dir] = line.split(':');
+    if (controllers === '' && dir !== '/') {
+      const v2 = fs.existsSync('/sys/fs/cgroup/cgroup.controllers')
+        ? '/sys/fs/cgroup'
+        : '/sys/fs/cgroup/unified';
+      if (read(`${v2}${dir}/cgroup.events`).includes('frozen 1')) return true;
+    }
+    if (controllers === 'freezer' && read(`/sys/fs/cgroup/freezer${dir}/freezer.state`).trim() === 'FROZEN')
+      return true;
+  }
+  return false;
+}
+
 /** Gone or a zombie: a zombie has finished running and only waits to be reaped. */
 export function isGone(pid: number): boolean {
   return !isPidAlive(pid);
