@@ -37,24 +37,31 @@ export interface CgroupTreeOptions {
 }
 
 export function cgroupTree({ cgroup, proc, poller, onEscaped }: CgroupTreeOptions): InstanceTree {
-  const members = (tracked: Set<number>): number[] => {
-    const pids = cgroup.members();
+  /** The cgroup's members, and processes of the run found outside it (escaped) that still live:
+   * `tracked` becomes the lot, so that a stop reaches an escapee as well. */
+  const liveTree = (tracked: Set<number>): { members: number[]; escaped: number[] } => {
+    const members = cgroup.members();
+    const inside = new Set(members);
+    const escaped = [...tracked].filter((pid) => !inside.has(pid) && proc.isAlive(pid));
     tracked.clear();
-    for (const pid of pids) tracked.add(pid);
-    return pids;
+    for (const pid of [...members, ...escaped]) tracked.add(pid);
+    return { members, escaped };
   };
   return {
     ...proc,
     // One signal to -pgid reaches the group; the cgroup's other members get theirs by pid.
-    outsideGroup: (pgid, tracked) => members(tracked).filter((pid) => readProcEntry(pid)?.pgrp !== pgid),
+    outsideGroup: (pgid, tracked) => {
+      const { members, escaped } = liveTree(tracked);
+      return [...members.filter((pid) => readProcEntry(pid)?.pgrp !== pgid), ...escaped];
+    },
     // "Some process of the run is left", which for a cgroup is the whole cgroup, not the group.
     groupExists: () => cgroup.populated(),
     waitGone: (pgid, tracked, mark, onStragglers) =>
       new Promise<void>((resolve) => {
         poller.add(() => {
           if (cgroup.populated()) return false;
-          tracked.clear();
-          // Empty: a process carrying the run's mark elsewhere was moved out of the cgroup.
+          // Empty: what is left of the run is outside the cgroup (it was moved out), found by its
+          // group, its tracked pids or its mark, and waited for too.
           const escaped = (pids: number[]) => {
             onEscaped(pids);
             onStragglers(pids);
@@ -64,8 +71,10 @@ export function cgroupTree({ cgroup, proc, poller, onEscaped }: CgroupTreeOption
         });
       }),
     freeze: (frozen) => cgroup.freeze(frozen),
-    killAll: () => {
+    // The cgroup at once; an escapee by pid.
+    killAll: (tracked) => {
       cgroup.kill();
+      proc.signal(liveTree(tracked).escaped, 'SIGKILL');
       return true;
     },
     release: () => cgroup.remove(),

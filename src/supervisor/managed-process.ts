@@ -205,7 +205,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
         this.arm('kill', this.spec.stop.killTimeoutMs, { type: 'kill-timeout' });
         return;
       case 'kill-tree':
-        if (!this.tree.killAll()) this.signalTree('SIGKILL');
+        if (!this.tree.killAll(this.runTree)) this.signalTree('SIGKILL');
         return;
       case 'schedule-restart':
         this.arm('restart', effect.delayMs, { type: 'restart-due' });
@@ -247,7 +247,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       }
       case 'kill-stale-run':
         // The cgroup holds all that is left of the run, wherever it went.
-        if (this.tree.killAll()) return;
+        if (this.tree.killAll(this.runTree)) return;
         this.tree.signal(
           this.tree.staleRunPids(effect.run, Object.values(this.output.paths.pipe)),
           'SIGKILL',

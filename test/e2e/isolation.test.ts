@@ -261,3 +261,26 @@ time.sleep(300)"`,
   await pm(['describe', 'fds'], env);
   assert.equal(readEvents(t.home, 'fds').filter((e) => e.data?.limit === 'max_fds').length, 1);
 });
+
+test('a process of the run moved out of its cgroup is an isolation breach, and pm stop still ends it', async (c) => {
+  const why = noCgroups();
+  if (why) return c.skip(why);
+  const pidFile = path.join(t.home, 'pids');
+  const v2 = fs.existsSync('/sys/fs/cgroup/cgroup.controllers') ? '/sys/fs/cgroup' : '/sys/fs/cgroup/unified';
+  // As root, an app can move its own process to the root cgroup, and leave its session too.
+  await startShell(
+    'mover',
+    `setsid sh -c 'echo $$ > ${v2}/cgroup.procs; echo $$ >> ${pidFile}; exec sleep 300' & exec sleep 300`,
+  );
+  const [escapee] = await waitForPids(pidFile, 1);
+  const dir = unifiedDir('mover.0');
+  await waitFor(() => !members(dir).includes(escapee!) && members(dir).length === 1, {
+    message: 'the escapee outside the cgroup',
+  });
+
+  await pm(['stop', 'mover'], t.env);
+  assert.ok(isGone(escapee!), `escapee ${escapee} survived the stop`);
+  const breach = readEvents(t.home, 'mover').find((e) => e.type === 'isolation-breach');
+  assert.equal(breach?.data?.kind, 'escaped');
+  assert.equal(breach?.data?.pids, String(escapee));
+});
