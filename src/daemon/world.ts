@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { CgroupHost } from '../isolation/cgroup-host.js';
 import { CgroupPoller, cgroupTree } from '../isolation/cgroup-tree.js';
+import { CounterFiles } from '../isolation/counter-files.js';
 import { InstanceCgroup } from '../isolation/instance-cgroup.js';
 import { ExitPoller } from '../proc/exit-poller.js';
 import { isPidAlive, liveStartTime } from '../proc/proc-table.js';
@@ -62,12 +63,13 @@ export function createWorld(home: string, events: EventSink, host: CgroupHost): 
   const exitPoller = new ExitPoller();
   const poller = new CgroupPoller();
   const cgroups = new Map<string, InstanceCgroup>();
+  const counterFiles = new CounterFiles();
   const cgroupOf = (name: string, index: number): InstanceCgroup | null => {
     if (host.mode === 'none') return null;
     const key = cgroupName(name, index);
     let cgroup = cgroups.get(key);
     if (!cgroup) {
-      cgroup = new InstanceCgroup(host, key);
+      cgroup = new InstanceCgroup(host, key, counterFiles);
       cgroups.set(key, cgroup);
     }
     return cgroup;

@@ -13,7 +13,7 @@ export interface MonitoredInstance {
   readonly id: number;
   /** The main pid (also the process group id); null when not running. */
   readonly pid: number | null;
-  readonly spec: { monitoring: { metricsCollection: boolean } };
+  readonly spec: { monitoring: { metricsCollection: boolean }; limits?: { maxFds?: number } };
   trackedPids(): Iterable<number>;
   /** Its cgroup's counters, where it has a cgroup: cheaper than the /proc walk, and exact. */
   cgroupUsage?(): CgroupUsage | null;
@@ -42,14 +42,15 @@ export interface MonitorOptions {
   startedAt: number;
 }
 
-/** Reading a process's /proc stat costs the kernel about 10 µs, and the rest of a sample as much
- * again: with many instances the time between samples stretches to this much per instance (4 s at
- * 1000, measured 0.6-1.1 % of a core at idle instead of 2 %), and below 250 instances it is the
- * configured interval. */
-export const STRETCH_MS_PER_INSTANCE = 4;
+/** An instance costs a sample 10-20 µs of reads (its /proc stat, or its cgroup's counters) and as
+ * much again in the rest of the sample and the collector: with many instances the time between
+ * samples stretches to this much per instance (8 s at 1000, where 4 ms measured 1.4-1.7 % of a core
+ * at idle), and below 125 instances it is the configured interval. */
+export const STRETCH_MS_PER_INSTANCE = 8;
 
-/** Open descriptors are counted at every this many samples: a directory read per process. */
-export const FDS_EVERY_SAMPLES = 5;
+/** Open descriptors are counted at every this many samples (a directory read per process), and at
+ * every sample for an instance with a max_fds to check. */
+export const FDS_EVERY_SAMPLES = 30;
 
 export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
   private timer: NodeJS.Timeout | null = null;
@@ -157,8 +158,10 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
       const targets = fromProc.map((p) => ({ id: p.id, pgid: p.pid!, tracked: p.trackedPids() }));
       for (const [id, sample] of this.sampler.sample(targets, now)) sampled.set(id, sample);
     }
-    if (this.samples++ % FDS_EVERY_SAMPLES === 0)
-      for (const proc of running) proc.recordOpenFds?.(countOpenFds(proc.treePids?.() ?? []));
+    const countAll = this.samples++ % FDS_EVERY_SAMPLES === 0;
+    for (const proc of running)
+      if (countAll || proc.spec.limits?.maxFds !== undefined)
+        proc.recordOpenFds?.(countOpenFds(proc.treePids?.() ?? []));
     for (const proc of running) {
       const sample = sampled.get(proc.id);
       if (!sample) continue;

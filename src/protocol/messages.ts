@@ -116,6 +116,8 @@ export interface AppSummary {
 /** An app with its full definition and per-instance restart history, for `describe`. */
 export interface AppDetails {
   spec: AppSpec;
+  /** What holds the app's processes on this host, and its limits the host does not enforce. */
+  isolation: { summary: string; exact: boolean; notEnforced: string[] };
   instances: Array<ProcessInfo & { history: RestartRecord[]; usage?: UsageStats | null }>;
 }
 

@@ -34,7 +34,7 @@ export class AppTable extends Map<string, AppEntry> {
     return found;
   }
 
-  describe(target: Target): AppDetails[] {
+  describe(target: Target): Array<Omit<AppDetails, 'isolation'>> {
     const selected = new Set(this.select(target));
     // An app scaled to 0 has no instance to select, yet is defined: `all` and its name show it.
     const named = (app: AppEntry) =>

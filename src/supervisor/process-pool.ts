@@ -63,7 +63,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return this.all().map((p) => p.info());
   }
 
-  describe(target: Target): AppDetails[] {
+  describe(target: Target): Array<Omit<AppDetails, 'isolation'>> {
     return this.apps.describe(target);
   }
 
@@ -228,10 +228,10 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   /** Stop every instance (daemon shutdown); resolves when all are down. */
   async stopAll(): Promise<number> {
     const procs = this.all();
-    for (const proc of procs) proc.apply({ type: 'stop' });
+    const pacer = new Pacer(this.deps.clock);
+    await this.stopEach(procs, pacer);
     await this.settleAll(procs, isDown);
-    await Promise.all(procs.map((p) => p.output.close()));
-    for (const proc of procs) proc.release();
+    await this.releaseEach(procs, pacer);
     return procs.length;
   }
 
@@ -401,26 +401,35 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return proc;
   }
 
+  private async stopEach(procs: ManagedProcess[], pacer: Pacer): Promise<void> {
+    for (const proc of procs) {
+      proc.apply({ type: 'stop' });
+      await pacer.step();
+    }
+  }
+
+  /** Closes the pipes and files, and removes the cgroup, of instances that are down for good. */
+  private async releaseEach(procs: ManagedProcess[], pacer: Pacer): Promise<void> {
+    for (const proc of procs) {
+      await proc.output.close();
+      proc.release();
+      await pacer.step();
+    }
+  }
+
   private async stopAndRemove(procs: ManagedProcess[]): Promise<ProcessInfo[]> {
     // First: a start still queued for one of them (a large apply, turn by turn) must not run.
     for (const proc of procs) this.removed.add(proc);
     // Each step a turn at a time, as in operate().
     const pacer = new Pacer(this.deps.clock);
-    for (const proc of procs) {
-      proc.apply({ type: 'stop' });
-      await pacer.step();
-    }
+    await this.stopEach(procs, pacer);
     await this.settleAll(procs, isDown);
     const removed = new Set(procs);
     for (const app of new Set(procs.map((p) => this.apps.get(p.name)))) {
       if (app) app.instances = app.instances.filter((p) => !removed.has(p));
     }
     for (const proc of procs) proc.removeAllListeners();
-    for (const proc of procs) {
-      await proc.output.close();
-      proc.release();
-      await pacer.step();
-    }
+    await this.releaseEach(procs, pacer);
     const infos = procs.map((p) => p.info());
     for (const proc of procs) {
       await pacer.step();

@@ -55,7 +55,7 @@ function formatIsolation(spec: AppSpec): string[] {
 
 export function renderDescribe(apps: AppDetails[], now = Date.now()): string {
   const out: string[] = [];
-  for (const { spec, instances } of apps) {
+  for (const { spec, instances, isolation } of apps) {
     const env = Object.entries(maskEnv(spec.env)).map(([k, v]) => `${k}=${v}`);
     out.push(
       `app ${spec.name}`,
@@ -67,6 +67,10 @@ export function renderDescribe(apps: AppDetails[], now = Date.now()): string {
       `  stop          ${spec.stop.signal}, SIGKILL after ${spec.stop.killTimeoutMs} ms`,
       `  restart       ${spec.recovery.autoRestart}, max ${spec.recovery.maxRestarts} in ${spec.recovery.restartWindowMs} ms, delay ${spec.recovery.restartDelayMs} ms, min uptime ${spec.recovery.minUptimeMs} ms`,
       ...formatIsolation(spec),
+      `  isolation     ${isolation.exact ? `a cgroup per instance: ${isolation.summary}` : `best effort: process group, session and the run's environment mark; ${isolation.summary}`}`,
+      ...(isolation.notEnforced.length > 0
+        ? [`  not enforced  ${isolation.notEnforced.join(', ')} (best_effort: this host cannot)`]
+        : []),
       ...(spec.source ? [`  config        ${spec.source}`] : []),
     );
     for (const p of instances) {

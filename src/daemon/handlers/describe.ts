@@ -1,4 +1,6 @@
 // `pm describe <target>`: the selected apps, each instance with its latest usage figures.
+import { describeHost } from '../../isolation/cgroup-host.js';
+import { unenforceable } from '../../isolation/instance-cgroup.js';
 import type { RequestOf, ResponseOf } from '../../protocol/messages.js';
 import type { DaemonContext } from '../context.js';
 
@@ -8,5 +10,10 @@ export const describe = async (
 ): Promise<ResponseOf['describe']> =>
   ctx.pool.describe(r.target).map((app) => ({
     ...app,
+    isolation: {
+      summary: describeHost(ctx.cgroups),
+      exact: ctx.cgroups.mode !== 'none',
+      notEnforced: unenforceable(ctx.cgroups, app.spec.limits).map((key) => `limits.${key}`),
+    },
     instances: app.instances.map((p) => ({ ...p, usage: ctx.monitor.stats(p.id) })),
   }));

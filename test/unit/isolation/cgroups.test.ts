@@ -166,6 +166,8 @@ test('v1: a run joins every hierarchy; membership, usage, breaches and freeze ar
     path.join(dir('memory'), 'memory.stat'),
     'cache 0\nrss 0\ntotal_cache 3000\ntotal_rss 10000\ntotal_inactive_file 1000\n',
   );
+  fs.writeFileSync(path.join(dir('memory'), 'memory.usage_in_bytes'), '13000\n');
+  // The working set: the charge less the inactive file pages.
   assert.deepEqual(cgroup.usage(), { cpuUsec: 2_500_000, memoryBytes: 12_000 });
 
   fs.writeFileSync(
