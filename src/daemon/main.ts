@@ -11,6 +11,7 @@ import { type CgroupHost, describeHost, detectCgroups, ownUnifiedCgroup } from '
 import { watchDaemonLog } from '../logs/daemon-log.js';
 import { EventLog } from '../logs/event-log.js';
 import { createLogging, type Logging } from '../logs/logging.js';
+import { removeStrayPipes } from '../logs/stray-pipes.js';
 import { Monitor } from '../metrics/monitor.js';
 import { createPrometheusEndpoint } from '../metrics/prometheus-endpoint.js';
 import { UsageSampler } from '../metrics/sample-usage.js';
@@ -177,6 +178,8 @@ async function main(): Promise<void> {
     log,
     sweep: createOrphanSweep(paths.home),
     notify: (text) => notices.add(text),
+    sweepPipes: () =>
+      removeStrayPipes(paths.pipeDir, new Set(pool.all().flatMap((p) => Object.values(p.output.paths.pipe)))),
   });
   // Started in this order; shutdown and detach both stop them in the reverse one.
   const services = new ServiceList([

@@ -18,6 +18,8 @@ export interface PoolServiceDeps {
   log: (message: string) => void;
   /** Tells the next command (see notices.ts). */
   notify: (text: string) => void;
+  /** Removes the pipes of instances no longer defined; returns how many. */
+  sweepPipes: () => number;
   /** The orphan sweep: this home's live processes, a pid's start time, and stopping strays. */
   sweep: {
     find: () => Promise<FoundProcess[]>;
@@ -72,6 +74,8 @@ export class PoolService implements Service {
         data: { pid: process.pid },
       });
     }
+    const pipes = this.deps.sweepPipes();
+    if (pipes > 0) this.deps.log(`removed ${pipes} pipes of instances no longer defined`);
     pool.on('change', () => this.deps.store.schedule());
     await this.deps.store.save();
   }

@@ -284,3 +284,31 @@ test('a process of the run moved out of its cgroup is an isolation breach, and p
   assert.equal(breach?.data?.kind, 'escaped');
   assert.equal(breach?.data?.pids, String(escapee));
 });
+
+test('nothing of a deleted app but its logs stays in the home; a new daemon removes pipes a crash left', async () => {
+  const pipeDir = path.join(t.home, 'pipes');
+  await startShell('gone', 'exec sleep 300');
+  await waitFor(() => fs.readdirSync(pipeDir).some((name) => name.includes('gone')), {
+    message: 'its pipes',
+  });
+  await pm(['delete', 'gone'], t.env);
+  assert.deepEqual(
+    fs.readdirSync(pipeDir).filter((name) => name.includes('gone')),
+    [],
+  );
+  const left = fs.readdirSync(t.home).filter((name) => name.includes('gone'));
+  assert.deepEqual(left, [], `left in the home: ${left.join(' ')}`);
+  assert.ok(
+    fs.readdirSync(path.join(t.home, 'logs')).some((name) => name.startsWith('gone')),
+    'its logs stay',
+  );
+  assert.doesNotMatch(fs.readFileSync(path.join(t.home, 'state.json'), 'utf8'), /"gone"/);
+
+  // What a daemon killed in the middle of a delete leaves: the pipes of an instance it no longer has.
+  await pm(['kill'], t.env);
+  const { execFileSync } = await import('node:child_process');
+  const stray = path.join(pipeDir, 'crashed-0.out');
+  execFileSync('mkfifo', ['-m', '600', stray]);
+  await pm(['ping'], t.env);
+  assert.equal(fs.existsSync(stray), false, 'the stray pipe is still there');
+});

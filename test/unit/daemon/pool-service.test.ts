@@ -36,6 +36,7 @@ function setup(saved: PoolSnapshot | null) {
     saved,
     log: () => {},
     notify: () => {},
+    sweepPipes: () => calls.push('sweep pipes') * 0,
     sweep: { find: async () => [], liveStartTime: () => null, stop: (pids) => calls.push(`stop ${pids}`) },
   });
   return { calls, events, service };
@@ -44,7 +45,7 @@ function setup(saved: PoolSnapshot | null) {
 test('a restored pool starts with an alert that counts what was adopted and started', async () => {
   const { calls, events, service } = setup({ nextId: 4, apps: [] });
   await service.start();
-  assert.deepEqual(calls, ['restore', 'follow changes', 'write state']);
+  assert.deepEqual(calls, ['restore', 'sweep pipes', 'follow changes', 'write state']);
   assert.equal(events[0]?.type, 'daemon-started');
   assert.equal(events[0]?.severity, 'alert');
   assert.match(events[0]?.message ?? '', /restored 3 instances: 2 adopted, 1 restarted$/);
@@ -53,7 +54,7 @@ test('a restored pool starts with an alert that counts what was adopted and star
 test('a fresh home restores nothing and records a plain start', async () => {
   const { calls, events, service } = setup(null);
   await service.start();
-  assert.deepEqual(calls, ['follow changes', 'write state']);
+  assert.deepEqual(calls, ['sweep pipes', 'follow changes', 'write state']);
   assert.deepEqual(
     events.map((e) => [e.type, e.severity]),
     [['daemon-started', 'info']],
