@@ -1,20 +1,21 @@
-// The counter files of the instance cgroups (cpu.stat, memory.stat), read at every monitor sample:
-// kept open and read again in place (pread), which costs a third of open, read and close. At most
-// `maxOpen` stay open, the least recently read closed first; a file that cannot be read is closed.
+// The counter files of the instance cgroups (cpu.stat, the memory charge), read at every monitor
+// sample: kept open and read again in place (pread), which costs a third of open, read and close.
+// At most `maxOpen` stay open (two per instance: 2048 instances); past that, a file is opened for
+// each read, as is one read seldom (memory.stat); a file that cannot be read is closed.
 import fs from 'node:fs';
 
 export class CounterFiles {
   private readonly buffer = Buffer.alloc(8192);
-  /** path → fd; a Map keeps insertion order, and a read moves its file to the end. */
+  /** path → fd of the files kept open. */
   private readonly open = new Map<string, number>();
 
-  constructor(private readonly maxOpen = 2048) {}
+  constructor(private readonly maxOpen = 4096) {}
 
   /** The values of `key value` lines (cpu.stat, memory.stat), in the order of `keys`; null for a
    * key not found, all null when the file cannot be read. Parsed in place: a sample of 1000
    * instances makes no strings. */
-  fields(file: string, keys: readonly string[]): Array<number | null> {
-    const length = this.read(file);
+  fields(file: string, keys: readonly string[], keep = true): Array<number | null> {
+    const length = this.read(file, keep);
     return keys.map((key) => (length === null ? null : this.valueAfter(key, length)));
   }
 
@@ -50,10 +51,10 @@ export class CounterFiles {
 
   /** Reads the file into the buffer; its length, or null when it cannot be read (no such
    * controller, cgroup removed). */
-  private read(file: string): number | null {
+  private read(file: string, keep = true): number | null {
     let fd = this.open.get(file);
-    if (fd !== undefined) this.open.delete(file);
-    else {
+    const kept = fd !== undefined;
+    if (fd === undefined) {
       try {
         fd = fs.openSync(file, 'r');
       } catch {
@@ -62,12 +63,16 @@ export class CounterFiles {
     }
     try {
       const length = fs.readSync(fd, this.buffer, 0, this.buffer.length - 1, 0);
-      this.keep(file, fd);
+      if (!kept) {
+        if (keep && this.open.size < this.maxOpen) this.open.set(file, fd);
+        else fs.closeSync(fd);
+      }
       // A stale byte after the end would read as part of the last value.
       this.buffer[length] = 10;
       return length;
     } catch {
       fs.closeSync(fd);
+      this.open.delete(file);
       return null;
     }
   }
@@ -78,13 +83,5 @@ export class CounterFiles {
     if (fd === undefined) return;
     fs.closeSync(fd);
     this.open.delete(file);
-  }
-
-  private keep(file: string, fd: number): void {
-    this.open.set(file, fd);
-    if (this.open.size <= this.maxOpen) return;
-    const [oldest, oldestFd] = this.open.entries().next().value as [string, number];
-    fs.closeSync(oldestFd);
-    this.open.delete(oldest);
   }
 }

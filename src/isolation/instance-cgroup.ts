@@ -203,7 +203,8 @@ export class InstanceCgroup {
     // drop first. memory.stat costs as much as the other counters together and its inactive pages
     // move slowly: it is read at every STAT_EVERY-th sample.
     const charged = this.files.value(current);
-    if (this.samples++ % STAT_EVERY === 0) [this.inactiveFile = 0] = this.files.fields(memory, [inactiveKey]);
+    if (this.samples++ % STAT_EVERY === 0)
+      [this.inactiveFile = 0] = this.files.fields(memory, [inactiveKey], false);
     return {
       cpuUsec,
       memoryBytes: charged === null ? null : Math.max(0, charged - (this.inactiveFile ?? 0)),

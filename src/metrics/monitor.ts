@@ -62,11 +62,10 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
   private daemon: DaemonUsage;
   private lastCpu = process.cpuUsage();
   private lastTickAt: number;
-  /** When the instances were last sampled (a tick may skip them: see STRETCH_MS_PER_INSTANCE). */
-  private lastSampleAt = Number.NEGATIVE_INFINITY;
+  /** Ticks so far: with many instances each tick samples one slice of them (see STRETCH_MS_PER_INSTANCE). */
+  private ticks = 0;
   /** Each cgroup's CPU time at the last sample, for the CPU percent over the interval. */
   private cgroupCpu = new Map<number, { usec: number; at: number }>();
-  private samples = 0;
 
   constructor(
     private readonly pool: MonitoredPool,
@@ -140,11 +139,15 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
 
   tick(now = Date.now()): void {
     const all = this.pool.all();
-    const running = all.filter((p) => p.pid !== null && p.spec.monitoring.metricsCollection);
-    // Many instances stretch the interval (a tick that comes too soon samples nothing).
-    if (now - this.lastSampleAt < running.length * STRETCH_MS_PER_INSTANCE - this.currentIntervalMs / 2)
-      return;
-    this.lastSampleAt = now;
+    const metered = all.filter((p) => p.pid !== null && p.spec.monitoring.metricsCollection);
+    // Many instances stretch the time between two samples of one instance: each tick samples a
+    // slice of them, so that no tick holds the loop for long.
+    const slices = Math.max(
+      1,
+      Math.round((metered.length * STRETCH_MS_PER_INSTANCE) / Math.max(1, this.currentIntervalMs)),
+    );
+    const slice = this.ticks++ % slices;
+    const running = slices === 1 ? metered : metered.filter((p) => p.id % slices === slice);
     const usage: InstanceUsage[] = [];
     const fromProc: MonitoredInstance[] = [];
     const sampled = new Map<number, TreeUsage>();
@@ -158,7 +161,8 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
       const targets = fromProc.map((p) => ({ id: p.id, pgid: p.pid!, tracked: p.trackedPids() }));
       for (const [id, sample] of this.sampler.sample(targets, now)) sampled.set(id, sample);
     }
-    const countAll = this.samples++ % FDS_EVERY_SAMPLES === 0;
+    // Each instance's descriptors are counted at every FDS_EVERY_SAMPLES-th round of the slices.
+    const countAll = Math.floor((this.ticks - 1) / slices) % FDS_EVERY_SAMPLES === 0;
     for (const proc of running)
       if (countAll || proc.spec.limits?.maxFds !== undefined)
         proc.recordOpenFds?.(countOpenFds(proc.treePids?.() ?? []));

@@ -29,9 +29,15 @@ function getconf(name: string, fallback: number): number {
   }
 }
 
+/** A pid or an instance not sampled for this long is forgotten (a full round at 10,000 instances
+ * takes 80 s). */
+const FORGET_AFTER_MS = 5 * 60_000;
+
 export class UsageSampler {
-  private previous = new Map<number, { startTime: number; cpuTicks: number }>();
-  private previousAt: number | null = null;
+  /** Each pid's CPU ticks when it was last read, and when. */
+  private previous = new Map<number, { startTime: number; cpuTicks: number; at: number }>();
+  /** When each instance was last sampled (the monitor samples a slice of them per tick), and its tree then. */
+  private trees = new Map<number, { at: number; pids: number[] }>();
   // Read at the first sample, not at construction: two getconf processes would delay the daemon's
   // start-up (and every command that starts it).
   private units: { pageBytes: number; ticksPerSecond: number } | null = null;
@@ -43,11 +49,12 @@ export class UsageSampler {
     const { pageBytes, ticksPerSecond } = this.units;
     this.snapshot.update(this.hotPids(targets));
     const { table, index } = this.snapshot;
-    const elapsedTicks = this.previousAt === null ? 0 : ((now - this.previousAt) / 1000) * ticksPerSecond;
-    const current = new Map<number, { startTime: number; cpuTicks: number }>();
     const usage = new Map<number, TreeUsage>();
     for (const target of targets) {
+      const last = this.trees.get(target.id);
+      const elapsedTicks = last === undefined ? 0 : ((now - last.at) / 1000) * ticksPerSecond;
       const pids = treeOf(table, index, target.pgid, target.tracked);
+      this.trees.set(target.id, { at: now, pids });
       let ticks = 0;
       let pages = 0;
       for (const pid of pids) {
@@ -56,7 +63,7 @@ export class UsageSampler {
         // A pid seen for the first time (or reused) spent all its ticks within this interval.
         ticks += entry.cpuTicks - (before && before.startTime === entry.startTime ? before.cpuTicks : 0);
         pages += entry.rssPages;
-        current.set(pid, { startTime: entry.startTime, cpuTicks: entry.cpuTicks });
+        this.previous.set(pid, { startTime: entry.startTime, cpuTicks: entry.cpuTicks, at: now });
       }
       usage.set(target.id, {
         cpuPercent: elapsedTicks > 0 ? Math.max(0, (ticks / elapsedTicks) * 100) : 0,
@@ -64,15 +71,17 @@ export class UsageSampler {
         pids,
       });
     }
-    this.previous = current;
-    this.previousAt = now;
+    // The other slices' pids and trees stay; those not read for a while are gone.
+    for (const [pid, entry] of this.previous) if (now - entry.at > FORGET_AFTER_MS) this.previous.delete(pid);
+    for (const [id, tree] of this.trees) if (now - tree.at > FORGET_AFTER_MS) this.trees.delete(id);
     return usage;
   }
 
-  /** The pids to read again: last tick's trees, and each instance's group leader and tracked pids. */
+  /** The pids to read again: each target's tree when it was last sampled, its group leader and its tracked pids. */
   private hotPids(targets: SampleTarget[]): Set<number> {
-    const hot = new Set(this.previous.keys());
+    const hot = new Set<number>();
     for (const target of targets) {
+      for (const pid of this.trees.get(target.id)?.pids ?? []) hot.add(pid);
       hot.add(target.pgid);
       for (const pid of target.tracked) hot.add(pid);
     }

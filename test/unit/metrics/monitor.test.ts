@@ -112,11 +112,16 @@ test('a new interval resizes each history to the same window, keeping its recent
   assert.equal(monitor.stats(1)?.samples, 6, 'a 3 s window at 500 ms keeps 6 samples');
 });
 
-test('with many instances the sampling stretches to 8 ms per instance: 1000 are sampled every eighth 1 s tick', () => {
+test('with many instances the sampling stretches to 8 ms per instance: 1000 are sampled in slices, each every eighth 1 s tick', () => {
   const procs = Array.from({ length: 1000 }, (_, i) => proc(i + 1, 1000 + i));
   const { monitor, sampled } = setup(procs);
   for (let at = 1000; at <= 16_000; at += 1000) monitor.tick(at);
-  assert.equal(sampled.length, 2);
+  assert.equal(sampled.length, 16, 'a slice at every tick');
+  assert.ok(
+    sampled.every((slice) => slice.length === 125),
+    'slices of an eighth',
+  );
+  for (const p of procs) assert.equal(p.recorded.length, 2, `instance ${p.id} sampled twice in 16 ticks`);
   const few = setup([proc(1, 101)]);
   for (let at = 1000; at <= 6000; at += 1000) few.monitor.tick(at);
   assert.equal(few.sampled.length, 6, 'a few instances keep the configured interval');

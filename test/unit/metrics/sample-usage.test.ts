@@ -117,3 +117,22 @@ test('a process of a tree that is gone, or moved out of the group, stops countin
   assert.deepEqual(usage.pids, [10]);
   assert.equal(usage.memoryBytes, 100 * PAGE);
 });
+
+test('instances sampled in different slices each get their CPU over their own interval', () => {
+  const { proc, sampler } = setup();
+  proc.set(10, { pgrp: 10 });
+  proc.set(20, { pgrp: 20 });
+  const a = { id: 1, pgid: 10, tracked: [] };
+  const b = { id: 2, pgid: 20, tracked: [] };
+  sampler.sample([a], 0);
+  sampler.sample([b], 1000);
+  proc.set(10, { cpuTicks: 100 });
+  proc.set(20, { cpuTicks: 100 });
+  // a: 100 ticks in the 2 s since its own last sample (half a core), whatever b did in between.
+  assert.equal(Math.round(sampler.sample([a], 2000).get(1)!.cpuPercent), 50);
+  assert.equal(Math.round(sampler.sample([b], 3000).get(2)!.cpuPercent), 50);
+  // Only the slice's trees are read again, not the other slice's.
+  proc.reads = [];
+  sampler.sample([a], 4000);
+  assert.ok(!proc.reads.includes(20), `b was read with a's slice: ${proc.reads}`);
+});
