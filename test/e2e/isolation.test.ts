@@ -312,3 +312,29 @@ test('nothing of a deleted app but its logs stays in the home; a new daemon remo
   await pm(['ping'], t.env);
   assert.equal(fs.existsSync(stray), false, 'the stray pipe is still there');
 });
+
+test('limits.cpu holds a busy loop to its share of a core, and the flag path refuses a bad share', async (c) => {
+  const why = noCgroups();
+  if (why) return c.skip(why);
+  await startShell('spin', 'while :; do :; done', { cpu: 0.2 });
+  // The kernel's own count of the periods in which it stopped the instance at its quota.
+  const stats = homeCgroupDirs(t.home).map((d) => path.join(d, 'spin.0', 'cpu.stat'));
+  const throttled = () =>
+    stats.some(
+      (file) =>
+        Number(
+          /nr_throttled (\d+)/.exec(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '')?.[1] ?? 0,
+        ) > 0,
+    );
+  await waitFor(throttled, { message: 'the instance throttled at its quota' });
+  const dir = unifiedDir('spin.0');
+  const usec = () => Number(/usage_usec (\d+)/.exec(fs.readFileSync(path.join(dir, 'cpu.stat'), 'utf8'))![1]);
+  const startUsec = usec();
+  const startMs = Date.now();
+  await waitFor(() => Date.now() - startMs >= 1500 || null, { message: 'a window of spinning' });
+  const share = (usec() - startUsec) / 1000 / (Date.now() - startMs);
+  assert.ok(share < 0.3, `a 0.2 core limit let it use ${share.toFixed(2)} of a core`);
+  const refused = await runCli(['start', 'sleep 1', '--name', 'bad', '--cpu', '0'], t.env);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /cpu/);
+});

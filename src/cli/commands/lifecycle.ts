@@ -16,8 +16,8 @@ const VERBS = [
   },
   { verb: 'restart', description: 'stop, then start again' },
   { verb: 'delete', description: 'stop and forget', alias: 'del' },
-  { verb: 'pause', description: 'freeze every process of the tree (SIGSTOP)' },
-  { verb: 'resume', description: 'continue a paused tree (SIGCONT)' },
+  { verb: 'pause', description: 'freeze every process of the tree (cgroup freezer, else SIGSTOP)' },
+  { verb: 'resume', description: 'thaw a paused tree' },
 ] as const;
 
 type Verb = (typeof VERBS)[number]['verb'];
