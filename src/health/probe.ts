@@ -3,10 +3,12 @@ import type { ProbeCheck } from '../protocol/app-spec.js';
 
 export type ProbeResult = { ok: true } | { ok: false; reason: string };
 
-/** Where an exec probe runs: the instance's directory and environment. */
+/** Where an exec probe runs: the instance's directory, environment and user. */
 export interface ProbeContext {
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** The app's `user:`/`group:`: a probe never runs with more rights than the app. */
+  runAs?: { uid: number; gid: number } | undefined;
 }
 
 /** One probe kind: resolves once it knows, and releases everything it holds when `signal` aborts. */

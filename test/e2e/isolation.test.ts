@@ -76,6 +76,7 @@ test('a double-forked grandchild that left the group and the session is gone aft
   const dir = unifiedDir('dbl.0');
   await waitFor(() => pids.every((pid) => members(dir).includes(pid)), { message: 'both in the cgroup' });
 
+  assert.match((await pm(['describe', 'dbl'], t.env)).stdout, /isolation +a cgroup per instance: cgroup v2/);
   await pm(['stop', 'dbl'], t.env);
   for (const pid of pids) assert.ok(isGone(pid), `${pid} is still running`);
   assert.deepEqual(members(dir), []);
@@ -214,6 +215,11 @@ test('without cgroups (an empty cgroup root) pm falls back to process groups, sa
 
   const info = await startShell('plain', 'exec sleep 300', {}, env);
   assert.equal(info.status === 'online' || info.status === 'starting', true);
+  const { stdout: described } = await pm(['describe', 'plain'], env);
+  assert.match(
+    described,
+    /isolation +best effort: process group, session and the run's environment mark; process groups \(no cgroups/,
+  );
   await pm(['stop', 'plain'], env);
 
   const spec = buildAppSpec({ script: 'exec sleep 300', name: 'limited' }, { baseDir: t.home, baseEnv: {} });

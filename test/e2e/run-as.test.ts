@@ -165,3 +165,18 @@ test('an unknown user, or a pm that is not root, is refused with one line and de
   );
   assert.deepEqual(fs.readdirSync(home), [], 'nothing was started in its home');
 });
+
+test('an exec probe of an app with user: nobody runs as nobody', async () => {
+  const out = path.join(work, 'probe-uid');
+  await pm(
+    [
+      'start',
+      writeConfig(`    user: nobody\n    health:\n      - { exec: "id -u > ${out}", interval: 200ms }\n`),
+    ],
+    t.env,
+  );
+  const uid = await waitFor(() => (fs.existsSync(out) ? fs.readFileSync(out, 'utf8').trim() || null : null), {
+    message: 'the probe to run',
+  });
+  assert.equal(uid, String(nobody.uid));
+});

@@ -57,6 +57,7 @@ export class HealthWatch {
   private createChecker(proc: ManagedProcess, startedAt: number): HealthChecker {
     const context = {
       cwd: proc.spec.cwd,
+      runAs: proc.spec.runAs,
       env: instanceEnv({
         spec: proc.spec,
         index: proc.index,

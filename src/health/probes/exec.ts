@@ -1,4 +1,5 @@
-// Exec probe: run a shell command in the instance's directory and environment; exit code 0 passes.
+// Exec probe: run a shell command in the instance's directory and environment, as its user; exit
+// code 0 passes.
 // It runs in its own process group, so an abort (timeout, instance stopping) kills all it started.
 import { spawn } from 'node:child_process';
 import type { Probe } from '../probe.js';
@@ -10,6 +11,7 @@ export const probeExec: Probe<{ type: 'exec'; command: string }> = (check, conte
       env: context.env,
       detached: true,
       stdio: 'ignore',
+      ...(context.runAs && { uid: context.runAs.uid, gid: context.runAs.gid }),
     });
     const killGroup = () => {
       try {
