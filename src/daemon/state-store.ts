@@ -3,12 +3,12 @@
 // one it replaced is kept as state.json.prev. The file is written off the event loop (async fs),
 // one write at a time: the changes made while a write is in flight go into one next write.
 import fs from 'node:fs';
+import { writeFileAtomicAsync } from '../config/write-file-atomic.js';
 import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
 import type { EventSink } from '../protocol/events.js';
 import { daemonSettingsChange } from '../protocol/validate-request.js';
 import { checkSnapshot, type PoolSnapshot } from '../supervisor/records.js';
 import { StateText, unpackEnvs } from './state-envs.js';
-import { writeFileAtomicAsync } from './write-file-atomic-async.js';
 
 /** 2: each distinct app environment once (state-envs.ts). Version 1 files are still read. */
 const FORMAT_VERSION = 2;

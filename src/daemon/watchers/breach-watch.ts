@@ -4,6 +4,7 @@
 import type { Monitor } from '../../metrics/monitor.js';
 import type { EventSink } from '../../protocol/events.js';
 import type { ProcessPool } from '../../supervisor/process-pool.js';
+import { instanceAlert } from './instance-alert.js';
 
 export class BreachWatch {
   /** Each instance's counters when last seen; the first sight is the baseline, not a breach. */
@@ -20,26 +21,31 @@ export class BreachWatch {
       const before = this.seen.get(proc.id);
       this.seen.set(proc.id, now);
       if (!before) continue;
-      const at = { app: proc.name, index: proc.index, id: proc.id };
       if (now.oomKills > before.oomKills) {
         const kills = now.oomKills - before.oomKills;
-        this.events.record({
-          type: 'isolation-breach',
-          severity: 'alert',
-          ...at,
-          message: `hard_memory reached: the kernel killed ${kills} process(es) of this instance (OOM in its cgroup)`,
-          data: { kind: 'oom-kill', kills, hardMemoryBytes: hardMemoryBytes ?? null },
-        });
+        this.events.record(
+          instanceAlert(
+            proc,
+            'isolation-breach',
+            `hard_memory reached: the kernel killed ${kills} process(es) of this instance (OOM in its cgroup)`,
+            { kind: 'oom-kill', kills, hardMemoryBytes: hardMemoryBytes ?? null },
+          ),
+        );
       }
       if (now.pidsRefused > before.pidsRefused) {
         const refused = now.pidsRefused - before.pidsRefused;
-        this.events.record({
-          type: 'isolation-breach',
-          severity: 'alert',
-          ...at,
-          message: `max_procs reached: ${refused} fork(s) refused at ${maxProcs} processes`,
-          data: { kind: 'pids-limit', refused, maxProcs: maxProcs ?? null },
-        });
+        this.events.record(
+          instanceAlert(
+            proc,
+            'isolation-breach',
+            `max_procs reached: ${refused} fork(s) refused at ${maxProcs} processes`,
+            {
+              kind: 'pids-limit',
+              refused,
+              maxProcs: maxProcs ?? null,
+            },
+          ),
+        );
       }
     }
     for (const id of this.seen.keys()) if (!ids.has(id)) this.seen.delete(id);

@@ -5,6 +5,7 @@ import type { Monitor } from '../../metrics/monitor.js';
 import type { EventSink } from '../../protocol/events.js';
 import type { ManagedProcess } from '../../supervisor/managed-process.js';
 import type { ProcessPool } from '../../supervisor/process-pool.js';
+import { instanceAlert } from './instance-alert.js';
 
 const MIB = 1024 * 1024;
 const mib = (bytes: number) => `${(bytes / MIB).toFixed(1)} MiB`;
@@ -20,15 +21,14 @@ export class LimitWatch {
       const memoryBytes = proc.usage?.memoryBytes;
       if (!maxMemoryBytes || memoryBytes === undefined || proc.state.status !== 'online') continue;
       if (memoryBytes <= maxMemoryBytes) continue;
-      this.events.record({
-        type: 'limit-exceeded',
-        severity: 'alert',
-        app: proc.name,
-        index: proc.index,
-        id: proc.id,
-        message: `memory ${mib(memoryBytes)} (process tree) exceeds max_memory ${mib(maxMemoryBytes)}; restarting`,
-        data: { limit: 'max_memory', memoryBytes, maxMemoryBytes },
-      });
+      this.events.record(
+        instanceAlert(
+          proc,
+          'limit-exceeded',
+          `memory ${mib(memoryBytes)} (process tree) exceeds max_memory ${mib(maxMemoryBytes)}; restarting`,
+          { limit: 'max_memory', memoryBytes, maxMemoryBytes },
+        ),
+      );
       proc.apply({ type: 'check-failed' });
     }
   };
@@ -42,15 +42,18 @@ export class LimitWatch {
     }
     if (this.overFds.has(proc.id)) return;
     this.overFds.add(proc.id);
-    this.events.record({
-      type: 'limit-exceeded',
-      severity: 'alert',
-      app: proc.name,
-      index: proc.index,
-      id: proc.id,
-      message: `${open} open file descriptors (process tree) exceed max_fds ${maxFds}`,
-      data: { limit: 'max_fds', openFds: open, maxFds },
-    });
+    this.events.record(
+      instanceAlert(
+        proc,
+        'limit-exceeded',
+        `${open} open file descriptors (process tree) exceed max_fds ${maxFds}`,
+        {
+          limit: 'max_fds',
+          openFds: open,
+          maxFds,
+        },
+      ),
+    );
   }
 
   constructor(
