@@ -66,12 +66,14 @@ test('ENOSPC keeps the previous state file whole, and the state is saved once sp
       timeoutMs: 15_000,
       message: 'the state saved again',
     });
-    const events = fs
-      .readFileSync(path.join(home, 'events.log'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as PmEvent);
-    assert.ok(events.some((e) => e.type === 'state-saved'));
+    // The event follows the write that renamed the file into place: wait for it too.
+    const events = () =>
+      fs
+        .readFileSync(path.join(home, 'events.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as PmEvent);
+    await waitFor(() => events().some((e) => e.type === 'state-saved'), { message: 'a state-saved event' });
   } finally {
     await pm(['kill'], env).catch(() => {});
     const daemon = readDaemonPidFile(home);
