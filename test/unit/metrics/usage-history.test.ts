@@ -53,3 +53,20 @@ test('a resized ring keeps the most recent samples that fit, and goes on from th
   smaller.push(7, 7 * MIB, 7000);
   assert.deepEqual(smaller.trail(10).cpuPercent, [6, 7]);
 });
+
+test('a ring grows from a few slots to its capacity, keeping order, then drops the oldest', () => {
+  const history = new UsageHistory(100);
+  for (let i = 1; i <= 50; i++) history.push(i, i * 1024, i * 1000);
+  assert.deepEqual(history.trail(3), {
+    cpuPercent: [48, 49, 50],
+    memoryBytes: [48 * 1024, 49 * 1024, 50 * 1024],
+  });
+  assert.deepEqual(
+    [history.stats()?.samples, history.stats()?.windowMs, history.stats()?.cpuPercent.min],
+    [50, 49_000, 1],
+  );
+  for (let i = 51; i <= 150; i++) history.push(i, i * 1024, i * 1000);
+  const stats = history.stats()!;
+  assert.deepEqual([stats.samples, stats.cpuPercent.min, stats.cpuPercent.max], [100, 51, 150]);
+  assert.deepEqual(history.resized(10).trail(2).cpuPercent, [149, 150]);
+});
