@@ -4,6 +4,7 @@ import type { EventLog } from '../logs/event-log.js';
 import type { Logging } from '../logs/logging.js';
 import type { Monitor } from '../metrics/monitor.js';
 import type { ProcessPool } from '../supervisor/process-pool.js';
+import type { EnvInterner } from './env-interner.js';
 import type { LoopDelayMonitor } from './loop-delay.js';
 import type { Notices } from './notices.js';
 import type { SettingsControl } from './settings-control.js';
@@ -23,6 +24,8 @@ export interface DaemonContext {
   loopDelay: LoopDelayMonitor;
   /** Warnings for the next command (see notices.ts). */
   notices: Notices;
+  /** One object per distinct app environment. */
+  envs: EnvInterner;
   /** The cgroups instances get, or none and why. */
   cgroups: CgroupHost;
   /** Resolves once every change so far is in the state file. */

@@ -21,6 +21,7 @@ import { ProcessPool } from '../supervisor/process-pool.js';
 import { CgroupService } from './cgroup-service.js';
 import type { DaemonContext } from './context.js';
 import { detachDaemon } from './detach.js';
+import { EnvInterner } from './env-interner.js';
 import { raiseFdLimit } from './fd-limit.js';
 import { startLoopDelayMonitor } from './loop-delay.js';
 import { Notices } from './notices.js';
@@ -216,6 +217,7 @@ async function main(): Promise<void> {
     loopDelay,
     notices,
     cgroups,
+    envs: new EnvInterner(),
     flushState: () => store.flush(),
     shutdown: () => {
       shuttingDown ??= shutdownDaemon({ server, services, paths }).then(() => {
