@@ -70,12 +70,12 @@ export function cgroupTree({ cgroup, proc, poller, onEscaped }: CgroupTreeOption
           return true;
         });
       }),
-    freeze: (frozen) => cgroup.freeze(frozen),
+    // An empty cgroup (a run adopted from a daemon without cgroups) leaves it to SIGSTOP/SIGCONT.
+    freeze: (frozen) => cgroup.populated() && cgroup.freeze(frozen),
     // The cgroup at once; an escapee by pid.
     killAll: (tracked) => {
       cgroup.kill();
       proc.signal(liveTree(tracked).escaped, 'SIGKILL');
-      return true;
     },
     release: () => cgroup.remove(),
     usage: () => cgroup.usage(),

@@ -205,7 +205,10 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
         this.arm('kill', this.spec.stop.killTimeoutMs, { type: 'kill-timeout' });
         return;
       case 'kill-tree':
-        if (!this.tree.killAll(this.runTree)) this.signalTree('SIGKILL');
+        // The cgroup at once where there is one, and the group and what left it as well: a run
+        // adopted from a daemon without cgroups is not in its cgroup. A second SIGKILL is harmless.
+        this.tree.killAll(this.runTree);
+        this.signalTree('SIGKILL');
         return;
       case 'schedule-restart':
         this.arm('restart', effect.delayMs, { type: 'restart-due' });
@@ -246,8 +249,9 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
         return;
       }
       case 'kill-stale-run':
-        // The cgroup holds all that is left of the run, wherever it went.
-        if (this.tree.killAll(this.runTree)) return;
+        // The cgroup holds what is left of the run, wherever it went; a run of a daemon without
+        // cgroups is found in /proc, never a stranger that reused its pid.
+        this.tree.killAll(this.runTree);
         this.tree.signal(
           this.tree.staleRunPids(effect.run, Object.values(this.output.paths.pipe)),
           'SIGKILL',

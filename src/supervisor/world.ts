@@ -50,9 +50,9 @@ export interface InstanceTree extends ProcessTree {
   /** Stops or continues every process of the tree at once; false where there is no freezer (then
    * SIGSTOP and SIGCONT do it). */
   freeze(frozen: boolean): boolean;
-  /** SIGKILL to all of the tree at once (a cgroup's kill, and by pid what escaped it); false where it
-   * must go process by process. */
-  killAll(tracked: Set<number>): boolean;
+  /** SIGKILL to all of the tree at once (a cgroup's kill, and by pid what escaped it); without a
+   * cgroup it does nothing, and the caller signals the tree process by process anyway. */
+  killAll(tracked: Set<number>): void;
   /** The instance is gone for good: what holds its tree (a cgroup) is removed. */
   release(): void;
   /** CPU time and memory from the cgroup's counters; null without a cgroup (then /proc is read). */

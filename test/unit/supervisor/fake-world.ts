@@ -138,7 +138,7 @@ export class FakeWorld {
     treeOf: () => ({
       ...this.world.tree,
       freeze: () => false,
-      killAll: () => false,
+      killAll: () => {},
       release: () => {},
       usage: () => null,
       members: () => null,
