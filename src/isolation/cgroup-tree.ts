@@ -6,27 +6,46 @@ import { readProcEntry } from '../proc/proc-table.js';
 import type { InstanceTree, ProcessTree } from '../supervisor/world.js';
 import type { InstanceCgroup } from './instance-cgroup.js';
 
-/** Checks every waiting cgroup on one timer; a check returns true once it is done. */
+/** Checks the waiting cgroups on one timer, at most MAX_CHECKS_PER_TICK of them per tick in
+ * turn (a stop of 10,000 instances that wait out their kill timeout must not read 10,000 files
+ * every 20 ms); a check returns true once it is done. */
 export class CgroupPoller {
-  private readonly checks = new Set<() => boolean>();
+  private checks: Array<() => boolean> = [];
+  private next = 0;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly intervalMs = 20) {}
+  constructor(
+    private readonly intervalMs = 20,
+    private readonly perTick = MAX_CHECKS_PER_TICK,
+  ) {}
 
   add(check: () => boolean): void {
     if (check()) return;
-    this.checks.add(check);
+    this.checks.push(check);
     this.timer ??= setInterval(() => this.tick(), this.intervalMs);
   }
 
   private tick(): void {
-    for (const check of this.checks) if (check()) this.checks.delete(check);
-    if (this.checks.size === 0 && this.timer) {
+    const count = Math.min(this.perTick, this.checks.length);
+    const done = new Set<number>();
+    for (let i = 0; i < count; i++) {
+      const at = (this.next + i) % this.checks.length;
+      if (this.checks[at]!()) done.add(at);
+    }
+    this.next = (this.next + count) % Math.max(1, this.checks.length);
+    if (done.size > 0) {
+      this.checks = this.checks.filter((_, i) => !done.has(i));
+      this.next = 0;
+    }
+    if (this.checks.length === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = null;
     }
   }
 }
+
+/** About 5 ms of reads per tick. */
+const MAX_CHECKS_PER_TICK = 500;
 
 export interface CgroupTreeOptions {
   cgroup: InstanceCgroup;
@@ -37,12 +56,14 @@ export interface CgroupTreeOptions {
 }
 
 export function cgroupTree({ cgroup, proc, poller, onEscaped }: CgroupTreeOptions): InstanceTree {
-  /** The cgroup's members, and processes of the run found outside it (escaped) that still live:
-   * `tracked` becomes the lot, so that a stop reaches an escapee as well. */
+  /** Processes of the run found outside the cgroup by their PM_RUN mark (moved out by root): never
+   * a pid merely seen before, which may belong to a stranger by now. */
+  const escapees = new Set<number>();
+  /** The cgroup's members and the live escapees: `tracked` becomes the lot. */
   const liveTree = (tracked: Set<number>): { members: number[]; escaped: number[] } => {
     const members = cgroup.members();
     const inside = new Set(members);
-    const escaped = [...tracked].filter((pid) => !inside.has(pid) && proc.isAlive(pid));
+    const escaped = [...escapees].filter((pid) => !inside.has(pid) && proc.isAlive(pid));
     tracked.clear();
     for (const pid of [...members, ...escaped]) tracked.add(pid);
     return { members, escaped };
@@ -59,23 +80,37 @@ export function cgroupTree({ cgroup, proc, poller, onEscaped }: CgroupTreeOption
     waitGone: (pgid, tracked, mark, onStragglers) =>
       new Promise<void>((resolve) => {
         poller.add(() => {
-          if (cgroup.populated()) return false;
+          if (cgroup.populated()) {
+            // Killed, and not empty yet: again (v1's freeze-and-kill may miss a child forked meanwhile).
+            if (cgroup.killed) cgroup.kill();
+            return false;
+          }
           // Empty: what is left of the run is outside the cgroup (it was moved out), found by its
           // group, its tracked pids or its mark, and waited for too.
           const escaped = (pids: number[]) => {
+            for (const pid of pids) escapees.add(pid);
             onEscaped(pids);
             onStragglers(pids);
           };
-          proc.waitGone(pgid, tracked, mark, escaped).then(resolve);
+          proc.waitGone(pgid, tracked, mark, escaped).then(() => {
+            escapees.clear();
+            resolve();
+          });
           return true;
         });
       }),
-    // An empty cgroup (a run adopted from a daemon without cgroups) leaves it to SIGSTOP/SIGCONT.
-    freeze: (frozen) => cgroup.populated() && cgroup.freeze(frozen),
+    // A populated cgroup freezes at once; an empty one (a run adopted from a daemon without
+    // cgroups) is left to SIGSTOP. Thawing always thaws the cgroup, and says false when the run
+    // is not in it, so that SIGCONT goes out as well.
+    freeze: (frozen) => {
+      if (frozen) return cgroup.populated() && cgroup.freeze(true);
+      return cgroup.freeze(false) && cgroup.populated();
+    },
     // The cgroup at once; an escapee by pid.
     killAll: (tracked) => {
       cgroup.kill();
-      proc.signal(liveTree(tracked).escaped, 'SIGKILL');
+      const { escaped } = liveTree(tracked);
+      if (escaped.length > 0) proc.signal(escaped, 'SIGKILL');
     },
     release: () => cgroup.remove(),
     usage: () => cgroup.usage(),

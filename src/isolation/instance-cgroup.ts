@@ -27,8 +27,8 @@ export type LimitKey = 'hard_memory' | 'cpu' | 'max_procs';
 
 const CPU_PERIOD_US = 100_000;
 
-/** memory.stat is read at every this many samples (see usage()). */
-const STAT_EVERY = 5;
+/** Reads of freezer.state while v1 says FREEZING, before the kill goes on anyway (and is repeated). */
+const FROZEN_TRIES = 100;
 
 function read(file: string): string | null {
   try {
@@ -65,19 +65,17 @@ export class InstanceCgroup {
   private readonly unified: string | null;
   private readonly v1: Partial<Record<V1Controller, string>> = {};
 
+  /** Killed since the current run started: a stop waits for the cgroup to empty, killing again. */
+  killed = false;
+
   /** Where the monitor's counters are read, found once: a sample of 1000 instances reads 2000 files. */
   private readonly counters: {
     cpu: string | null;
     cpuacct: string | null;
-    /** memory.stat, and its count of inactive file pages. */
+    /** memory.stat, and its keys of anonymous memory and mapped file pages. */
     memory: string | null;
-    inactiveKey: string;
-    /** The memory charge: memory.current (v2) or memory.usage_in_bytes (v1). */
-    current: string | null;
+    memoryKeys: readonly [string, string];
   };
-  private samples = 0;
-  /** Inactive file pages at the last read of memory.stat. */
-  private inactiveFile: number | null = 0;
 
   constructor(
     private readonly host: CgroupHost,
@@ -95,8 +93,7 @@ export class InstanceCgroup {
       cpu: u && path.join(u, 'cpu.stat'),
       cpuacct: this.v1.cpuacct ? path.join(this.v1.cpuacct, 'cpuacct.usage') : null,
       memory: memoryDir && path.join(memoryDir, 'memory.stat'),
-      inactiveKey: v2Memory ? 'inactive_file' : 'total_inactive_file',
-      current: memoryDir && path.join(memoryDir, v2Memory ? 'memory.current' : 'memory.usage_in_bytes'),
+      memoryKeys: v2Memory ? ['anon', 'file_mapped'] : ['total_rss', 'total_mapped_file'],
     };
   }
 
@@ -110,9 +107,12 @@ export class InstanceCgroup {
     return this.dirs()[0]!;
   }
 
-  /** Makes the directories and sets the limits (a changed definition sets them anew). */
+  /** Makes the directories and sets the limits (a changed definition sets them anew). A cgroup
+   * left frozen by a run that ended while paused is thawed: a new run would stop at its gate. */
   prepare(limits: LimitsSpec): void {
     for (const dir of this.dirs()) fs.mkdirSync(dir, { recursive: true });
+    this.freeze(false);
+    this.killed = false;
     const memory = limits.hardMemoryBytes;
     const cpuQuota = limits.cpu === undefined ? null : Math.max(1000, Math.round(limits.cpu * CPU_PERIOD_US));
     const procs = limits.maxProcs;
@@ -121,7 +121,7 @@ export class InstanceCgroup {
     if (u && v2.has('memory')) {
       this.write(path.join(u, 'memory.max'), memory ?? 'max');
       // Without swap off, a hard limit only moves the instance's memory to swap.
-      if (memory !== undefined) this.tryWrite(path.join(u, 'memory.swap.max'), 0);
+      this.tryWrite(path.join(u, 'memory.swap.max'), memory === undefined ? 'max' : 0);
     } else if (this.v1.memory) {
       // memsw (memory + swap) may never be below the memory limit: lift it, set memory, then
       // bring it down to the same value, so that a hard limit is not dodged by swapping. -1: none.
@@ -158,29 +158,38 @@ export class InstanceCgroup {
     return this.members().length > 0;
   }
 
-  /** Stops (or continues) every process at once; false where there is no freezer. */
+  /** Stops (or continues) every process at once; false where there is no freezer, or no cgroup
+   * yet (a run adopted from a daemon without cgroups: its directories were never made). */
   freeze(frozen: boolean): boolean {
     const u = this.unified;
-    if (u && fs.existsSync(path.join(u, 'cgroup.freeze'))) {
-      fs.writeFileSync(path.join(u, 'cgroup.freeze'), frozen ? '1' : '0');
-      return true;
-    }
-    if (this.v1.freezer) {
-      fs.writeFileSync(path.join(this.v1.freezer, 'freezer.state'), frozen ? 'FROZEN' : 'THAWED');
-      return true;
-    }
+    if (u && fs.existsSync(path.join(u, 'cgroup.freeze')))
+      return this.tryWrite(path.join(u, 'cgroup.freeze'), frozen ? '1' : '0');
+    if (this.v1.freezer)
+      return this.tryWrite(path.join(this.v1.freezer, 'freezer.state'), frozen ? 'FROZEN' : 'THAWED');
     return false;
   }
 
-  /** SIGKILL to every process in the cgroup, including one forking as fast as it can. */
+  /** v1: FREEZING until every task stopped; a member read before then could still fork. */
+  private waitFrozen(): void {
+    const state = this.v1.freezer && path.join(this.v1.freezer, 'freezer.state');
+    if (!state || this.unified) return;
+    for (let tries = 0; tries < FROZEN_TRIES && read(state)?.trim() === 'FREEZING'; tries++) {
+      // A few reads: the kernel stops tasks at their next return to user space (microseconds).
+    }
+  }
+
+  /** SIGKILL to every process in the cgroup, including one forking as fast as it can; a cgroup
+   * that does not exist has nothing to kill. Called again while the cgroup stays populated. */
   kill(): void {
+    this.killed = true;
     const u = this.unified;
     if (u && fs.existsSync(path.join(u, 'cgroup.kill'))) {
-      fs.writeFileSync(path.join(u, 'cgroup.kill'), '1');
+      this.tryWrite(path.join(u, 'cgroup.kill'), '1');
       return;
     }
     // Frozen, the members cannot fork between the read and the kill; SIGKILL reaches frozen tasks.
     const frozen = this.freeze(true);
+    if (frozen) this.waitFrozen();
     for (const pid of this.members()) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -192,23 +201,18 @@ export class InstanceCgroup {
   }
 
   usage(): CgroupUsage {
-    const { cpu, cpuacct, memory, current, inactiveKey } = this.counters;
+    const { cpu, cpuacct, memory, memoryKeys } = this.counters;
     let [cpuUsec = null] = cpu === null ? [] : this.files.fields(cpu, ['usage_usec']);
     if (cpuUsec === null && cpuacct !== null) {
       const ns = this.files.value(cpuacct);
       cpuUsec = ns === null ? null : Math.round(ns / 1000);
     }
-    if (current === null || memory === null) return { cpuUsec, memoryBytes: null };
-    // The working set, as the kubelet counts it: the charge less the page cache the kernel would
-    // drop first. memory.stat costs as much as the other counters together and its inactive pages
-    // move slowly: it is read at every STAT_EVERY-th sample.
-    const charged = this.files.value(current);
-    if (this.samples++ % STAT_EVERY === 0)
-      [this.inactiveFile = 0] = this.files.fields(memory, [inactiveKey], false);
-    return {
-      cpuUsec,
-      memoryBytes: charged === null ? null : Math.max(0, charged - (this.inactiveFile ?? 0)),
-    };
+    if (memory === null) return { cpuUsec, memoryBytes: null };
+    // What /proc's RSS counts, for the whole cgroup: anonymous memory and mapped file pages. Page
+    // cache the instance only read stays charged to the cgroup (and across runs) without being
+    // resident in any process: counting it would restart a max_memory app that reads big files.
+    const [anon, mapped] = this.files.fields(memory, memoryKeys);
+    return { cpuUsec, memoryBytes: anon == null ? null : anon + (mapped ?? 0) };
   }
 
   breaches(): BreachCounters {
@@ -228,12 +232,7 @@ export class InstanceCgroup {
   /** Removes the directories of an empty cgroup; false while a process is left in one. */
   remove(): boolean {
     let removed = true;
-    for (const file of [
-      this.counters.cpu,
-      this.counters.cpuacct,
-      this.counters.memory,
-      this.counters.current,
-    ])
+    for (const file of [this.counters.cpu, this.counters.cpuacct, this.counters.memory])
       if (file !== null) this.files.close(file);
     for (const dir of this.dirs()) {
       try {
@@ -249,12 +248,13 @@ export class InstanceCgroup {
     fs.writeFileSync(file, String(value));
   }
 
-  /** For files a kernel may lack (swap accounting off): without them the limit still holds. */
-  private tryWrite(file: string, value: string | number): void {
+  /** For files a kernel may lack (swap accounting off), or a cgroup not made yet: false then. */
+  private tryWrite(file: string, value: string | number): boolean {
     try {
       this.write(file, value);
+      return true;
     } catch {
-      // no swap accounting
+      return false;
     }
   }
 }

@@ -164,10 +164,9 @@ test('v1: a run joins every hierarchy; membership, usage, breaches and freeze ar
   fs.writeFileSync(path.join(dir('cpuacct'), 'cpuacct.usage'), '2500000000\n');
   fs.writeFileSync(
     path.join(dir('memory'), 'memory.stat'),
-    'cache 0\nrss 0\ntotal_cache 3000\ntotal_rss 10000\ntotal_inactive_file 1000\n',
+    'cache 0\nrss 0\ntotal_cache 3000000\ntotal_rss 10000\ntotal_mapped_file 2000\ntotal_inactive_file 1000\n',
   );
-  fs.writeFileSync(path.join(dir('memory'), 'memory.usage_in_bytes'), '13000\n');
-  // The working set: the charge less the inactive file pages.
+  // What RSS counts: anonymous and mapped file pages, not the page cache the instance only read.
   assert.deepEqual(cgroup.usage(), { cpuUsec: 2_500_000, memoryBytes: 12_000 });
 
   fs.writeFileSync(
@@ -217,10 +216,9 @@ test('v2: limits, usage, breaches, freeze and kill through the unified files', (
   assert.equal(cgroup.populated(), false);
 
   fs.writeFileSync(path.join(dir, 'cpu.stat'), 'usage_usec 1234\nuser_usec 1000\nsystem_usec 234\n');
-  fs.writeFileSync(path.join(dir, 'memory.current'), '50000\n');
   fs.writeFileSync(
     path.join(dir, 'memory.stat'),
-    'anon 40000\nfile 10000\nactive_file 4000\ninactive_file 6000\n',
+    'anon 40000\nfile 900000\nkernel_stack 100\nfile_mapped 4000\nactive_file 4000\ninactive_file 6000\n',
   );
   assert.deepEqual(cgroup.usage(), { cpuUsec: 1234, memoryBytes: 44_000 });
 
@@ -233,10 +231,26 @@ test('v2: limits, usage, breaches, freeze and kill through the unified files', (
   fs.writeFileSync(path.join(dir, 'cgroup.freeze'), '0');
   assert.equal(cgroup.freeze(true), true);
   assert.equal(read(path.join(dir, 'cgroup.freeze')), '1');
+  // A new run never starts in a cgroup a paused run left frozen.
+  cgroup.prepare({});
+  assert.equal(read(path.join(dir, 'cgroup.freeze')), '0');
 
   fs.writeFileSync(path.join(dir, 'cgroup.kill'), '');
   cgroup.kill();
   assert.equal(read(path.join(dir, 'cgroup.kill')), '1');
+  assert.equal(cgroup.killed, true, 'a stop kills again while the cgroup is not empty');
+  cgroup.prepare({});
+  assert.equal(cgroup.killed, false, 'a new run is not killed again');
+});
+
+test('a cgroup whose directories were never made (a run adopted from a daemon without cgroups) is neither frozen nor killed, and nothing throws', () => {
+  const cgroup = new InstanceCgroup(v2Host().host, 'old.0');
+  assert.equal(cgroup.freeze(true), false);
+  assert.doesNotThrow(() => cgroup.kill());
+  assert.deepEqual(cgroup.members(), []);
+  const v1 = new InstanceCgroup(v1Host().host, 'old.0');
+  assert.equal(v1.freeze(true), false);
+  assert.doesNotThrow(() => v1.kill());
 });
 
 test('a cgroup without counters yields no usage: the monitor reads /proc instead', () => {
