@@ -119,7 +119,7 @@ export function decideScale(input: AutoscaleInput): AutoscaleDecision | null {
   if (lastDecisionAt !== null && now - lastDecisionAt < pool.cooldownMs) return null;
 
   const busy = busySignal(instances);
-  if (busy && busy.rounds.every((cpu) => cpu > pool.targetCpuPercent)) {
+  if (busy?.rounds.every((cpu) => cpu > pool.targetCpuPercent)) {
     const avgCpuPercent = average(busy.rounds);
     const window = { avgCpuPercent, windowMs: busy.windowMs };
     if (from >= pool.maxSize)
