@@ -1,5 +1,6 @@
 // `pm scale <app> <N|+N|-N>`.
 import { type Command, InvalidArgumentError } from 'commander';
+import { PmError } from '../../protocol/errors.js';
 import type { ScaleChange } from '../../protocol/messages.js';
 import { printSummary } from '../output/summary.js';
 import { withDaemon } from '../session.js';
@@ -48,8 +49,12 @@ export function registerScale(program: Command): void {
         options.min === undefined && options.max === undefined
           ? undefined
           : { minSize: options.min, maxSize: options.max };
-      if (!change && !bounds)
-        throw new InvalidArgumentError('expected a count (N, +N or -N), --min or --max');
+      if (!change && !bounds) {
+        throw new PmError(
+          'bad-request',
+          'expected a count (N, +N or -N), --min or --max: see `pm scale --help`',
+        );
+      }
       const infos = await withDaemon((client) => client.request({ type: 'scale', name, change, bounds }));
       printSummary(infos, { json: Boolean(options.json) });
     });
