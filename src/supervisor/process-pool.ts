@@ -9,7 +9,7 @@ import type { Target } from '../protocol/target.js';
 import { type AppEntry, AppTable } from './app-table.js';
 import { ManagedProcess } from './managed-process.js';
 import { Pacer } from './pacer.js';
-import { reconcile, resizeSlots } from './reconcile.js';
+import { keepPoolCounts, reconcile, resizeSlots } from './reconcile.js';
 import { type PoolSnapshot, recordOf } from './records.js';
 import { isDown, isSettled, settleAll } from './settle.js';
 import type { Output, World } from './world.js';
@@ -82,8 +82,10 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return this.exclusive(() => this.applyNow(specs));
   }
 
-  private async applyNow(specs: AppSpec[]): Promise<ProcessInfo[]> {
-    const plan = reconcile(this.apps.held(), specs);
+  private async applyNow(asked: AppSpec[]): Promise<ProcessInfo[]> {
+    const held = this.apps.held();
+    const specs = keepPoolCounts(held, asked);
+    const plan = reconcile(held, specs);
     const defined = new Map(specs.map((spec) => [spec.name, spec]));
     for (const name of [...plan.restart, ...plan.start])
       this.redefine(this.apps.get(name)!, defined.get(name)!);

@@ -94,6 +94,19 @@ test('pm scale keeps a pool within its bounds, and --min/--max change them', asy
 
   const bad = await pm(['scale', 'web', '--min', '7'], t.env, 1);
   assert.match(bad.stderr, /--min must be at most --max/);
+
+  await pm(['save'], t.env);
+  const dump = fs.readFileSync(path.join(t.home, 'dump.yaml'), 'utf8');
+  assert.match(dump, /maxSize: 6/, 'pm save keeps the bounds set at run time');
+  const pids = (await listApps(t.env)).map((p) => p.pid);
+  await pm(['start', config], t.env);
+  const after = await listApps(t.env);
+  assert.equal(after.length, 3, 'the config applied again: its max_size 3, the count kept within it');
+  assert.deepEqual(
+    after.map((p) => p.pid),
+    pids.slice(0, 3),
+    'new bounds restart no instance',
+  );
 });
 
 test('a pool saturated at max_size with the load above target is a scaling error', async () => {
