@@ -32,7 +32,6 @@ test('pm validate prints a summary of a good config and changes nothing', async 
   assert.equal(fs.existsSync(path.join(t.home, 'daemon.sock')), false, 'validate starts no daemon');
 });
 
-/** What `pm validate` and `pm start` say about the example's pool: autoscaling is not built yet. */
 test('pm validate of the example, whose pool sets autoscaling keys, warns about nothing: they act', async () => {
   const result = await runCli(['validate', 'examples/pm.yaml'], t.env);
   assert.equal(result.code, 0, result.stderr);
