@@ -8,6 +8,7 @@ import type { EnvInterner } from './env-interner.js';
 import type { LoopDelayMonitor } from './loop-delay.js';
 import type { Notices } from './notices.js';
 import type { SettingsControl } from './settings-control.js';
+import type { Autoscaler } from './watchers/autoscaler.js';
 
 /** What request handlers may use. */
 export interface DaemonContext {
@@ -17,6 +18,8 @@ export interface DaemonContext {
   /** Live output lines for `pm logs --follow`. */
   logging: Logging;
   monitor: Monitor;
+  /** Pooled apps' autoscaling, for `describe`. */
+  autoscaler: Autoscaler;
   /** The daemon-wide settings (metrics interval, Prometheus port). */
   settings: SettingsControl;
   startedAt: number;

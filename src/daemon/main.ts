@@ -33,6 +33,7 @@ import { readMonitoringSettings, SettingsControl } from './settings-control.js';
 import { shutdownDaemon } from './shutdown.js';
 import { type DaemonState, StateStore } from './state-store.js';
 import { createAlerts } from './watchers/alert-watch.js';
+import { Autoscaler } from './watchers/autoscaler.js';
 import { BreachWatch } from './watchers/breach-watch.js';
 import { HealthWatch } from './watchers/health-watch.js';
 import { LimitWatch } from './watchers/limit-watch.js';
@@ -182,6 +183,7 @@ async function main(): Promise<void> {
     sweepPipes: () =>
       removeStrayPipes(paths.pipeDir, new Set(pool.all().flatMap((p) => Object.values(p.output.paths.pipe)))),
   });
+  const autoscaler = new Autoscaler(pool, monitor, events);
   // Started in this order; shutdown and detach both stop them in the reverse one.
   const services = new ServiceList([
     // Before the pool: adopting apps after a crash is itself an alert, and alerts raised while
@@ -198,6 +200,8 @@ async function main(): Promise<void> {
     }),
     poolService,
     monitor,
+    // After the monitor, whose samples it decides on; stopped before it and before the pool.
+    autoscaler,
     settings,
     new HealthWatch(pool, paths.home),
     new LimitWatch(pool, monitor, events),
@@ -212,6 +216,7 @@ async function main(): Promise<void> {
     events,
     logging,
     monitor,
+    autoscaler,
     settings,
     startedAt,
     loopDelay,

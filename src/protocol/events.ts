@@ -13,7 +13,11 @@ export type PmEventType =
   | 'resumed'
   | 'adopted'
   | 'deleted'
+  /** A pool's instance count changed: by `pm scale`, or by the autoscaler (the message says why). */
   | 'scaled'
+  /** The autoscaler could not do what the load asks: a spawn failed while growing, or the pool is at
+   * max_size with the load above its target (saturated). Retried at the next decision. */
+  | 'scaling-error'
   | 'health-changed'
   | 'limit-exceeded'
   | 'log-fallback'

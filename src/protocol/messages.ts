@@ -12,6 +12,12 @@ import type { Target } from './target.js';
 /** `scale web 4` sets; `scale web +2` / `-1` adds. */
 export type ScaleChange = { mode: 'set'; count: number } | { mode: 'add'; count: number };
 
+/** New bounds of a pool (`pm scale web --min 2 --max 10`); an absent one stays as it is. */
+export interface PoolBounds {
+  minSize?: number;
+  maxSize?: number;
+}
+
 export type Request =
   /** First frame of every connection. */
   | { type: 'hello'; protocolVersion: number }
@@ -28,7 +34,8 @@ export type Request =
   | { type: 'resume'; target: Target }
   /** Zero the restart counters; an errored instance starts again with a fresh crash-loop count. */
   | { type: 'reset'; target: Target }
-  | { type: 'scale'; name: string; change: ScaleChange }
+  /** A count (a pooled app's must be within its bounds), new pool bounds, or both (bounds first). */
+  | { type: 'scale'; name: string; change?: ScaleChange; bounds?: PoolBounds }
   | { type: 'list' }
   /** Every defined app and its number of instances: an app scaled to 0 has no instance for `list` to show. */
   | { type: 'apps' }
@@ -111,6 +118,18 @@ export interface AppSummary {
   name: string;
   /** 0 for an app defined with `instances: 0` or scaled to 0: it is kept, and `pm scale` brings it back. */
   instances: number;
+  /** A pooled app's bounds; absent for a fixed count. */
+  pool?: { minSize: number; maxSize: number };
+}
+
+/** The autoscaler's view of a pool, for `describe`. */
+export interface AutoscaleInfo {
+  /** The pool's average CPU over its last samples (percent of one core per instance); null before any. */
+  avgCpuPercent: number | null;
+  /** The last decision (a scale, saturation or a scaling error) and why; null before any. */
+  lastDecision: { at: number; message: string } | null;
+  /** A scale the autoscaler started is running. */
+  scaling: boolean;
 }
 
 /** An app with its full definition and per-instance restart history, for `describe`. */
@@ -119,6 +138,8 @@ export interface AppDetails {
   /** What holds the app's processes on this host, and its limits the host does not enforce. */
   isolation: { summary: string; exact: boolean; notEnforced: string[] };
   instances: Array<ProcessInfo & { history: RestartRecord[]; usage?: UsageStats | null }>;
+  /** A pooled app's autoscaling; absent for a fixed count (or a daemon without the autoscaler). */
+  autoscale?: AutoscaleInfo;
 }
 
 export interface ResponseOf {

@@ -32,7 +32,7 @@ import {
 import { type DaemonSettingsChange, MIN_METRICS_INTERVAL_MS } from './daemon-settings.js';
 import { PmError } from './errors.js';
 import { quoteText } from './escape-text.js';
-import type { RequestFrame, RequestOf, RequestType, ScaleChange } from './messages.js';
+import type { PoolBounds, RequestFrame, RequestOf, RequestType, ScaleChange } from './messages.js';
 import { APP_NAME_PATTERN, type Target } from './target.js';
 
 const appName: Check<string> = (v, path) => {
@@ -193,7 +193,16 @@ const payloadFields: { [K in RequestType]: ShapeOf<Payload<K>> } = {
   pause: targeted,
   reset: targeted,
   resume: targeted,
-  scale: { name: appName, change: scaleChange },
+  scale: {
+    name: appName,
+    change: optional(scaleChange),
+    bounds: optional(
+      object({
+        minSize: optional(int(0, 10_000)),
+        maxSize: optional(int(1, 10_000)),
+      } satisfies ShapeOf<PoolBounds>),
+    ),
+  },
   list: {},
   apps: {},
   describe: targeted,

@@ -1,15 +1,15 @@
 // Lifecycle operations over many instances at once (apply, start, stop, scale, delete, restore),
 // replying when each has settled; the apps themselves are held in an AppTable.
 import { EventEmitter } from 'node:events';
-import type { AppSpec } from '../protocol/app-spec.js';
+import type { AppSpec, PoolSpec } from '../protocol/app-spec.js';
 import { PmError } from '../protocol/errors.js';
-import type { AppDetails, ScaleChange } from '../protocol/messages.js';
+import type { AppDetails, PoolBounds, ScaleChange } from '../protocol/messages.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import type { Target } from '../protocol/target.js';
 import { type AppEntry, AppTable } from './app-table.js';
 import { ManagedProcess } from './managed-process.js';
 import { Pacer } from './pacer.js';
-import { reconcile, resizeSlots } from './reconcile.js';
+import { keepPoolCounts, reconcile, resizeSlots } from './reconcile.js';
 import { type PoolSnapshot, recordOf } from './records.js';
 import { isDown, isSettled, settleAll } from './settle.js';
 import type { Output, World } from './world.js';
@@ -26,6 +26,16 @@ export interface PoolDeps extends World {
   persist: () => unknown;
   /** How long start-like operations wait for new runs to settle before replying. */
   startWaitMs: number;
+}
+
+/** Who asked for a scale and why (the autoscaler), and which slots go. */
+export interface ScaleOptions {
+  /** Indexes to remove when shrinking, instead of the highest ones (used when as many as the change). */
+  remove?: readonly number[];
+  /** The `scaled` event's message and extra data in place of the plain count. */
+  why?: { message: string; data: Record<string, string | number | boolean | null> };
+  /** Refuse a count outside the pool's bounds (`pm scale` on a pooled app). */
+  withinBounds?: boolean;
 }
 
 export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
@@ -72,8 +82,10 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return this.exclusive(() => this.applyNow(specs));
   }
 
-  private async applyNow(specs: AppSpec[]): Promise<ProcessInfo[]> {
-    const plan = reconcile(this.apps.held(), specs);
+  private async applyNow(asked: AppSpec[]): Promise<ProcessInfo[]> {
+    const held = this.apps.held();
+    const specs = keepPoolCounts(held, asked);
+    const plan = reconcile(held, specs);
     const defined = new Map(specs.map((spec) => [spec.name, spec]));
     for (const name of [...plan.restart, ...plan.start])
       this.redefine(this.apps.get(name)!, defined.get(name)!);
@@ -182,11 +194,36 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return infos;
   }
 
-  scale(name: string, change: ScaleChange): Promise<ProcessInfo[]> {
-    return this.exclusive(() => this.scaleNow(name, change));
+  scale(name: string, change: ScaleChange, options: ScaleOptions = {}): Promise<ProcessInfo[]> {
+    return this.exclusive(() => this.scaleNow(name, change, options));
   }
 
-  private async scaleNow(name: string, change: ScaleChange): Promise<ProcessInfo[]> {
+  /** New pool bounds for a pooled app (`pm scale --min/--max`): kept in its definition, so that the
+   * state file and `pm save` carry them. The count is the autoscaler's to bring within them. */
+  setPoolBounds(name: string, bounds: PoolBounds): PoolSpec {
+    const app = this.apps.get(name);
+    if (!app) throw new PmError('not-found', `no app named "${name}": see \`pm list\``);
+    const current = app.spec.pool;
+    if (!current) {
+      throw new PmError(
+        'bad-request',
+        `"${name}" is not a pool: it runs a fixed number of instances; define it with a pool: section to give it bounds`,
+      );
+    }
+    const pool = { ...current, ...bounds };
+    if (pool.minSize > pool.maxSize) {
+      throw new PmError(
+        'bad-request',
+        `cannot set the bounds of "${name}" to ${pool.minSize}–${pool.maxSize}: --min must be at most --max`,
+      );
+    }
+    app.spec = { ...app.spec, pool };
+    for (const proc of app.instances) proc.spec = app.spec;
+    void this.deps.persist();
+    return pool;
+  }
+
+  private async scaleNow(name: string, change: ScaleChange, options: ScaleOptions): Promise<ProcessInfo[]> {
     const app = this.apps.get(name);
     if (!app) throw new PmError('not-found', `no app named "${name}": see \`pm list\``);
     const count = change.mode === 'set' ? change.count : app.instances.length + change.count;
@@ -197,10 +234,19 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       );
     }
     const before = app.instances.length;
-    const slots = resizeSlots(
-      app.instances.map((p) => p.index),
-      count,
-    );
+    const pool = app.spec.pool;
+    if (pool && options.withinBounds && (count < pool.minSize || count > pool.maxSize)) {
+      throw new PmError(
+        'bad-request',
+        `cannot scale "${name}" to ${count}: its pool runs ${pool.minSize} to ${pool.maxSize} instances; ` +
+          `change the bounds with \`pm scale ${name} --min N --max N\` (or min_size/max_size in its config)`,
+      );
+    }
+    const indexes = app.instances.map((p) => p.index);
+    const slots = resizeSlots(indexes, count);
+    // The autoscaler removes the instances it found idle, not the highest indexes.
+    const chosen = (options.remove ?? []).filter((index) => indexes.includes(index));
+    if (slots.remove.length > 0 && chosen.length === slots.remove.length) slots.remove = chosen;
     // First what can fail (out of file descriptors): a failed scale changes nothing.
     const pacer = new Pacer(this.deps.clock);
     const added = await this.addInstances({ ...app.spec, instances: count }, slots.add, pacer);
@@ -217,8 +263,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
         type: 'scaled',
         severity: 'info',
         app: name,
-        message: `scaled from ${before} to ${count} instances`,
-        data: { from: before, to: count },
+        message: options.why?.message ?? `scaled from ${before} to ${count} instances`,
+        data: { from: before, to: count, ...options.why?.data },
       });
     }
     await this.settleAll(added, isSettled, this.deps.startWaitMs);

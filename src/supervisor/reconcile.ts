@@ -39,9 +39,23 @@ export function resizeSlots(indexes: readonly number[], count: number): SlotChan
   return { add, remove: [] };
 }
 
-/** A new instance count is a scale, not a new definition: the instances kept run on. */
+/** A new instance count or new pool bounds are a scale, not a new definition: the instances kept run on. */
 const sameDefinition = (a: AppSpec, b: AppSpec): boolean =>
-  isDeepStrictEqual({ ...a, instances: 0 }, { ...b, instances: 0 });
+  isDeepStrictEqual({ ...a, instances: 0, pool: undefined }, { ...b, instances: 0, pool: undefined });
+
+/** A pooled app applied again keeps the count the autoscaler reached, within the new bounds: a
+ * config applied again must not throw its load back onto min_size instances. */
+export function keepPoolCounts(
+  current: ReadonlyMap<string, CurrentApp>,
+  specs: readonly AppSpec[],
+): AppSpec[] {
+  return specs.map((spec) => {
+    const app = current.get(spec.name);
+    if (!spec.pool || !app?.spec.pool) return spec;
+    const instances = Math.min(spec.pool.maxSize, Math.max(spec.pool.minSize, app.indexes.length));
+    return instances === spec.instances ? spec : { ...spec, instances };
+  });
+}
 
 export function reconcile(
   current: ReadonlyMap<string, CurrentApp>,

@@ -36,8 +36,8 @@ export function requestFor(key: ActionKey, p: ProcessInfo): ControlRequest | { r
 /** `restart web:0 → online (pid 4242)`; for a scale, the app's new instance count. */
 export function describeResult(request: ControlRequest, subject: ProcessInfo, infos: ProcessInfo[]): string {
   if (request.type === 'scale') {
-    const sign = request.change.count > 0 ? '+' : '';
-    return `scale ${request.name} ${sign}${request.change.count} → ${infos.length} instances`;
+    const count = request.change?.count ?? 0;
+    return `scale ${request.name} ${count > 0 ? '+' : ''}${count} → ${infos.length} instances`;
   }
   const after = infos.find((p) => p.id === subject.id) ?? infos[0];
   if (!after) return `${request.type} ${instanceLabel(subject)}: done`;

@@ -18,9 +18,10 @@ process_management:
     max_restarts: 15             # within restart_window, then the instance is errored
     restart_delay: 0s
     min_uptime: 1s               # a shorter run counts as a crash
-  # pool:                        # for apps without \`instances:\`: runs min_size instances
+  # pool:                        # for apps without \`instances:\`: autoscaled on CPU
   #   min_size: 1
-  #   max_size: 4                # accepted, not acted on yet (no autoscaling)
+  #   max_size: 4
+  #   target_cpu: 70             # percent of one core, pool average
   #   idle_timeout: 300s
 
 apps:

@@ -1,16 +1,16 @@
 // `pm list` / `pm ls`: the table, or the stable JSON schema for scripts.
 import type { Command } from 'commander';
 import { PmError } from '../../protocol/errors.js';
+import type { AppSummary } from '../../protocol/messages.js';
 import type { DaemonClient } from '../daemon-client.js';
 import { toListJson } from '../output/list-json.js';
 import { withDaemon } from '../session.js';
 
-// An app scaled to 0 has no instance in `list`, yet it is defined: it gets a row of its own. A
-// daemon from before `apps` refuses the request; its list is shown as it is.
-async function appsWithoutInstances(client: DaemonClient): Promise<string[]> {
+// An app scaled to 0 has no instance in `list`, yet it is defined: it gets a row of its own; a
+// pooled app shows its bounds. A daemon from before `apps` refuses the request; its list is shown as it is.
+async function listApps(client: DaemonClient): Promise<AppSummary[]> {
   try {
-    const apps = await client.request({ type: 'apps' });
-    return apps.filter((app) => app.instances === 0).map((app) => app.name);
+    return await client.request({ type: 'apps' });
   } catch (error) {
     if (error instanceof PmError && error.code === 'bad-request') return [];
     throw error;
@@ -24,17 +24,19 @@ export function registerList(program: Command): void {
     .description('list every instance: id, name, pid, state, health, uptime, restarts, cpu, memory')
     .option('--json', 'print a JSON array (stable schema, see docs/cli.md)')
     .action(async (options: { json?: boolean }) => {
-      const [infos, emptyApps] = await withDaemon((client) =>
-        Promise.all([client.request({ type: 'list' }), appsWithoutInstances(client)]),
+      const [infos, apps] = await withDaemon((client) =>
+        Promise.all([client.request({ type: 'list' }), listApps(client)]),
       );
+      const emptyApps = apps.filter((app) => app.instances === 0).map((app) => app.name);
+      const pools = new Map(apps.flatMap((app) => (app.pool ? [[app.name, app.pool] as const] : [])));
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(toListJson(infos, Date.now(), emptyApps))}\n`);
+        process.stdout.write(`${JSON.stringify(toListJson(infos, Date.now(), emptyApps, pools))}\n`);
         return;
       }
       const [{ renderTable }, { colorEnabled }] = await Promise.all([
         import('../output/table.js'),
         import('../output/colors.js'),
       ]);
-      process.stdout.write(`${renderTable(infos, { color: colorEnabled(), emptyApps })}\n`);
+      process.stdout.write(`${renderTable(infos, { color: colorEnabled(), emptyApps, pools })}\n`);
     });
 }

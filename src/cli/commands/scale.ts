@@ -1,5 +1,6 @@
 // `pm scale <app> <N|+N|-N>`.
 import { type Command, InvalidArgumentError } from 'commander';
+import { PmError } from '../../protocol/errors.js';
 import type { ScaleChange } from '../../protocol/messages.js';
 import { printSummary } from '../output/summary.js';
 import { withDaemon } from '../session.js';
@@ -18,17 +19,43 @@ export function parseScale(text: string): ScaleChange {
   return { mode: 'add', count: match[1] === '-' ? -count : count };
 }
 
+function parseBound(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > MAX_INSTANCES) {
+    throw new InvalidArgumentError(`expected a number of instances from 0 to ${MAX_INSTANCES}`);
+  }
+  return Number(text);
+}
+
+interface ScaleOptions {
+  json?: boolean;
+  min?: number;
+  max?: number;
+}
+
 export function registerScale(program: Command): void {
   program
     .command('scale')
     .description(
-      'set the number of instances (N), or add (+N) or remove (-N); removal stops the highest indexes',
+      'set the number of instances (N), or add (+N) or remove (-N); removal stops the highest indexes; ' +
+        "a pool's count stays within its bounds, which --min and --max change",
     )
     .argument('<app>', 'app name')
-    .argument('<count>', 'N, +N or -N', parseScale)
+    .argument('[count]', 'N, +N or -N', parseScale)
+    .option('--min <n>', "a pool's new min_size (kept by `pm save`)", parseBound)
+    .option('--max <n>', "a pool's new max_size (kept by `pm save`)", parseBound)
     .option('--json', 'print the instances as JSON')
-    .action(async (name: string, change: ScaleChange, options: { json?: boolean }) => {
-      const infos = await withDaemon((client) => client.request({ type: 'scale', name, change }));
+    .action(async (name: string, change: ScaleChange | undefined, options: ScaleOptions) => {
+      const bounds =
+        options.min === undefined && options.max === undefined
+          ? undefined
+          : { minSize: options.min, maxSize: options.max };
+      if (!change && !bounds) {
+        throw new PmError(
+          'bad-request',
+          'expected a count (N, +N or -N), --min or --max: see `pm scale --help`',
+        );
+      }
+      const infos = await withDaemon((client) => client.request({ type: 'scale', name, change, bounds }));
       printSummary(infos, { json: Boolean(options.json) });
     });
 }

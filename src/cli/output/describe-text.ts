@@ -53,16 +53,31 @@ function formatIsolation(spec: AppSpec): string[] {
   return lines.flatMap(([label, value]) => (value === undefined ? [] : [`  ${label.padEnd(14)}${value}`]));
 }
 
+/** The pool's bounds, its signal against the target and the autoscaler's last decision. */
+function formatPool(app: AppDetails, now: number): string[] {
+  const { pool } = app.spec;
+  if (!pool) return [];
+  const auto = app.autoscale;
+  const decision = auto?.lastDecision;
+  return [
+    `  pool          ${pool.minSize}–${pool.maxSize} instances, cooldown ${formatDuration(pool.cooldownMs)}, idle timeout ${formatDuration(pool.idleTimeoutMs)}`,
+    `  cpu           ${formatCpu(auto?.avgCpuPercent ?? null)} average per instance, target ${pool.targetCpuPercent}%`,
+    `  last scaling  ${decision ? `${decision.message} (${formatDuration(Math.max(0, now - decision.at))} ago)` : '-'}${auto?.scaling ? ', scaling now' : ''}`,
+  ];
+}
+
 export function renderDescribe(apps: AppDetails[], now = Date.now()): string {
   const out: string[] = [];
-  for (const { spec, instances, isolation } of apps) {
+  for (const app of apps) {
+    const { spec, instances, isolation } = app;
     const env = Object.entries(maskEnv(spec.env)).map(([k, v]) => `${k}=${v}`);
     out.push(
       `app ${spec.name}`,
       `  command       ${spec.run.display}`,
       `  exec          ${[spec.run.file, ...spec.run.args].map(shellQuote).join(' ')}`,
       `  cwd           ${spec.cwd}`,
-      `  instances     ${spec.instances}`,
+      `  instances     ${spec.pool ? instances.length : spec.instances}`,
+      ...formatPool(app, now),
       `  env           ${env.length > 0 ? env.join(' ') : '-'}`,
       `  stop          ${spec.stop.signal}, SIGKILL after ${spec.stop.killTimeoutMs} ms`,
       `  restart       ${spec.recovery.autoRestart}, max ${spec.recovery.maxRestarts} in ${spec.recovery.restartWindowMs} ms, delay ${spec.recovery.restartDelayMs} ms, min uptime ${spec.recovery.minUptimeMs} ms`,

@@ -24,11 +24,18 @@ export interface ListJsonEntry {
   err_log: string | null;
   /** How many instances the app has: 0 in the one entry of an app defined with, or scaled to, 0. */
   instances: number;
+  /** A pooled app's min_size; null for a fixed count. */
+  pool_min: number | null;
+  /** A pooled app's max_size; null for a fixed count. */
+  pool_max: number | null;
 }
+
+/** Pooled apps' bounds, by app name. */
+export type PoolBoundsByApp = ReadonlyMap<string, { minSize: number; maxSize: number }>;
 
 // An app scaled to 0 is still defined (`pm scale` brings it back, `pm delete` removes it): one
 // entry says so, with every field that belongs to an instance null.
-function emptyAppEntry(name: string): ListJsonEntry {
+function emptyAppEntry(name: string, pools: PoolBoundsByApp): ListJsonEntry {
   return {
     id: null,
     name,
@@ -46,6 +53,8 @@ function emptyAppEntry(name: string): ListJsonEntry {
     out_log: null,
     err_log: null,
     instances: 0,
+    pool_min: pools.get(name)?.minSize ?? null,
+    pool_max: pools.get(name)?.maxSize ?? null,
   };
 }
 
@@ -54,6 +63,7 @@ export function toListJson(
   infos: ProcessInfo[],
   now = Date.now(),
   emptyApps: readonly string[] = [],
+  pools: PoolBoundsByApp = new Map(),
 ): ListJsonEntry[] {
   const counts = new Map<string, number>();
   for (const p of infos) counts.set(p.name, (counts.get(p.name) ?? 0) + 1);
@@ -74,6 +84,8 @@ export function toListJson(
     out_log: p.outLog,
     err_log: p.errLog,
     instances: counts.get(p.name)!,
+    pool_min: pools.get(p.name)?.minSize ?? null,
+    pool_max: pools.get(p.name)?.maxSize ?? null,
   }));
-  return [...instances, ...emptyApps.map(emptyAppEntry)];
+  return [...instances, ...emptyApps.map((name) => emptyAppEntry(name, pools))];
 }

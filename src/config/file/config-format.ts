@@ -50,25 +50,21 @@ const ACCOUNT_NAME = {
 /** Where the daemon-wide monitoring keys go, for the error about one written in an app. */
 const DAEMON_MONITORING = 'process_management.monitoring (one daemon-wide setting for every app)';
 
-// Autoscaling is not built: only min_size is acted on, and the loader warns about the other keys
-// (inert-keys.ts), so that a file written for autoscaling stays valid without promising it.
-const NOT_YET = 'Accepted but not acted on yet: pm does not autoscale.';
-
 const pool = section(
-  'A pool runs min_size instances (an app with `instances:` has a fixed count instead). Autoscaling is not built yet: the other keys are accepted but not acted on.',
+  'An autoscaled pool: starts min_size instances, grows on CPU load up to max_size and shrinks on idle instances back to min_size (an app with `instances:` has a fixed count instead; docs/scaling.md).',
   {
     min_size: count('Fewest instances; also the number started.', 0, 10_000),
-    max_size: count(`Most instances. ${NOT_YET}`, 0, 10_000),
+    max_size: count('Most instances.', 0, 10_000),
     idle_timeout: duration(
-      `An instance idle this long may be removed, never below min_size. ${NOT_YET}`,
+      'An instance whose CPU stays under 5 % of target_cpu (at least 1 %) this long is removed, never below min_size.',
       '300s',
     ),
     target_cpu: count(
-      `Scale up when the average CPU of the pool is above this (percent of one core). ${NOT_YET}`,
+      'Grow when the average CPU of the pool stays above this for 3 samples (percent of one core per instance).',
       1,
       100_000,
     ),
-    cooldown: duration(`Minimum time between two scaling decisions. ${NOT_YET}`, '30s'),
+    cooldown: duration('Minimum time between two scaling decisions.', '30s'),
   },
   { title: 'pool' },
 );

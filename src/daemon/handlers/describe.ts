@@ -16,4 +16,11 @@ export const describe = async (
       notEnforced: unenforceable(ctx.cgroups, app.spec.limits).map((key) => `limits.${key}`),
     },
     instances: app.instances.map((p) => ({ ...p, usage: ctx.monitor.stats(p.id) })),
+    ...(app.spec.pool && {
+      autoscale: ctx.autoscaler.info(app.spec.name) ?? {
+        avgCpuPercent: null,
+        lastDecision: null,
+        scaling: false,
+      },
+    }),
   }));

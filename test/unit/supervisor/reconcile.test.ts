@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import type { AppSpec } from '../../../src/protocol/app-spec.js';
 import {
   type CurrentApp,
+  keepPoolCounts,
   type ReconcilePlan,
   reconcile,
   resizeSlots,
@@ -102,4 +103,24 @@ for (const row of rows) {
 
 test('resizeSlots: a resize to the same count changes nothing', () => {
   assert.deepEqual(resizeSlots([0, 1], 2), { add: [], remove: [] });
+});
+
+const pool = { minSize: 1, maxSize: 4, idleTimeoutMs: 60_000, targetCpuPercent: 70, cooldownMs: 5_000 };
+
+test('a pooled app applied again keeps the count the autoscaler reached, within the new bounds', () => {
+  const current = new Map([held(web(3, { pool }), [0, 1, 2])]);
+  assert.equal(keepPoolCounts(current, [web(1, { pool })])[0]?.instances, 3);
+  assert.equal(keepPoolCounts(current, [web(1, { pool: { ...pool, maxSize: 2 } })])[0]?.instances, 2);
+  assert.equal(
+    keepPoolCounts(current, [web(5, { pool: { ...pool, minSize: 5, maxSize: 6 } })])[0]?.instances,
+    5,
+  );
+  assert.equal(keepPoolCounts(current, [web(1)])[0]?.instances, 1, 'a fixed count is the count');
+  assert.equal(keepPoolCounts(new Map(), [web(1, { pool })])[0]?.instances, 1, 'a new pool starts min_size');
+});
+
+test('new pool bounds alone restart nothing', () => {
+  const current = new Map([held(web(2, { pool }), [0, 1])]);
+  const plan = reconcile(current, [web(2, { pool: { ...pool, maxSize: 9, targetCpuPercent: 50 } })]);
+  assert.deepEqual(plan, { ...empty, start: ['web'] });
 });

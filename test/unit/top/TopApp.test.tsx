@@ -120,7 +120,7 @@ test('s stops a running instance and starts a stopped one; p pauses, resumes, an
 test("+ and - scale the selected instance's app by one", async () => {
   const feed = new FakeFeed(snapshot(three()));
   feed.reply = (request) =>
-    request.type === 'scale' && request.change.count > 0
+    request.type === 'scale' && (request.change?.count ?? 0) > 0
       ? [info('web', 0, 0), info('web', 1, 1), info('web', 2, 5)]
       : [info('web', 0, 0)];
   top = renderTop(feed);

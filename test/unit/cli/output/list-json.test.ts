@@ -35,6 +35,8 @@ test('a running instance maps to the public schema', () => {
     out_log: '/home/u/.pm/logs/web-0.out.log',
     err_log: '/home/u/.pm/logs/web-0.err.log',
     instances: 1,
+    pool_min: null,
+    pool_max: null,
   });
 });
 
@@ -102,5 +104,25 @@ test('an app with no instance gets one entry: instances 0, state stopped, its in
     out_log: null,
     err_log: null,
     instances: 0,
+    pool_min: null,
+    pool_max: null,
   });
+});
+
+test("a pooled app's entries carry its bounds, an app with a fixed count null", () => {
+  const pools = new Map([['web', { minSize: 2, maxSize: 8 }]]);
+  const entries = toListJson(
+    [processInfo({ name: 'web' }), processInfo({ id: 1, name: 'api' })],
+    NOW,
+    ['idle'],
+    new Map([...pools, ['idle', { minSize: 0, maxSize: 3 }]]),
+  );
+  assert.deepEqual(
+    entries.map((e) => [e.name, e.pool_min, e.pool_max]),
+    [
+      ['web', 2, 8],
+      ['api', null, null],
+      ['idle', 0, 3],
+    ],
+  );
 });

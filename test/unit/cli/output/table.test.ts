@@ -64,3 +64,11 @@ test('an app with no instance has a row of its own that says so', () => {
   assert.match(row ?? '', /│ - +│ idle +│ - +│ stopped \(0 instances\) +│ - +│/);
   assert.doesNotMatch(text, /no processes/);
 });
+
+test("a pooled app's first row shows its count within its bounds", () => {
+  const pools = new Map([['web', { minSize: 1, maxSize: 8 }]]);
+  const rows = [processInfo({ name: 'web' }), processInfo({ id: 1, name: 'web', index: 1 })];
+  const text = renderTable(rows, { color: false, now: NOW, pools, emptyApps: [] });
+  assert.match(text, /web:0 \(2 of 1–8\)/);
+  assert.doesNotMatch(text, /web:1 \(/);
+});

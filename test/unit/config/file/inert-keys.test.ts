@@ -11,38 +11,63 @@ const warnings = (yaml: string) => {
   return load(file).warnings.map((line) => line.replace(`${file}:`, 'pm.yaml:'));
 };
 
-test("an app's pool warns about the autoscaling keys it sets, at the first of them", () => {
+test('the autoscaling keys of a pool are acted on: no warning, and the pool starts min_size instances', () => {
   const yaml = `apps:
   - name: worker
     script: server.js
-    pool:
-      min_size: 2
-      max_size: 4
-      idle_timeout: 5m
+    pool: { min_size: 2, max_size: 4, idle_timeout: 5m, target_cpu: 80, cooldown: 10s }
 `;
-  assert.deepEqual(warnings(yaml), [
-    'pm.yaml:6:17: apps[0].pool: max_size and idle_timeout are accepted but not acted on yet: pm does not autoscale, a pool runs min_size instances',
-  ]);
-  assert.equal(load(writeConfig(yaml)).apps[0]?.instances, 2, 'the pool still runs min_size instances');
+  assert.deepEqual(warnings(yaml), []);
+  const pool = load(writeConfig(yaml)).apps[0];
+  assert.equal(pool?.instances, 2, 'the pool starts min_size instances');
+  assert.deepEqual(pool?.pool, {
+    minSize: 2,
+    maxSize: 4,
+    idleTimeoutMs: 300_000,
+    targetCpuPercent: 80,
+    cooldownMs: 10_000,
+  });
 });
 
-test('process_management.pool warns once, with every autoscaling key it sets, whatever the apps', () => {
+test("process_management.pool is the pool of every app without instances: (the design note's YAML)", () => {
   const yaml = `process_management:
-  pool: { min_size: 1, max_size: 8, idle_timeout: 1m, target_cpu: 80, cooldown: 10s }
+  pool:
+    min_size: 5
+    max_size: 50
+    idle_timeout: 300s
+  monitoring:
+    health_check_interval: 30s
+    metrics_collection: true
+    alerting: true
+apps:
+  - { name: a, script: server.js }
+  - { name: b, script: server.js, instances: 2 }
+`;
+  assert.deepEqual(warnings(yaml), []);
+  const [a, b] = load(writeConfig(yaml)).apps;
+  assert.deepEqual(
+    [a?.instances, a?.pool?.minSize, a?.pool?.maxSize, a?.pool?.idleTimeoutMs],
+    [5, 5, 50, 300_000],
+  );
+  assert.deepEqual([b?.instances, b?.pool], [2, undefined], 'instances: keeps a fixed count');
+});
+
+test('a pool that no sample will scale warns: metrics_collection false, or metrics_interval 0 (once)', () => {
+  const own = `apps:\n  - { name: web, script: server.js, pool: { max_size: 4 }, monitoring: { metrics_collection: false } }\n`;
+  assert.match(
+    warnings(own)[0]!,
+    /apps\[0\]\.pool: accepted but not acted on: the pool scales on metrics samples, and metrics_collection is false for this app/,
+  );
+  const off = `process_management:
+  monitoring: { metrics_interval: 0 }
+  pool: { max_size: 4 }
 apps:
   - { name: a, script: server.js }
   - { name: b, script: server.js }
 `;
-  assert.deepEqual(warnings(yaml), [
-    'pm.yaml:2:34: process_management.pool: max_size, idle_timeout, target_cpu and cooldown are accepted but not acted on yet: pm does not autoscale, a pool runs min_size instances',
-  ]);
-});
-
-test('one autoscaling key is told in the singular; min_size alone and instances: warn about nothing', () => {
-  const one = `apps:\n  - { name: web, script: server.js, pool: { cooldown: 5s } }\n`;
-  assert.match(warnings(one)[0]!, /apps\[0\]\.pool: cooldown is accepted but not acted on yet/);
-  assert.deepEqual(warnings(`apps:\n  - { name: web, script: server.js, pool: { min_size: 3 } }\n`), []);
-  assert.deepEqual(warnings(`apps:\n  - { name: web, script: server.js, instances: 2 }\n`), []);
+  const found = warnings(off);
+  assert.equal(found.length, 1, found.join('\n'));
+  assert.match(found[0]!, /process_management\.pool: .*metrics_interval is 0/);
 });
 
 test('max_memory warns when no sample will be taken for it: metrics_collection false, or metrics_interval 0', () => {

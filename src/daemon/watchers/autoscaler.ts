@@ -1,0 +1,243 @@
+// Autoscales every pooled app on the monitor's samples: keeps each instance's recent CPU, asks the
+// pure decideScale() what to do, and carries it out through the pool's scale, one at a time per
+// app. Every decision is an event; what it cannot do (a spawn that fails, a pool saturated at
+// max_size) is a `scaling-error` alert, tried again at the next decision, never a daemon crash.
+import type { MonitorSample } from '../../metrics/monitor.js';
+import type { PoolSpec } from '../../protocol/app-spec.js';
+import type { EventSink } from '../../protocol/events.js';
+import type { AutoscaleInfo } from '../../protocol/messages.js';
+import type { ProcessInfo } from '../../protocol/process-info.js';
+import {
+  type AutoscaleDecision,
+  type CpuSample,
+  decideScale,
+  GROW_WINDOW_SAMPLES,
+  type InstanceSamples,
+} from '../../supervisor/autoscale.js';
+import type { ManagedProcess } from '../../supervisor/managed-process.js';
+import type { ProcessPool } from '../../supervisor/process-pool.js';
+
+/** Saturated decisions in a row (each a cooldown apart) before the pool is reported as saturated:
+ * a pool that reaches max_size gets a few windows for the new instances to take the load. */
+export const SATURATED_DECISIONS = 3;
+
+interface AppState {
+  /** Recent samples per instance id, oldest first. */
+  samples: Map<number, CpuSample[]>;
+  lastDecisionAt: number | null;
+  lastDecision: { at: number; message: string } | null;
+  avgCpuPercent: number | null;
+  saturatedStreak: number;
+  scaling: boolean;
+}
+
+/** Where the monitor's samples come from (the Monitor). */
+interface SampleSource {
+  on(event: 'sample', listener: (sample: MonitorSample) => void): unknown;
+  off(event: 'sample', listener: (sample: MonitorSample) => void): unknown;
+}
+
+const percent = (value: number | null) => (value === null ? '?' : `${Math.round(value)}%`);
+
+function duration(ms: number): string {
+  if (ms < 1_000) return `${ms}ms`;
+  if (ms < 120_000) return `${Math.round(ms / 1_000)}s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)}m`;
+  return `${Math.round(ms / 3_600_000)}h`;
+}
+
+/** The one line of a decision: `scaled web 2→3: cpu 91% > 70% for 3s`. */
+export function describeDecision(name: string, pool: PoolSpec, decision: AutoscaleDecision): string {
+  const { from, to, avgCpuPercent, targetCpuPercent, windowMs, idle } = decision.figures;
+  const change = `${name} ${from}→${to}`;
+  switch (decision.reason) {
+    case 'cpu':
+      return `scaled ${change}: cpu ${percent(avgCpuPercent)} > ${targetCpuPercent}% for ${duration(windowMs)}`;
+    case 'idle':
+      return `scaled ${change}: ${idle.map((index) => `${name}:${index}`).join(', ')} idle for ${duration(windowMs)}`;
+    case 'bounds':
+      return `scaled ${change}: back within its bounds ${pool.minSize}–${pool.maxSize}`;
+    case 'saturated':
+      return (
+        `${name} saturated: cpu ${percent(avgCpuPercent)} > ${targetCpuPercent}% at max_size ${pool.maxSize} ` +
+        `for ${SATURATED_DECISIONS} decisions; raise it with \`pm scale ${name} --max N\` or max_size`
+      );
+  }
+}
+
+export class Autoscaler {
+  private readonly apps = new Map<string, AppState>();
+
+  private readonly onSample = (sample: MonitorSample) => {
+    const cpuById = new Map(sample.usage.map((u) => [u.id, u.cpuPercent]));
+    const byApp = new Map<string, ManagedProcess[]>();
+    for (const proc of this.pool.all()) {
+      if (!proc.spec.pool) continue;
+      const list = byApp.get(proc.name);
+      if (list) list.push(proc);
+      else byApp.set(proc.name, [proc]);
+    }
+    for (const name of this.apps.keys()) if (!byApp.has(name)) this.apps.delete(name);
+    for (const [name, procs] of byApp) this.consider(name, procs, cpuById, sample.at);
+  };
+
+  constructor(
+    private readonly pool: ProcessPool,
+    private readonly monitor: SampleSource,
+    private readonly events: EventSink,
+  ) {}
+
+  start(): void {
+    this.monitor.on('sample', this.onSample);
+  }
+
+  stop(): void {
+    this.monitor.off('sample', this.onSample);
+  }
+
+  /** What `describe` shows of a pooled app; undefined for an app the autoscaler has not seen. */
+  info(name: string): AutoscaleInfo | undefined {
+    const state = this.apps.get(name);
+    if (!state) return undefined;
+    return { avgCpuPercent: state.avgCpuPercent, lastDecision: state.lastDecision, scaling: state.scaling };
+  }
+
+  private stateOf(name: string): AppState {
+    let state = this.apps.get(name);
+    if (!state) {
+      state = {
+        samples: new Map(),
+        lastDecisionAt: null,
+        lastDecision: null,
+        avgCpuPercent: null,
+        saturatedStreak: 0,
+        scaling: false,
+      };
+      this.apps.set(name, state);
+    }
+    return state;
+  }
+
+  private consider(name: string, procs: ManagedProcess[], cpuById: Map<number, number>, now: number): void {
+    const pool = procs[0]!.spec.pool!;
+    const state = this.stateOf(name);
+    const instances = procs.map((proc) => this.track(state, proc, cpuById.get(proc.id), pool, now));
+    for (const id of state.samples.keys()) if (!procs.some((p) => p.id === id)) state.samples.delete(id);
+    const latest = instances.filter((i) => i.running && !i.paused && i.samples.length > 0);
+    state.avgCpuPercent =
+      latest.length === 0
+        ? null
+        : latest.reduce((sum, i) => sum + i.samples.at(-1)!.cpuPercent, 0) / latest.length;
+    // A decision while a scale runs waits for the next sample after it.
+    if (state.scaling) return;
+    const decision = decideScale({ pool, instances, lastDecisionAt: state.lastDecisionAt, now });
+    if (!decision) {
+      const cooledDown = state.lastDecisionAt === null || now - state.lastDecisionAt >= pool.cooldownMs;
+      if (cooledDown) state.saturatedStreak = 0;
+      return;
+    }
+    state.lastDecisionAt = now;
+    if (decision.reason === 'saturated') {
+      state.saturatedStreak++;
+      if (state.saturatedStreak === SATURATED_DECISIONS) this.saturated(name, pool, decision, now);
+      return;
+    }
+    state.saturatedStreak = 0;
+    this.carryOut(name, pool, decision, state, now);
+  }
+
+  /** Appends this tick's sample (an instance sampled in this slice) and drops what the rules no
+   * longer need: one sample at or before the idle timeout, and the last few. */
+  private track(
+    state: AppState,
+    proc: ManagedProcess,
+    cpuPercent: number | undefined,
+    pool: PoolSpec,
+    now: number,
+  ): InstanceSamples {
+    const status = proc.state.status;
+    let samples = state.samples.get(proc.id);
+    if (!samples) {
+      samples = [];
+      state.samples.set(proc.id, samples);
+    }
+    if (status !== 'online' && status !== 'paused') samples.length = 0;
+    else if (cpuPercent !== undefined) samples.push({ at: now, cpuPercent });
+    const since = now - pool.idleTimeoutMs;
+    while (samples.length > GROW_WINDOW_SAMPLES && samples[1]!.at <= since) samples.shift();
+    return { index: proc.index, running: status === 'online', paused: status === 'paused', samples };
+  }
+
+  private carryOut(
+    name: string,
+    pool: PoolSpec,
+    decision: AutoscaleDecision,
+    state: AppState,
+    now: number,
+  ): void {
+    const message = describeDecision(name, pool, decision);
+    state.lastDecision = { at: now, message };
+    state.scaling = true;
+    const { from, to, avgCpuPercent, targetCpuPercent, windowMs } = decision.figures;
+    const why = {
+      message,
+      data: {
+        reason: decision.reason,
+        avgCpuPercent,
+        targetCpuPercent,
+        windowMs,
+        idle: decision.remove.join(','),
+      },
+    };
+    const before = new Set(this.pool.select({ kind: 'name', name }).map((p) => p.index));
+    this.pool
+      .scale(name, { mode: 'set', count: decision.count }, { remove: decision.remove, why })
+      .then((infos) => {
+        const failed = infos.filter((p) => !before.has(p.index) && p.status === 'errored');
+        if (failed.length > 0) this.spawnFailed(name, from, to, failed);
+      })
+      .catch((error: unknown) => {
+        this.scalingError(
+          name,
+          `could not scale ${name} ${from}→${to}: ${(error as Error).message}; retried at the next decision`,
+          {
+            from,
+            to,
+          },
+        );
+      })
+      .finally(() => {
+        state.scaling = false;
+      });
+  }
+
+  private spawnFailed(name: string, from: number, to: number, failed: ProcessInfo[]): void {
+    const which = failed.map((p) => `${name}:${p.index} (${p.reason || 'errored'})`).join(', ');
+    this.scalingError(
+      name,
+      `scaled ${name} ${from}→${to} but could not start ${which}; retried at the next decision`,
+      {
+        from,
+        to,
+        failed: failed.length,
+      },
+    );
+  }
+
+  private saturated(name: string, pool: PoolSpec, decision: AutoscaleDecision, now: number): void {
+    const message = describeDecision(name, pool, decision);
+    this.apps.get(name)!.lastDecision = { at: now, message };
+    this.scalingError(name, message, {
+      reason: 'saturated',
+      maxSize: pool.maxSize,
+      avgCpuPercent: decision.figures.avgCpuPercent,
+      targetCpuPercent: pool.targetCpuPercent,
+    });
+  }
+
+  private scalingError(name: string, message: string, data: Record<string, string | number | null>): void {
+    const state = this.apps.get(name);
+    if (state) state.lastDecision = { at: state.lastDecisionAt ?? 0, message };
+    this.events.record({ type: 'scaling-error', severity: 'alert', app: name, message, data });
+  }
+}

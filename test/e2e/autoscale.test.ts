@@ -1,0 +1,126 @@
+// Autoscaling: a pool grows on a CPU load above its target, shrinks back to min_size once its
+// instances idle, reports a saturated pool as a scaling error, and `pm scale` keeps to its bounds.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { PmEvent } from '../../src/protocol/events.js';
+import { listApps, request } from '../helpers/daemon.js';
+import { pm } from '../helpers/run-cli.js';
+import { setupTempHome } from '../helpers/setup-temp-home.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const t = setupTempHome({
+  setup: (home) => {
+    home.env.PM_METRICS_INTERVAL = '250ms';
+  },
+});
+
+async function events(): Promise<PmEvent[]> {
+  const { stdout } = await pm(['events', '--json', '--lines', '1000'], t.env);
+  return stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as PmEvent);
+}
+
+/** A pool whose instances burn a core while `burn` exists, then sleep. */
+function writePool(pool: string, command?: string): { config: string; burn: string } {
+  const burn = path.join(t.home, 'burn');
+  const config = path.join(t.home, 'pm.yaml');
+  const run = command ?? `while [ -e ${burn} ]; do :; done; exec sleep 100000`;
+  fs.writeFileSync(config, `apps:\n  - name: web\n    command: '${run}'\n    pool: ${pool}\n`);
+  return { config, burn };
+}
+
+const count = async () => (await listApps(t.env)).filter((p) => p.name === 'web').length;
+
+test('a pool grows on a cpu load above its target and shrinks back to min_size once idle', async () => {
+  const { config, burn } = writePool(
+    '{ min_size: 1, max_size: 3, target_cpu: 50, cooldown: 1s, idle_timeout: 2s }',
+  );
+  fs.writeFileSync(burn, '');
+  await pm(['start', config], t.env);
+
+  const grew = await waitFor(
+    async () =>
+      (await events()).find(
+        (e) => e.type === 'scaled' && e.app === 'web' && /cpu \d+% > 50%/.test(e.message),
+      ),
+    { timeoutMs: 15_000, message: 'a scaled event naming the cpu' },
+  );
+  assert.match(grew.message, /^scaled web 1→[23]: cpu \d+% > 50% for /);
+  assert.ok((await count()) > 1, 'the pool did not grow');
+  const described = (await pm(['describe', 'web'], t.env)).stdout;
+  assert.match(described, /pool\s+1–3 instances/);
+  assert.match(described, /target 50%/);
+
+  fs.rmSync(burn);
+  const shrank = await waitFor(
+    async () =>
+      (await count()) === 1
+        ? (await events()).find(
+            (e) => e.type === 'scaled' && e.app === 'web' && / idle for 2s$/.test(e.message),
+          )
+        : undefined,
+    { timeoutMs: 15_000, message: 'back to 1 instance on an idle event' },
+  );
+  assert.match(shrank.message, /^scaled web \d→1: web:\d(, web:\d)* idle for 2s$/);
+});
+
+test('pm scale keeps a pool within its bounds, and --min/--max change them', async () => {
+  const { config } = writePool(
+    '{ min_size: 1, max_size: 3, target_cpu: 50, cooldown: 1s, idle_timeout: 60s }',
+    'exec sleep 100000',
+  );
+  await pm(['start', config], t.env);
+
+  const refused = await pm(['scale', 'web', '5'], t.env, 1);
+  assert.match(refused.stderr, /runs 1 to 3 instances/);
+  assert.match(refused.stderr, /pm scale web --min N --max N/);
+  await pm(['scale', 'web', '3'], t.env);
+  assert.equal(await count(), 3);
+
+  await pm(['scale', 'web', '--min', '2', '--max', '2'], t.env);
+  assert.equal(await count(), 2, 'new bounds bring the count within them');
+  const [app] = await request(t.env, { type: 'apps' });
+  assert.deepEqual(app?.pool, { minSize: 2, maxSize: 2 });
+  const [entry] = JSON.parse((await pm(['list', '--json'], t.env)).stdout);
+  assert.deepEqual([entry.pool_min, entry.pool_max], [2, 2]);
+  await pm(['scale', 'web', '--max', '6'], t.env);
+  await pm(['scale', 'web', '6'], t.env);
+  assert.equal(await count(), 6);
+
+  const bad = await pm(['scale', 'web', '--min', '7'], t.env, 1);
+  assert.match(bad.stderr, /--min must be at most --max/);
+
+  await pm(['save'], t.env);
+  const dump = fs.readFileSync(path.join(t.home, 'dump.yaml'), 'utf8');
+  assert.match(dump, /maxSize: 6/, 'pm save keeps the bounds set at run time');
+  const pids = (await listApps(t.env)).map((p) => p.pid);
+  await pm(['start', config], t.env);
+  const after = await listApps(t.env);
+  assert.equal(after.length, 3, 'the config applied again: its max_size 3, the count kept within it');
+  assert.deepEqual(
+    after.map((p) => p.pid),
+    pids.slice(0, 3),
+    'new bounds restart no instance',
+  );
+});
+
+test('a pool saturated at max_size with the load above target is a scaling error', async () => {
+  const { config, burn } = writePool(
+    '{ min_size: 1, max_size: 1, target_cpu: 50, cooldown: 1s, idle_timeout: 60s }',
+  );
+  fs.writeFileSync(burn, '');
+  await pm(['start', config], t.env);
+  const error = await waitFor(async () => (await events()).find((e) => e.type === 'scaling-error'), {
+    timeoutMs: 15_000,
+    message: 'a scaling-error event',
+  });
+  fs.rmSync(burn);
+  assert.equal(error.severity, 'alert');
+  assert.match(error.message, /^web saturated: cpu \d+% > 50% at max_size 1/);
+  assert.equal(await count(), 1);
+});
