@@ -53,6 +53,9 @@ export const DEFAULT_POOL: PoolSpec = {
   cooldownMs: 30_000,
 };
 
+/** Time between two probes of a pool's queue. */
+export const DEFAULT_QUEUE_INTERVAL_MS = 5_000;
+
 export const DEFAULT_MONITORING: MonitoringSpec = { metricsCollection: true, alerting: null };
 
 /** How often the daemon samples CPU and memory of every instance tree. */

@@ -125,10 +125,22 @@ export interface LogSpec {
   compress: boolean;
 }
 
-/**
- * A pool: `minSize` instances run. The other fields are carried, checked and compared for the
- * autoscaling to come; nothing acts on them yet (the CLI warns when a config sets them).
- */
+/** Where a queue probe reads the number of jobs waiting: a command's stdout, or a GET's body. */
+export type QueueCheck = { type: 'exec'; command: string } | { type: 'http'; url: string };
+
+/** The queue signal of a pool: the pool wants `ceil(queue / perInstance)` instances. */
+export interface QueueSpec {
+  /** Prints (or answers with) one number: the jobs waiting. */
+  check: QueueCheck;
+  /** Jobs one instance takes on. */
+  perInstance: number;
+  /** Time between two probes (one in flight at a time). */
+  intervalMs: number;
+  /** A slower probe fails; absent: min(intervalMs, 5 s). */
+  timeoutMs?: number;
+}
+
+/** A pool: `minSize` instances run, and the daemon's autoscaler keeps the count within the bounds. */
 export interface PoolSpec {
   minSize: number;
   maxSize: number;
@@ -138,6 +150,8 @@ export interface PoolSpec {
   targetCpuPercent: number;
   /** Minimum time between two scaling decisions. */
   cooldownMs: number;
+  /** Also scale on the length of a queue; absent: on CPU alone. */
+  queue?: QueueSpec;
 }
 
 /** Where alert-worthy events of the app are sent, besides the event log. */

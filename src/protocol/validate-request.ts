@@ -8,6 +8,8 @@ import {
   type PoolSpec,
   type ProbeCheck,
   type ProbeSpec,
+  type QueueCheck,
+  type QueueSpec,
   type RecoveryPolicy,
   type RlimitsSpec,
   type RunAsSpec,
@@ -34,6 +36,16 @@ import { PmError } from './errors.js';
 import { quoteText } from './escape-text.js';
 import type { PoolBounds, RequestFrame, RequestOf, RequestType, ScaleChange } from './messages.js';
 import { APP_NAME_PATTERN, type Target } from './target.js';
+
+/** Only http:// and https:// URLs, as in a config file: a probe never reads files or other schemes. */
+export const HTTP_URL_PATTERN = /^https?:\/\/\S+$/;
+
+const httpUrl: Check<string> = (v, path) => {
+  const url = str(v, path);
+  if (!HTTP_URL_PATTERN.test(url))
+    throw new PmError('bad-request', `${path}: ${quoteText(url, 80)} is not an http:// or https:// URL`);
+  return url;
+};
 
 const appName: Check<string> = (v, path) => {
   const name = str(v, path);
@@ -69,6 +81,20 @@ const probeCheck: Check<ProbeCheck> = (v, path) => {
       return { type, ...object({ command: str })(v, path) };
   }
 };
+
+const queueCheck: Check<QueueCheck> = (v, path) => {
+  const { type } = object({ type: literal('http', 'exec') })(v, path);
+  return type === 'http'
+    ? { type, ...object({ url: httpUrl })(v, path) }
+    : { type, ...object({ command: str })(v, path) };
+};
+
+const queue: Check<QueueSpec> = object({
+  check: queueCheck,
+  perInstance: int(1, 1_000_000_000),
+  intervalMs: int(1, MAX_MS),
+  timeoutMs: optional(int(1, MAX_MS)),
+} satisfies ShapeOf<QueueSpec>);
 
 const probe: Check<ProbeSpec> = object({
   kind: literal('liveness', 'readiness', 'startup'),
@@ -127,6 +153,7 @@ export const appSpec: Check<AppSpec> = object({
       idleTimeoutMs: int(0, MAX_MS),
       targetCpuPercent: int(1, 100_000),
       cooldownMs: int(0, MAX_MS),
+      queue: optional(queue),
     } satisfies ShapeOf<PoolSpec>),
   ),
   monitoring: object({

@@ -50,6 +50,26 @@ const ACCOUNT_NAME = {
 /** Where the daemon-wide monitoring keys go, for the error about one written in an app. */
 const DAEMON_MONITORING = 'process_management.monitoring (one daemon-wide setting for every app)';
 
+/** A queue probe's output is read in the daemon: a few KB holds any number, and a regex is never the user's. */
+const queue = section(
+  'Also scale on a queue: the pool wants ceil(queue / per_instance) instances (the larger of this and the CPU want wins).',
+  {
+    exec: string('Run this command; it prints one number: the jobs waiting.', 'redis-cli llen jobs'),
+    http: string(
+      'GET this URL; it answers 2xx with one number: the jobs waiting.',
+      'http://127.0.0.1:3000/queue',
+      {
+        pattern: /^https?:\/\/\S+$/,
+        patternHint: 'an http:// or https:// URL',
+      },
+    ),
+    per_instance: count('Jobs one instance takes on.', 1, 1_000_000_000),
+    interval: duration('Time between two probes.', '5s', MIN_PROBE_MS),
+    timeout: duration('A slower probe fails (default: interval, at most 5s).', '2s', MIN_PROBE_MS),
+  },
+  { title: 'queue', required: ['per_instance'], exactlyOne: ['exec', 'http'] },
+);
+
 const pool = section(
   'An autoscaled pool: starts min_size instances, grows on CPU load up to max_size and shrinks on idle instances back to min_size (an app with `instances:` has a fixed count instead; docs/scaling.md).',
   {
@@ -65,6 +85,7 @@ const pool = section(
       100_000,
     ),
     cooldown: duration('Minimum time between two scaling decisions.', '30s'),
+    queue,
   },
   { title: 'pool' },
 );
@@ -307,3 +328,4 @@ export type RecoveryEntry = Infer<typeof recovery>;
 export type MonitoringEntry = Infer<typeof monitoring>;
 export type SharedMonitoringEntry = Infer<typeof sharedMonitoring>;
 export type PoolEntry = Infer<typeof pool>;
+export type QueueEntry = Infer<typeof queue>;

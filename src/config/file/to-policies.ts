@@ -6,11 +6,14 @@ import type {
   LogSpec,
   MonitoringSpec,
   PoolSpec,
+  QueueCheck,
+  QueueSpec,
   RecoveryPolicy,
   RlimitsSpec,
   StopPolicy,
 } from '../../protocol/app-spec.js';
-import type { AppEntry, MonitoringEntry, PoolEntry, RecoveryEntry } from './config-format.js';
+import { DEFAULT_QUEUE_INTERVAL_MS } from '../defaults.js';
+import type { AppEntry, MonitoringEntry, PoolEntry, QueueEntry, RecoveryEntry } from './config-format.js';
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
@@ -37,7 +40,22 @@ export function toPool(entry: PoolEntry = {}): Partial<PoolSpec> {
     idleTimeoutMs: entry.idle_timeout,
     targetCpuPercent: entry.target_cpu,
     cooldownMs: entry.cooldown,
+    queue: entry.queue && toQueue(entry.queue),
   });
+}
+
+/** `exec:` or `http:` (exactly one, checked by the format), the interval defaulted. */
+function toQueue(entry: QueueEntry): QueueSpec {
+  const check: QueueCheck =
+    entry.http !== undefined
+      ? { type: 'http', url: entry.http }
+      : { type: 'exec', command: entry.exec ?? '' };
+  return {
+    check,
+    perInstance: entry.per_instance,
+    intervalMs: entry.interval ?? DEFAULT_QUEUE_INTERVAL_MS,
+    ...(entry.timeout !== undefined && { timeoutMs: entry.timeout }),
+  };
 }
 
 export function toMonitoring(entry: MonitoringEntry = {}): Partial<MonitoringSpec> {
