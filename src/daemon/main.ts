@@ -183,7 +183,7 @@ async function main(): Promise<void> {
     sweepPipes: () =>
       removeStrayPipes(paths.pipeDir, new Set(pool.all().flatMap((p) => Object.values(p.output.paths.pipe)))),
   });
-  const autoscaler = new Autoscaler(pool, monitor, events);
+  const autoscaler = new Autoscaler(pool, monitor, events, { home: paths.home });
   // Started in this order; shutdown and detach both stop them in the reverse one.
   const services = new ServiceList([
     // Before the pool: adopting apps after a crash is itself an alert, and alerts raised while

@@ -130,6 +130,9 @@ export interface AutoscaleInfo {
   lastDecision: { at: number; message: string } | null;
   /** A scale the autoscaler started is running. */
   scaling: boolean;
+  /** A pool with a queue: its latest reading (the jobs waiting and the instances they want, or
+   * why there is no number); null before the first. Absent without a queue. */
+  queue?: { at: number; value: number; wants: number | null } | { at: number; error: string } | null;
 }
 
 /** An app with its full definition and per-instance restart history, for `describe`. */

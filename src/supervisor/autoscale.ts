@@ -30,9 +30,14 @@ export interface InstanceSamples {
   samples: readonly CpuSample[];
 }
 
+/** The latest reading of the pool's queue probe: the jobs waiting, or why there is no number. */
+export type QueueReading = { at: number; value: number } | { at: number; error: string };
+
 export interface AutoscaleInput {
   pool: PoolSpec;
   instances: readonly InstanceSamples[];
+  /** The latest queue reading of a pool with `queue`; null before the first (or without a queue). */
+  queue?: QueueReading | null;
   /** When the last decision was made; null: never. */
   lastDecisionAt: number | null;
   now: number;
@@ -49,9 +54,12 @@ export interface AutoscaleFigures {
   windowMs: number;
   /** The instances found idle (shrink). */
   idle: number[];
+  /** The jobs waiting at the last queue reading, and the jobs per instance; null without a number. */
+  queueLength: number | null;
+  perInstance: number | null;
 }
 
-export type AutoscaleReason = 'cpu' | 'idle' | 'saturated' | 'bounds';
+export type AutoscaleReason = 'cpu' | 'queue' | 'idle' | 'saturated' | 'bounds';
 
 export interface AutoscaleDecision {
   /** The instance count to set; equal to `figures.from` for `saturated` (no change possible). */
@@ -98,10 +106,21 @@ function isIdle(instance: InstanceSamples, pool: PoolSpec, now: number): boolean
 
 const average = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
+/** What the queue asks for: ceil(queue / perInstance); null without a queue or without a number. */
+export function queueWant(pool: PoolSpec, reading: QueueReading | null | undefined): number | null {
+  if (!pool.queue || !reading || !('value' in reading)) return null;
+  return Math.ceil(reading.value / pool.queue.perInstance);
+}
+
 /** What the pool should do now: null for nothing. */
 export function decideScale(input: AutoscaleInput): AutoscaleDecision | null {
   const { pool, instances, lastDecisionAt, now } = input;
   const from = instances.length;
+  const wantedByQueue = queueWant(pool, input.queue);
+  const queueFigures =
+    wantedByQueue === null
+      ? { queueLength: null, perInstance: null }
+      : { queueLength: (input.queue as { value: number }).value, perInstance: pool.queue!.perInstance };
   const figures = (to: number, extra: Partial<AutoscaleFigures> = {}): AutoscaleFigures => ({
     from,
     to,
@@ -109,6 +128,7 @@ export function decideScale(input: AutoscaleInput): AutoscaleDecision | null {
     targetCpuPercent: pool.targetCpuPercent,
     windowMs: 0,
     idle: [],
+    ...queueFigures,
     ...extra,
   });
   // Bounds changed at run time (or a manual scale before them): back inside, without waiting.
@@ -118,23 +138,32 @@ export function decideScale(input: AutoscaleInput): AutoscaleDecision | null {
   }
   if (lastDecisionAt !== null && now - lastDecisionAt < pool.cooldownMs) return null;
 
+  // Each signal's want; the larger wins. The queue says what is needed: no window to wait for.
   const busy = busySignal(instances);
-  if (busy?.rounds.every((cpu) => cpu > pool.targetCpuPercent)) {
-    const avgCpuPercent = average(busy.rounds);
-    const window = { avgCpuPercent, windowMs: busy.windowMs };
+  const cpuBusy = busy?.rounds.every((cpu) => cpu > pool.targetCpuPercent) ?? false;
+  const window = busy ? { avgCpuPercent: average(busy.rounds), windowMs: busy.windowMs } : {};
+  let cpuWant = 0;
+  if (cpuBusy) {
+    const active = instances.filter(isSignal).length;
+    const needed = Math.ceil((active * average(busy!.rounds)) / pool.targetCpuPercent) + (from - active);
+    cpuWant = Math.max(from + 1, needed);
+  }
+  const want = Math.max(cpuWant, wantedByQueue ?? 0);
+  if (want > from) {
     if (from >= pool.maxSize)
       return { count: from, reason: 'saturated', remove: [], figures: figures(from, window) };
-    const active = instances.filter(isSignal).length;
-    const needed = Math.ceil((active * avgCpuPercent) / pool.targetCpuPercent) + (from - active);
-    const to = Math.min(pool.maxSize, Math.max(from + 1, needed));
-    return { count: to, reason: 'cpu', remove: [], figures: figures(to, window) };
+    const to = Math.min(pool.maxSize, want);
+    const reason = cpuWant >= (wantedByQueue ?? 0) ? 'cpu' : 'queue';
+    return { count: to, reason, remove: [], figures: figures(to, window) };
   }
 
   const idle = instances
     .filter((i) => isIdle(i, pool, now))
     .map((i) => i.index)
     .sort((a, b) => b - a);
-  const removable = Math.min(idle.length, from - pool.minSize);
+  // A queue that wants as many as run (or that gave no number) keeps them, idle or not.
+  if (pool.queue && wantedByQueue === null) return null;
+  const removable = Math.min(idle.length, from - Math.max(pool.minSize, wantedByQueue ?? 0));
   if (removable <= 0) return null;
   const remove = idle.slice(0, removable);
   const to = from - removable;

@@ -53,6 +53,23 @@ function formatIsolation(spec: AppSpec): string[] {
   return lines.flatMap(([label, value]) => (value === undefined ? [] : [`  ${label.padEnd(14)}${value}`]));
 }
 
+/** A pool's queue signal: the last reading and what it wants, or why there is no number. */
+function formatQueue(app: AppDetails, now: number): string[] {
+  const queue = app.spec.pool?.queue;
+  if (!queue) return [];
+  const source = queue.check.type === 'exec' ? queue.check.command : `GET ${queue.check.url}`;
+  const reading = app.autoscale?.queue;
+  const ago = reading ? ` (${formatDuration(Math.max(0, now - reading.at))} ago)` : '';
+  const shown = !reading
+    ? 'no reading yet'
+    : 'error' in reading
+      ? `error: ${reading.error}`
+      : `${reading.value} waiting, wants ${reading.wants ?? '?'} instances`;
+  return [
+    `  queue         ${shown}${ago}; ${queue.perInstance} per instance, every ${formatDuration(queue.intervalMs)}: ${source}`,
+  ];
+}
+
 /** The pool's bounds, its signal against the target and the autoscaler's last decision. */
 function formatPool(app: AppDetails, now: number): string[] {
   const { pool } = app.spec;
@@ -62,6 +79,7 @@ function formatPool(app: AppDetails, now: number): string[] {
   return [
     `  pool          ${pool.minSize}–${pool.maxSize} instances, cooldown ${formatDuration(pool.cooldownMs)}, idle timeout ${formatDuration(pool.idleTimeoutMs)}`,
     `  cpu           ${formatCpu(auto?.avgCpuPercent ?? null)} average per instance, target ${pool.targetCpuPercent}%`,
+    ...formatQueue(app, now),
     `  last scaling  ${decision ? `${decision.message} (${formatDuration(Math.max(0, now - decision.at))} ago)` : '-'}${auto?.scaling ? ', scaling now' : ''}`,
   ];
 }

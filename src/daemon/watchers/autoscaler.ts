@@ -1,9 +1,11 @@
-// Autoscales every pooled app on the monitor's samples: keeps each instance's recent CPU, asks the
-// pure decideScale() what to do, and carries it out through the pool's scale, one at a time per
-// app. Every decision is an event; what it cannot do (a spawn that fails, a pool saturated at
-// max_size) is a `scaling-error` alert, tried again at the next decision, never a daemon crash.
+// Autoscales every pooled app on the monitor's samples and its queue readings: keeps each
+// instance's recent CPU, asks the pure decideScale() what to do, and carries it out through the
+// pool's scale, one at a time per app. Every decision is an event; what it cannot do (a spawn that
+// fails, a pool saturated at max_size, a queue probe without a number) is a `scaling-error` alert,
+// tried again at the next decision or probe, never a daemon crash.
+import { probeQueue, queueProbeHint } from '../../health/queue-probe.js';
 import type { MonitorSample } from '../../metrics/monitor.js';
-import type { PoolSpec } from '../../protocol/app-spec.js';
+import type { PoolSpec, QueueSpec } from '../../protocol/app-spec.js';
 import type { EventSink } from '../../protocol/events.js';
 import type { AutoscaleInfo } from '../../protocol/messages.js';
 import type { ProcessInfo } from '../../protocol/process-info.js';
@@ -13,9 +15,12 @@ import {
   decideScale,
   GROW_WINDOW_SAMPLES,
   type InstanceSamples,
+  queueWant,
 } from '../../supervisor/autoscale.js';
 import type { ManagedProcess } from '../../supervisor/managed-process.js';
 import type { ProcessPool } from '../../supervisor/process-pool.js';
+import { instanceEnv } from '../../supervisor/spawn.js';
+import { type QueueProbe, QueueWatch } from './queue-watch.js';
 
 /** Saturated decisions in a row (each a cooldown apart) before the pool is reported as saturated:
  * a pool that reaches max_size gets a few windows for the new instances to take the load. */
@@ -48,25 +53,33 @@ function duration(ms: number): string {
 
 /** The one line of a decision: `scaled web 2→3: cpu 91% > 70% for 3s`. */
 export function describeDecision(name: string, pool: PoolSpec, decision: AutoscaleDecision): string {
-  const { from, to, avgCpuPercent, targetCpuPercent, windowMs, idle } = decision.figures;
+  const { from, to, avgCpuPercent, targetCpuPercent, windowMs, idle, queueLength, perInstance } =
+    decision.figures;
   const change = `${name} ${from}→${to}`;
+  const queue = `queue ${queueLength} > ${from}×${perInstance}`;
   switch (decision.reason) {
     case 'cpu':
       return `scaled ${change}: cpu ${percent(avgCpuPercent)} > ${targetCpuPercent}% for ${duration(windowMs)}`;
+    case 'queue':
+      return `scaled ${change}: ${queue}`;
     case 'idle':
       return `scaled ${change}: ${idle.map((index) => `${name}:${index}`).join(', ')} idle for ${duration(windowMs)}`;
     case 'bounds':
       return `scaled ${change}: back within its bounds ${pool.minSize}–${pool.maxSize}`;
-    case 'saturated':
+    case 'saturated': {
+      const cpuBusy = avgCpuPercent !== null && avgCpuPercent > targetCpuPercent;
+      const load = cpuBusy ? `cpu ${percent(avgCpuPercent)} > ${targetCpuPercent}%` : queue;
       return (
-        `${name} saturated: cpu ${percent(avgCpuPercent)} > ${targetCpuPercent}% at max_size ${pool.maxSize} ` +
+        `${name} saturated: ${load} at max_size ${pool.maxSize} ` +
         `for ${SATURATED_DECISIONS} decisions; raise it with \`pm scale ${name} --max N\` or max_size`
       );
+    }
   }
 }
 
 export class Autoscaler {
   private readonly apps = new Map<string, AppState>();
+  private readonly queues: QueueWatch;
 
   private readonly onSample = (sample: MonitorSample) => {
     const cpuById = new Map(sample.usage.map((u) => [u.id, u.cpuPercent]));
@@ -78,6 +91,12 @@ export class Autoscaler {
       else byApp.set(proc.name, [proc]);
     }
     for (const name of this.apps.keys()) if (!byApp.has(name)) this.apps.delete(name);
+    const queues = new Map<string, QueueSpec>();
+    for (const [name, procs] of byApp) {
+      const queue = procs[0]!.spec.pool!.queue;
+      if (queue) queues.set(name, queue);
+    }
+    this.queues.sync(queues);
     for (const [name, procs] of byApp) this.consider(name, procs, cpuById, sample.at);
   };
 
@@ -85,7 +104,15 @@ export class Autoscaler {
     private readonly pool: ProcessPool,
     private readonly monitor: SampleSource,
     private readonly events: EventSink,
-  ) {}
+    options: { home: string; probe?: QueueProbe },
+  ) {
+    this.queues = new QueueWatch({
+      probe: options.probe ?? probeQueue,
+      contextOf: (name) => this.probeContext(name, options.home),
+      onReading: (name) => this.onQueueReading(name),
+      onFailure: (name, queue, reason) => this.queueFailed(name, queue, reason),
+    });
+  }
 
   start(): void {
     this.monitor.on('sample', this.onSample);
@@ -93,13 +120,60 @@ export class Autoscaler {
 
   stop(): void {
     this.monitor.off('sample', this.onSample);
+    this.queues.stop();
   }
 
   /** What `describe` shows of a pooled app; undefined for an app the autoscaler has not seen. */
   info(name: string): AutoscaleInfo | undefined {
     const state = this.apps.get(name);
     if (!state) return undefined;
-    return { avgCpuPercent: state.avgCpuPercent, lastDecision: state.lastDecision, scaling: state.scaling };
+    const reading = this.queues.reading(name);
+    const pool = this.procsOf(name)[0]?.spec.pool;
+    return {
+      avgCpuPercent: state.avgCpuPercent,
+      lastDecision: state.lastDecision,
+      scaling: state.scaling,
+      ...(pool?.queue && {
+        queue: reading && {
+          at: reading.at,
+          ...('value' in reading
+            ? { value: reading.value, wants: queueWant(pool, reading) }
+            : { error: reading.error }),
+        },
+      }),
+    };
+  }
+
+  private procsOf(name: string): ManagedProcess[] {
+    return this.pool.all().filter((proc) => proc.name === name && proc.spec.pool);
+  }
+
+  /** The app's first instance's directory, environment and user: a probe has no more rights than the app. */
+  private probeContext(name: string, home: string) {
+    const proc = this.procsOf(name)[0];
+    if (!proc) return undefined;
+    const { spec, index, id } = proc;
+    return {
+      cwd: spec.cwd,
+      runAs: spec.runAs,
+      env: instanceEnv({ spec, index, id, home, run: proc.runId ?? '' }),
+    };
+  }
+
+  /** A queue reading is a signal of its own: decide on it now, not at the next CPU sample. */
+  private onQueueReading(name: string): void {
+    const procs = this.procsOf(name);
+    if (procs.length > 0) this.consider(name, procs, new Map(), Date.now());
+  }
+
+  private queueFailed(name: string, queue: QueueSpec, reason: string): void {
+    const what = queue.check.type === 'exec' ? `\`${queue.check.command}\`` : `GET ${queue.check.url}`;
+    this.scalingError(
+      name,
+      `${name} queue probe failed: ${what} ${reason}; ${queueProbeHint(queue.check)} ` +
+        `(retried every ${duration(queue.intervalMs)}; no shrinking meanwhile)`,
+      { reason: 'queue-probe', error: reason },
+    );
   }
 
   private stateOf(name: string): AppState {
@@ -130,7 +204,13 @@ export class Autoscaler {
         : latest.reduce((sum, i) => sum + i.samples.at(-1)!.cpuPercent, 0) / latest.length;
     // A decision while a scale runs waits for the next sample after it.
     if (state.scaling) return;
-    const decision = decideScale({ pool, instances, lastDecisionAt: state.lastDecisionAt, now });
+    const decision = decideScale({
+      pool,
+      instances,
+      queue: this.queues.reading(name),
+      lastDecisionAt: state.lastDecisionAt,
+      now,
+    });
     if (!decision) {
       const cooledDown = state.lastDecisionAt === null || now - state.lastDecisionAt >= pool.cooldownMs;
       if (cooledDown) state.saturatedStreak = 0;
@@ -178,7 +258,8 @@ export class Autoscaler {
     const message = describeDecision(name, pool, decision);
     state.lastDecision = { at: now, message };
     state.scaling = true;
-    const { from, to, avgCpuPercent, targetCpuPercent, windowMs } = decision.figures;
+    const { from, to, avgCpuPercent, targetCpuPercent, windowMs, queueLength, perInstance } =
+      decision.figures;
     const why = {
       message,
       data: {
@@ -187,6 +268,8 @@ export class Autoscaler {
         targetCpuPercent,
         windowMs,
         idle: decision.remove.join(','),
+        queueLength,
+        perInstance,
       },
     };
     const before = new Set(this.pool.select({ kind: 'name', name }).map((p) => p.index));

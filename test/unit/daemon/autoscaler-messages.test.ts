@@ -21,7 +21,17 @@ const decision = (
   count: to,
   reason,
   remove: [],
-  figures: { from, to, avgCpuPercent: 91.4, targetCpuPercent: 70, windowMs: 30_000, idle: [], ...extra },
+  figures: {
+    from,
+    to,
+    avgCpuPercent: 91.4,
+    targetCpuPercent: 70,
+    windowMs: 30_000,
+    idle: [],
+    queueLength: null,
+    perInstance: null,
+    ...extra,
+  },
 });
 
 test('a growth names the average cpu, the target and the window', () => {
