@@ -53,3 +53,16 @@ test('a return within bounds names them, and saturation says how to raise max_si
     /^web saturated: cpu 91% > 70% at max_size 8 for 3 decisions; raise it with `pm scale web --max N`/,
   );
 });
+
+test('a growth on the queue names the queue, the count and the jobs per instance', () => {
+  const queued = decision('queue', 2, 4, { queueLength: 37, perInstance: 10, avgCpuPercent: null });
+  assert.equal(describeDecision('web', pool, queued), 'scaled web 2→4: queue 37 > 2×10');
+});
+
+test('a pool saturated by its queue says so, and how to raise max_size', () => {
+  const saturated = decision('saturated', 8, 8, { queueLength: 200, perInstance: 10, avgCpuPercent: 20 });
+  assert.match(
+    describeDecision('web', pool, saturated),
+    /^web saturated: queue 200 > 8×10 at max_size 8 for 3 decisions; raise it with/,
+  );
+});

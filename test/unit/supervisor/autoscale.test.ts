@@ -6,6 +6,7 @@ import {
   decideScale,
   type InstanceSamples,
   idleThresholdPercent,
+  type QueueReading,
 } from '../../../src/supervisor/autoscale.js';
 
 const pool: PoolSpec = {
@@ -16,6 +17,11 @@ const pool: PoolSpec = {
   cooldownMs: 5_000,
 };
 const NOW = 1_000_000;
+const withQueue: PoolSpec['queue'] = {
+  check: { type: 'exec', command: 'redis-cli llen jobs' },
+  perInstance: 2,
+  intervalMs: 1_000,
+};
 
 /** An instance sampled once a second up to NOW, oldest first. */
 function inst(index: number, cpus: number[], extra: Partial<InstanceSamples> = {}): InstanceSamples {
@@ -31,6 +37,7 @@ interface Row {
   instances: InstanceSamples[];
   spec?: Partial<PoolSpec>;
   lastDecisionAt?: number | null;
+  queue?: QueueReading | null;
   expect: Pick<AutoscaleDecision, 'count' | 'reason'> | null;
   remove?: number[];
 }
@@ -152,6 +159,93 @@ const rows: Row[] = [
     expect: { count: 2, reason: 'bounds' },
   },
   { name: 'no instance sampled yet: nothing', instances: [inst(0, [])], expect: null },
+  {
+    name: 'queue 7 at 2 per instance wants 4: grow without a cpu window',
+    instances: [inst(0, [])],
+    spec: { queue: withQueue },
+    queue: { at: NOW, value: 7 },
+    expect: { count: 4, reason: 'queue' },
+  },
+  {
+    name: 'a queue wanting more than max_size grows to max_size',
+    instances: [inst(0, [])],
+    spec: { queue: withQueue },
+    queue: { at: NOW, value: 100 },
+    expect: { count: 4, reason: 'queue' },
+  },
+  {
+    name: 'queue and cpu: the larger want wins (cpu 2 × 80 % / 50 % = 4 over queue 3)',
+    instances: [inst(0, [80, 80, 80]), inst(1, [80, 80, 80])],
+    spec: { queue: withQueue },
+    queue: { at: NOW, value: 5 },
+    expect: { count: 4, reason: 'cpu' },
+  },
+  {
+    name: 'queue and cpu: the larger want wins (queue 4 over cpu 2)',
+    instances: [inst(0, [60, 60, 60])],
+    spec: { queue: withQueue },
+    queue: { at: NOW, value: 8 },
+    expect: { count: 4, reason: 'queue' },
+  },
+  {
+    name: 'a queue wanting no more than run changes nothing',
+    instances: [steady(0, 30), steady(1, 30)],
+    spec: { queue: withQueue },
+    queue: { at: NOW, value: 4 },
+    expect: null,
+  },
+  {
+    name: 'queue growth waits for the cooldown',
+    instances: [inst(0, [])],
+    spec: { queue: withQueue },
+    queue: { at: NOW, value: 7 },
+    lastDecisionAt: NOW - 4_999,
+    expect: null,
+  },
+  {
+    name: 'at max_size with a queue wanting more: saturated',
+    instances: [inst(0, []), inst(1, [])],
+    spec: { queue: withQueue, maxSize: 2 },
+    queue: { at: NOW, value: 9 },
+    expect: { count: 2, reason: 'saturated' },
+  },
+  {
+    name: 'idle instances are kept while the queue wants them: 3 idle, queue wants 2, one removed',
+    instances: [steady(0, 0), steady(1, 0), steady(2, 0)],
+    spec: { queue: withQueue },
+    queue: { at: NOW, value: 3 },
+    expect: { count: 2, reason: 'idle' },
+    remove: [2],
+  },
+  {
+    name: 'idle instances are kept while the queue wants all of them',
+    instances: [steady(0, 0), steady(1, 0)],
+    spec: { queue: withQueue },
+    queue: { at: NOW, value: 4 },
+    expect: null,
+  },
+  {
+    name: 'an empty queue lets idle instances go',
+    instances: [steady(0, 0), steady(1, 0)],
+    spec: { queue: withQueue },
+    queue: { at: NOW, value: 0 },
+    expect: { count: 1, reason: 'idle' },
+    remove: [1],
+  },
+  {
+    name: 'a queue probe without a number: no shrinking (the queue is unknown)',
+    instances: [steady(0, 0), steady(1, 0)],
+    spec: { queue: withQueue },
+    queue: { at: NOW, error: 'printed "abc", not one number' },
+    expect: null,
+  },
+  {
+    name: 'a queue probe without a number: cpu still grows',
+    instances: [inst(0, [90, 90, 90])],
+    spec: { queue: withQueue },
+    queue: { at: NOW, error: 'exited with code 1' },
+    expect: { count: 2, reason: 'cpu' },
+  },
 ];
 
 for (const row of rows) {
@@ -160,6 +254,7 @@ for (const row of rows) {
       pool: { ...pool, ...row.spec },
       instances: row.instances,
       lastDecisionAt: row.lastDecisionAt ?? null,
+      queue: row.queue ?? null,
       now: NOW,
     });
     assert.deepEqual(decision && { count: decision.count, reason: decision.reason }, row.expect);
@@ -181,10 +276,30 @@ test('a grow decision carries the average, the target and the window it was meas
     targetCpuPercent: 50,
     windowMs: 2_000,
     idle: [],
+    queueLength: null,
+    perInstance: null,
   });
 });
 
 test('the idle threshold is 5 % of the target, and never under 1 % of a core', () => {
   assert.equal(idleThresholdPercent({ ...pool, targetCpuPercent: 200 }), 10);
   assert.equal(idleThresholdPercent({ ...pool, targetCpuPercent: 10 }), 1);
+});
+
+test('a queue decision carries the queue length and the jobs per instance', () => {
+  const decision = decideScale({
+    pool: { ...pool, queue: withQueue },
+    instances: [inst(0, [])],
+    queue: { at: NOW, value: 5 },
+    lastDecisionAt: null,
+    now: NOW,
+  });
+  assert.deepEqual(
+    decision && {
+      to: decision.figures.to,
+      queueLength: decision.figures.queueLength,
+      perInstance: decision.figures.perInstance,
+    },
+    { to: 3, queueLength: 5, perInstance: 2 },
+  );
 });
