@@ -15,8 +15,9 @@ export type PmEventType =
   | 'deleted'
   /** A pool's instance count changed: by `pm scale`, or by the autoscaler (the message says why). */
   | 'scaled'
-  /** The autoscaler could not do what the load asks: a spawn failed while growing, or the pool is at
-   * max_size with the load above its target (saturated). Retried at the next decision. */
+  /** The autoscaler could not do what the load asks: a spawn failed while growing, the pool is at
+   * max_size with the load above its target (saturated), or its queue probe gave no number.
+   * Retried at the next decision (or probe). */
   | 'scaling-error'
   | 'health-changed'
   | 'limit-exceeded'

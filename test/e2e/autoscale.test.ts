@@ -124,3 +124,82 @@ test('a pool saturated at max_size with the load above target is a scaling error
   assert.match(error.message, /^web saturated: cpu \d+% > 50% at max_size 1/);
   assert.equal(await count(), 1);
 });
+
+test('a pool grows on its queue to ceil(queue / per_instance) and shrinks back once the queue is empty', async () => {
+  const queue = path.join(t.home, 'queue');
+  fs.writeFileSync(queue, '0\n');
+  const { config } = writePool(
+    `{ min_size: 1, max_size: 5, cooldown: 500ms, idle_timeout: 1s, queue: { exec: "cat ${queue}", per_instance: 2, interval: 250ms } }`,
+    'exec sleep 100000',
+  );
+  await pm(['start', config], t.env);
+  assert.equal(await count(), 1);
+
+  fs.writeFileSync(queue, '5\n');
+  const grew = await waitFor(
+    async () =>
+      (await count()) === 3
+        ? (await events()).find((e) => e.type === 'scaled' && e.app === 'web' && /queue/.test(e.message))
+        : undefined,
+    { timeoutMs: 15_000, message: 'grown to 3 on a queue of 5' },
+  );
+  assert.equal(grew.message, 'scaled web 1→3: queue 5 > 1×2');
+  const described = (await pm(['describe', 'web'], t.env)).stdout;
+  assert.match(
+    described,
+    /queue\s+5 waiting, wants 3 instances \(.* ago\); 2 per instance, every 250ms: cat /,
+  );
+
+  fs.writeFileSync(queue, '0\n');
+  const shrank = await waitFor(
+    async () =>
+      (await count()) === 1
+        ? (await events()).find(
+            (e) => e.type === 'scaled' && e.app === 'web' && / idle for 1s$/.test(e.message),
+          )
+        : undefined,
+    { timeoutMs: 15_000, message: 'back to 1 instance once the queue is empty and the instances idle' },
+  );
+  assert.match(shrank.message, /^scaled web 3→[12]: web:\d(, web:\d)? idle for 1s$/);
+  assert.equal((await events()).filter((e) => e.type === 'scaling-error').length, 0);
+});
+
+test('a queue probe that prints no number is one scaling-error, and the pool keeps running', async () => {
+  const { config } = writePool(
+    '{ min_size: 1, max_size: 3, cooldown: 500ms, idle_timeout: 60s, queue: { exec: "echo garbage", per_instance: 2, interval: 250ms } }',
+    'exec sleep 100000',
+  );
+  await pm(['start', config], t.env);
+  const error = await waitFor(async () => (await events()).find((e) => e.type === 'scaling-error'), {
+    timeoutMs: 15_000,
+    message: 'a scaling-error event',
+  });
+  assert.equal(error.severity, 'alert');
+  assert.equal(
+    error.message,
+    'web queue probe failed: `echo garbage` printed "garbage", not one number; ' +
+      'check that `echo garbage` prints one number (retried every 250ms; no shrinking meanwhile)',
+  );
+  // Several more probes fail: still one event for the streak.
+  await waitFor(
+    async () => /queue\s+error: printed "garbage"/.test((await pm(['describe', 'web'], t.env)).stdout),
+    { timeoutMs: 5_000, message: 'describe shows the probe error' },
+  );
+  // Three more probes fail after the event: still one event for the streak.
+  const readingAt = async () => {
+    const [app] = await request(t.env, { type: 'describe', target: { kind: 'name', name: 'web' } });
+    const reading = app?.autoscale?.queue;
+    return reading && 'error' in reading ? reading.at : 0;
+  };
+  const seen = new Set<number>();
+  await waitFor(
+    async () => {
+      const at = await readingAt();
+      if (at > error.ts) seen.add(at);
+      return seen.size >= 3;
+    },
+    { timeoutMs: 10_000, message: 'three more failed probes' },
+  );
+  assert.equal((await events()).filter((e) => e.type === 'scaling-error').length, 1);
+  assert.equal(await count(), 1);
+});

@@ -66,7 +66,7 @@ function formatQueue(app: AppDetails, now: number): string[] {
       ? `error: ${reading.error}`
       : `${reading.value} waiting, wants ${reading.wants ?? '?'} instances`;
   return [
-    `  queue         ${shown}${ago}; ${queue.perInstance} per instance, every ${formatDuration(queue.intervalMs)}: ${source}`,
+    `  queue         ${shown}${ago}; ${queue.perInstance} per instance, every ${queue.intervalMs < 1_000 ? `${queue.intervalMs}ms` : formatDuration(queue.intervalMs)}: ${source}`,
   ];
 }
 
