@@ -222,3 +222,24 @@ test('frameId returns a usable id or null, so that an error reply can still be c
   assert.equal(frameId(null), null);
   assert.equal(frameId(42), null);
 });
+
+test('a pool queue on the wire: an exec or http check, and an http URL only with http:// or https://', () => {
+  const pool = { minSize: 1, maxSize: 3, idleTimeoutMs: 1000, targetCpuPercent: 70, cooldownMs: 1000 };
+  const apply = (queue: unknown) => ({
+    id: 1,
+    type: 'apply',
+    apps: [{ ...wire(spec), pool: { ...pool, queue } }],
+  });
+  const queue = {
+    check: { type: 'exec', command: 'redis-cli llen jobs' },
+    perInstance: 10,
+    intervalMs: 5000,
+  };
+  const accepted = validateRequestFrame(apply(queue)) as RequestOf<'apply'>;
+  assert.deepEqual(accepted.apps[0]?.pool?.queue, queue);
+  rejects(
+    apply({ ...queue, check: { type: 'http', url: 'file:///etc/passwd' } }),
+    /^apps\[0\]\.pool\.queue\.check\.url: "file:\/\/\/etc\/passwd" is not an http:\/\/ or https:\/\/ URL/,
+  );
+  rejects(apply({ ...queue, perInstance: 0 }), /^apps\[0\]\.pool\.queue\.perInstance: expected an integer/);
+});
