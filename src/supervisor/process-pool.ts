@@ -69,6 +69,11 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return this.apps.select(target);
   }
 
+  /** Every app's definition, an app scaled to 0 included (the autoscaler's queue signal reads it). */
+  specs(): AppSpec[] {
+    return [...this.apps.values()].map((app) => app.spec);
+  }
+
   list(): ProcessInfo[] {
     return this.all().map((p) => p.info());
   }

@@ -203,3 +203,20 @@ test('a queue probe that prints no number is one scaling-error, and the pool kee
   assert.equal((await events()).filter((e) => e.type === 'scaling-error').length, 1);
   assert.equal(await count(), 1);
 });
+
+test('a pool with min_size 0 rests at 0 and its queue grows it again', async () => {
+  const queue = path.join(t.home, 'queue');
+  fs.writeFileSync(queue, '0');
+  const { config } = writePool(
+    `{ min_size: 0, max_size: 4, cooldown: 500ms, idle_timeout: 1s, queue: { exec: "cat ${queue}", per_instance: 2, interval: 250ms } }`,
+    'exec sleep 100000',
+  );
+  await pm(['start', config], t.env);
+  assert.equal(await count(), 0);
+  fs.writeFileSync(queue, '3');
+  await waitFor(async () => (await count()) === 2, { timeoutMs: 15_000, message: 'grown from 0 to 2' });
+  const grew = (await events()).find((e) => e.type === 'scaled' && /queue/.test(e.message));
+  assert.equal(grew?.message, 'scaled web 0→2: queue 3 > 0×2');
+  fs.writeFileSync(queue, '0');
+  await waitFor(async () => (await count()) === 0, { timeoutMs: 15_000, message: 'back to 0 once idle' });
+});

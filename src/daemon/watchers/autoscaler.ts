@@ -3,9 +3,11 @@
 // pool's scale, one at a time per app. Every decision is an event; what it cannot do (a spawn that
 // fails, a pool saturated at max_size, a queue probe without a number) is a `scaling-error` alert,
 // tried again at the next decision or probe, never a daemon crash.
+
+import type { ProbeContext } from '../../health/probe.js';
 import { probeQueue, queueProbeHint } from '../../health/queue-probe.js';
 import type { MonitorSample } from '../../metrics/monitor.js';
-import type { PoolSpec, QueueSpec } from '../../protocol/app-spec.js';
+import type { AppSpec, PoolSpec, QueueSpec } from '../../protocol/app-spec.js';
 import type { EventSink } from '../../protocol/events.js';
 import type { AutoscaleInfo } from '../../protocol/messages.js';
 import type { ProcessInfo } from '../../protocol/process-info.js';
@@ -83,21 +85,15 @@ export class Autoscaler {
 
   private readonly onSample = (sample: MonitorSample) => {
     const cpuById = new Map(sample.usage.map((u) => [u.id, u.cpuPercent]));
-    const byApp = new Map<string, ManagedProcess[]>();
-    for (const proc of this.pool.all()) {
-      if (!proc.spec.pool) continue;
-      const list = byApp.get(proc.name);
-      if (list) list.push(proc);
-      else byApp.set(proc.name, [proc]);
-    }
+    // Every pooled app, one scaled to 0 included: its queue may grow it again.
+    const byApp = new Map<string, { pool: PoolSpec; procs: ManagedProcess[] }>();
+    for (const spec of this.pool.specs()) if (spec.pool) byApp.set(spec.name, { pool: spec.pool, procs: [] });
+    for (const proc of this.pool.all()) byApp.get(proc.name)?.procs.push(proc);
     for (const name of this.apps.keys()) if (!byApp.has(name)) this.apps.delete(name);
     const queues = new Map<string, QueueSpec>();
-    for (const [name, procs] of byApp) {
-      const queue = procs[0]!.spec.pool!.queue;
-      if (queue) queues.set(name, queue);
-    }
+    for (const [name, { pool }] of byApp) if (pool.queue) queues.set(name, pool.queue);
     this.queues.sync(queues);
-    for (const [name, procs] of byApp) this.consider(name, procs, cpuById, sample.at);
+    for (const [name, { pool, procs }] of byApp) this.consider(name, pool, procs, cpuById, sample.at);
   };
 
   constructor(
@@ -128,7 +124,7 @@ export class Autoscaler {
     const state = this.apps.get(name);
     if (!state) return undefined;
     const reading = this.queues.reading(name);
-    const pool = this.procsOf(name)[0]?.spec.pool;
+    const pool = this.specOf(name)?.pool;
     return {
       avgCpuPercent: state.avgCpuPercent,
       lastDecision: state.lastDecision,
@@ -144,26 +140,38 @@ export class Autoscaler {
     };
   }
 
-  private procsOf(name: string): ManagedProcess[] {
-    return this.pool.all().filter((proc) => proc.name === name && proc.spec.pool);
+  private specOf(name: string): AppSpec | undefined {
+    return this.pool.specs().find((spec) => spec.name === name);
   }
 
-  /** The app's first instance's directory, environment and user: a probe has no more rights than the app. */
-  private probeContext(name: string, home: string) {
+  private procsOf(name: string): ManagedProcess[] {
+    return this.pool.all().filter((proc) => proc.name === name);
+  }
+
+  /** The app's directory, environment and user (a probe has no more rights than the app), with the
+   * PM_* of its first instance; a pool at 0 gets PM_INSTANCE 0 and no PM_ID or PM_RUN. */
+  private probeContext(name: string, home: string): ProbeContext | undefined {
+    const spec = this.specOf(name);
+    if (!spec) return undefined;
     const proc = this.procsOf(name)[0];
-    if (!proc) return undefined;
-    const { spec, index, id } = proc;
-    return {
-      cwd: spec.cwd,
-      runAs: spec.runAs,
-      env: instanceEnv({ spec, index, id, home, run: proc.runId ?? '' }),
-    };
+    const env = instanceEnv({
+      spec,
+      index: proc?.index ?? 0,
+      id: proc?.id ?? 0,
+      home,
+      run: proc?.runId ?? '',
+    });
+    if (!proc) {
+      delete env.PM_ID;
+      delete env.PM_RUN;
+    }
+    return { cwd: spec.cwd, runAs: spec.runAs, env };
   }
 
   /** A queue reading is a signal of its own: decide on it now, not at the next CPU sample. */
   private onQueueReading(name: string): void {
-    const procs = this.procsOf(name);
-    if (procs.length > 0) this.consider(name, procs, new Map(), Date.now());
+    const pool = this.specOf(name)?.pool;
+    if (pool) this.consider(name, pool, this.procsOf(name), new Map(), Date.now());
   }
 
   private queueFailed(name: string, queue: QueueSpec, reason: string): void {
@@ -192,8 +200,16 @@ export class Autoscaler {
     return state;
   }
 
-  private consider(name: string, procs: ManagedProcess[], cpuById: Map<number, number>, now: number): void {
-    const pool = procs[0]!.spec.pool!;
+  private consider(
+    name: string,
+    pool: PoolSpec,
+    procs: ManagedProcess[],
+    cpuById: Map<number, number>,
+    now: number,
+  ): void {
+    // At 0 instances only a pool that may rest there (min_size 0) with a queue has a signal; any
+    // other is between the definition and its first instances (an apply in progress).
+    if (procs.length === 0 && (pool.minSize > 0 || !pool.queue)) return;
     const state = this.stateOf(name);
     const instances = procs.map((proc) => this.track(state, proc, cpuById.get(proc.id), pool, now));
     for (const id of state.samples.keys()) if (!procs.some((p) => p.id === id)) state.samples.delete(id);
