@@ -176,12 +176,16 @@ export class Autoscaler {
 
   private queueFailed(name: string, queue: QueueSpec, reason: string): void {
     const what = queue.check.type === 'exec' ? `\`${queue.check.command}\`` : `GET ${queue.check.url}`;
-    this.scalingError(
-      name,
-      `${name} queue probe failed: ${what} ${reason}; ${queueProbeHint(queue.check)} ` +
+    // Not a decision: `describe` shows it on the queue line, and the last scaling stays what it was.
+    this.events.record({
+      type: 'scaling-error',
+      severity: 'alert',
+      app: name,
+      message:
+        `${name} queue probe failed: ${what} ${reason}; ${queueProbeHint(queue.check)} ` +
         `(retried every ${duration(queue.intervalMs)}; no shrinking meanwhile)`,
-      { reason: 'queue-probe', error: reason },
-    );
+      data: { reason: 'queue-probe', error: reason },
+    });
   }
 
   private stateOf(name: string): AppState {
