@@ -22,11 +22,8 @@ import {
 import type { ManagedProcess } from '../../supervisor/managed-process.js';
 import type { ProcessPool } from '../../supervisor/process-pool.js';
 import { instanceEnv } from '../../supervisor/spawn.js';
+import { describeDecision, duration, SATURATED_DECISIONS } from './autoscale-messages.js';
 import { type QueueProbe, QueueWatch } from './queue-watch.js';
-
-/** Saturated decisions in a row (each a cooldown apart) before the pool is reported as saturated:
- * a pool that reaches max_size gets a few windows for the new instances to take the load. */
-export const SATURATED_DECISIONS = 3;
 
 interface AppState {
   /** Recent samples per instance id, oldest first. */
@@ -42,41 +39,6 @@ interface AppState {
 interface SampleSource {
   on(event: 'sample', listener: (sample: MonitorSample) => void): unknown;
   off(event: 'sample', listener: (sample: MonitorSample) => void): unknown;
-}
-
-const percent = (value: number | null) => (value === null ? '?' : `${Math.round(value)}%`);
-
-function duration(ms: number): string {
-  if (ms < 1_000) return `${ms}ms`;
-  if (ms < 120_000) return `${Math.round(ms / 1_000)}s`;
-  if (ms < 7_200_000) return `${Math.round(ms / 60_000)}m`;
-  return `${Math.round(ms / 3_600_000)}h`;
-}
-
-/** The one line of a decision: `scaled web 2→3: cpu 91% > 70% for 3s`. */
-export function describeDecision(name: string, pool: PoolSpec, decision: AutoscaleDecision): string {
-  const { from, to, avgCpuPercent, targetCpuPercent, windowMs, idle, queueLength, perInstance } =
-    decision.figures;
-  const change = `${name} ${from}→${to}`;
-  const queue = `queue ${queueLength} > ${from}×${perInstance}`;
-  switch (decision.reason) {
-    case 'cpu':
-      return `scaled ${change}: cpu ${percent(avgCpuPercent)} > ${targetCpuPercent}% for ${duration(windowMs)}`;
-    case 'queue':
-      return `scaled ${change}: ${queue}`;
-    case 'idle':
-      return `scaled ${change}: ${idle.map((index) => `${name}:${index}`).join(', ')} idle for ${duration(windowMs)}`;
-    case 'bounds':
-      return `scaled ${change}: back within its bounds ${pool.minSize}–${pool.maxSize}`;
-    case 'saturated': {
-      const cpuBusy = avgCpuPercent !== null && avgCpuPercent > targetCpuPercent;
-      const load = cpuBusy ? `cpu ${percent(avgCpuPercent)} > ${targetCpuPercent}%` : queue;
-      return (
-        `${name} saturated: ${load} at max_size ${pool.maxSize} ` +
-        `for ${SATURATED_DECISIONS} decisions; raise it with \`pm scale ${name} --max N\` or max_size`
-      );
-    }
-  }
 }
 
 export class Autoscaler {

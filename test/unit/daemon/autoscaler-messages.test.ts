@@ -1,7 +1,7 @@
 // The one line each autoscaling decision is told in: it must say why, with the figures.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeDecision } from '../../../src/daemon/watchers/autoscaler.js';
+import { describeDecision } from '../../../src/daemon/watchers/autoscale-messages.js';
 import type { PoolSpec } from '../../../src/protocol/app-spec.js';
 import type { AutoscaleDecision } from '../../../src/supervisor/autoscale.js';
 
