@@ -75,10 +75,12 @@ export const idleThresholdPercent = (pool: PoolSpec): number =>
 
 const isSignal = (i: InstanceSamples) => i.running && !i.paused;
 
-/** The pool's average over each of the last samples of every instance with that many, or null. */
+/** The pool's average over each of the last samples of its running instances, once every one of
+ * them has that many (a new instance, not measured yet, would be counted at the others' load). */
 function busySignal(instances: readonly InstanceSamples[]): { rounds: number[]; windowMs: number } | null {
-  const measured = instances.filter((i) => isSignal(i) && i.samples.length >= GROW_WINDOW_SAMPLES);
-  if (measured.length === 0) return null;
+  const running = instances.filter(isSignal);
+  const measured = running.filter((i) => i.samples.length >= GROW_WINDOW_SAMPLES);
+  if (measured.length === 0 || measured.length < running.length) return null;
   const rounds: number[] = [];
   let oldest = Number.POSITIVE_INFINITY;
   let newest = Number.NEGATIVE_INFINITY;

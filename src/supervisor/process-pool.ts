@@ -36,6 +36,9 @@ export interface ScaleOptions {
   why?: { message: string; data: Record<string, string | number | boolean | null> };
   /** Refuse a count outside the pool's bounds (`pm scale` on a pooled app). */
   withinBounds?: boolean;
+  /** Only if the app still has this many instances when the change's turn comes (an autoscaling
+   * decision made before a user's scale or a change of bounds is dropped, not applied over it). */
+  ifCount?: number;
 }
 
 export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
@@ -231,6 +234,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   private async scaleNow(name: string, change: ScaleChange, options: ScaleOptions): Promise<ProcessInfo[]> {
     const app = this.apps.get(name);
     if (!app) throw new PmError('not-found', `no app named "${name}": see \`pm list\``);
+    if (options.ifCount !== undefined && app.instances.length !== options.ifCount)
+      return app.instances.map((p) => p.info());
     const count = change.mode === 'set' ? change.count : app.instances.length + change.count;
     if (count < 0) {
       throw new PmError(

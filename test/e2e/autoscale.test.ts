@@ -220,3 +220,29 @@ test('a pool with min_size 0 rests at 0 and its queue grows it again', async () 
   fs.writeFileSync(queue, '0');
   await waitFor(async () => (await count()) === 0, { timeoutMs: 15_000, message: 'back to 0 once idle' });
 });
+
+test('a pool the user stopped is not grown by its queue', async () => {
+  const queue = path.join(t.home, 'queue');
+  fs.writeFileSync(queue, '0\n');
+  const { config } = writePool(
+    `{ min_size: 1, max_size: 5, cooldown: 200ms, idle_timeout: 1s, queue: { exec: "cat ${queue}", per_instance: 1, interval: 250ms } }`,
+    'exec sleep 100000',
+  );
+  await pm(['start', config], t.env);
+  await pm(['stop', 'web'], t.env);
+  fs.writeFileSync(queue, '4\n');
+  const readingAt = async (): Promise<number | null> => {
+    const [app] = JSON.parse((await pm(['describe', 'web', '--json'], t.env)).stdout);
+    const reading = app?.autoscale?.queue;
+    return reading && reading.value === 4 ? reading.at : null;
+  };
+  // Two readings of 4 (each acted on as it arrives): the decision had its chances.
+  const first = await waitFor(readingAt, { message: 'the queue read as 4' });
+  await waitFor(async () => ((await readingAt()) ?? first) > first || null, { message: 'a second reading' });
+  const list = (await listApps(t.env)).filter((p) => p.name === 'web');
+  assert.deepEqual(
+    list.map((p) => p.status),
+    ['stopped'],
+  );
+  assert.ok(!(await events()).some((e) => e.type === 'scaled' && /queue/.test(e.message)));
+});

@@ -10,7 +10,6 @@ import type { MonitorSample } from '../../metrics/monitor.js';
 import type { AppSpec, PoolSpec, QueueSpec } from '../../protocol/app-spec.js';
 import type { EventSink } from '../../protocol/events.js';
 import type { AutoscaleInfo } from '../../protocol/messages.js';
-import type { ProcessInfo } from '../../protocol/process-info.js';
 import {
   type AutoscaleDecision,
   type CpuSample,
@@ -33,6 +32,14 @@ interface AppState {
   avgCpuPercent: number | null;
   saturatedStreak: number;
   scaling: boolean;
+  /** The instance count the samples were taken at: a change (ours or a user's) starts them anew. */
+  count: number;
+  /** When a scale last failed: no decision, of any reason, until a cooldown later. */
+  failedAt: number | null;
+  /** Failures in a row: the alert goes out at the first. */
+  failures: number;
+  /** A scale in flight, which stop() waits for. */
+  inFlight: Promise<void> | null;
 }
 
 /** Where the monitor's samples come from (the Monitor). */
@@ -49,7 +56,10 @@ export class Autoscaler {
     const cpuById = new Map(sample.usage.map((u) => [u.id, u.cpuPercent]));
     // Every pooled app, one scaled to 0 included: its queue may grow it again.
     const byApp = new Map<string, { pool: PoolSpec; procs: ManagedProcess[] }>();
-    for (const spec of this.pool.specs()) if (spec.pool) byApp.set(spec.name, { pool: spec.pool, procs: [] });
+    // An app with metrics off has no CPU samples, and its queue is not probed either (scaling.md).
+    for (const spec of this.pool.specs())
+      if (spec.pool && spec.monitoring.metricsCollection)
+        byApp.set(spec.name, { pool: spec.pool, procs: [] });
     for (const proc of this.pool.all()) byApp.get(proc.name)?.procs.push(proc);
     for (const name of this.apps.keys()) if (!byApp.has(name)) this.apps.delete(name);
     const queues = new Map<string, QueueSpec>();
@@ -76,9 +86,11 @@ export class Autoscaler {
     this.monitor.on('sample', this.onSample);
   }
 
-  stop(): void {
+  /** Waits for a scale in flight: the pool's stop must find every instance it started. */
+  async stop(): Promise<void> {
     this.monitor.off('sample', this.onSample);
     this.queues.stop();
+    await Promise.all([...this.apps.values()].map((state) => state.inFlight));
   }
 
   /** What `describe` shows of a pooled app; undefined for an app the autoscaler has not seen. */
@@ -160,6 +172,10 @@ export class Autoscaler {
         avgCpuPercent: null,
         saturatedStreak: 0,
         scaling: false,
+        count: -1,
+        failedAt: null,
+        failures: 0,
+        inFlight: null,
       };
       this.apps.set(name, state);
     }
@@ -177,8 +193,15 @@ export class Autoscaler {
     // other is between the definition and its first instances (an apply in progress).
     if (procs.length === 0 && (pool.minSize > 0 || !pool.queue)) return;
     const state = this.stateOf(name);
+    // Samples taken at another count say nothing of this one: a pool would grow again on load
+    // measured before its last growth.
+    if (procs.length !== state.count) {
+      state.samples.clear();
+      state.count = procs.length;
+    }
     const instances = procs.map((proc) => this.track(state, proc, cpuById.get(proc.id), pool, now));
-    for (const id of state.samples.keys()) if (!procs.some((p) => p.id === id)) state.samples.delete(id);
+    const ids = new Set(procs.map((p) => p.id));
+    for (const id of state.samples.keys()) if (!ids.has(id)) state.samples.delete(id);
     const latest = instances.filter((i) => i.running && !i.paused && i.samples.length > 0);
     state.avgCpuPercent =
       latest.length === 0
@@ -186,6 +209,9 @@ export class Autoscaler {
         : latest.reduce((sum, i) => sum + i.samples.at(-1)!.cpuPercent, 0) / latest.length;
     // A decision while a scale runs waits for the next sample after it.
     if (state.scaling) return;
+    // The user holds an app that has an instance stopped or paused: no instance is added beside it.
+    if (procs.some((p) => p.state.status === 'stopped' || p.state.status === 'paused')) return;
+    if (state.failedAt !== null && now - state.failedAt < pool.cooldownMs) return;
     const decision = decideScale({
       pool,
       instances,
@@ -223,7 +249,8 @@ export class Autoscaler {
       samples = [];
       state.samples.set(proc.id, samples);
     }
-    if (status !== 'online' && status !== 'paused') samples.length = 0;
+    // A paused tree reads 0 %: its samples would make it look idle when it is resumed.
+    if (status !== 'online') samples.length = 0;
     else if (cpuPercent !== undefined) samples.push({ at: now, cpuPercent });
     const since = now - pool.idleTimeoutMs;
     while (samples.length > GROW_WINDOW_SAMPLES && samples[1]!.at <= since) samples.shift();
@@ -255,16 +282,32 @@ export class Autoscaler {
       },
     };
     const before = new Set(this.pool.select({ kind: 'name', name }).map((p) => p.index));
-    this.pool
-      .scale(name, { mode: 'set', count: decision.count }, { remove: decision.remove, why })
+    const failed = (text: string, data: Record<string, string | number | null>) => {
+      state.failedAt = Date.now();
+      // One alert per streak of failures: a host out of descriptors must not page every minute.
+      if (state.failures++ === 0) this.scalingError(name, text, data);
+    };
+    state.inFlight = this.pool
+      .scale(name, { mode: 'set', count: decision.count }, { remove: decision.remove, why, ifCount: from })
       .then((infos) => {
-        const failed = infos.filter((p) => !before.has(p.index) && p.status === 'errored');
-        if (failed.length > 0) this.spawnFailed(name, from, to, failed);
+        const errored = infos.filter((p) => !before.has(p.index) && p.status === 'errored');
+        if (errored.length === 0) {
+          state.failures = 0;
+          state.failedAt = null;
+          return;
+        }
+        const which = errored.map((p) => `${name}:${p.index} (${p.reason || 'errored'})`).join(', ');
+        failed(`scaled ${name} ${from}→${to} but could not start ${which}; retried a cooldown later`, {
+          from,
+          to,
+          failed: errored.length,
+        });
       })
       .catch((error: unknown) => {
-        this.scalingError(
-          name,
-          `could not scale ${name} ${from}→${to}: ${(error as Error).message}; retried at the next decision`,
+        // An app deleted meanwhile is not an error of the autoscaler.
+        if ((error as { code?: string }).code === 'not-found') return;
+        failed(
+          `could not scale ${name} ${from}→${to}: ${(error as Error).message}; retried a cooldown later`,
           {
             from,
             to,
@@ -273,20 +316,8 @@ export class Autoscaler {
       })
       .finally(() => {
         state.scaling = false;
+        state.inFlight = null;
       });
-  }
-
-  private spawnFailed(name: string, from: number, to: number, failed: ProcessInfo[]): void {
-    const which = failed.map((p) => `${name}:${p.index} (${p.reason || 'errored'})`).join(', ');
-    this.scalingError(
-      name,
-      `scaled ${name} ${from}→${to} but could not start ${which}; retried at the next decision`,
-      {
-        from,
-        to,
-        failed: failed.length,
-      },
-    );
   }
 
   private saturated(name: string, pool: PoolSpec, decision: AutoscaleDecision, now: number): void {

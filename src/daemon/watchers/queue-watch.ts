@@ -46,6 +46,7 @@ export class QueueWatch {
       const queue = queues.get(name);
       if (!queue || !isDeepStrictEqual(queue, watched.queue)) this.forget(name);
     }
+    let started = 0;
     for (const [name, queue] of queues) {
       if (this.watched.has(name)) continue;
       const watched: Watched = {
@@ -56,7 +57,13 @@ export class QueueWatch {
         controller: new AbortController(),
       };
       this.watched.set(name, watched);
-      void this.run(name, watched);
+      // Many apps starting together (a daemon start, a config of many pools) spread their first
+      // probe over an interval: a fork each, all in one turn, would hold the loop, and in step ever after.
+      if (started++ === 0) void this.run(name, watched);
+      else {
+        watched.timer = setTimeout(() => void this.run(name, watched), Math.random() * queue.intervalMs);
+        watched.timer.unref();
+      }
     }
   }
 
