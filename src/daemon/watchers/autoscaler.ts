@@ -231,6 +231,21 @@ export class Autoscaler {
       return;
     }
     state.saturatedStreak = 0;
+    // An instance in a crash loop is the app's trouble, not load: more instances would crash as
+    // well and fill the pool up to max_size.
+    const errored = procs.filter((p) => p.state.status === 'errored');
+    if (decision.count > decision.figures.from && errored.length > 0) {
+      state.failedAt = now;
+      if (state.failures++ === 0) {
+        const which = errored.map((p) => `${name}:${p.index}`).join(', ');
+        this.scalingError(
+          name,
+          `not growing ${name}: ${which} errored (see pm describe ${name}); fix the app, then pm reset ${name}`,
+          { from: decision.figures.from, to: decision.count, errored: errored.length },
+        );
+      }
+      return;
+    }
     this.carryOut(name, pool, decision, state, now);
   }
 
