@@ -61,6 +61,12 @@ test('pm ping says which mechanism isolates instances', async (c) => {
   assert.match(stdout, /^isolation: cgroup v2/m);
   const json = JSON.parse((await pm(['ping', '--json'], t.env)).stdout);
   assert.match(json.isolation.mechanism, /^cgroup-/);
+  assert.match(fs.readFileSync(path.join(t.home, 'daemon.log'), 'utf8'), /isolation: cgroup v2/);
+  // A shutdown removes the home's cgroup directories, once its apps are stopped.
+  await startShell('brief', 'exec sleep 300');
+  assert.ok(homeCgroupDirs(t.home).length > 0);
+  await pm(['kill'], t.env);
+  assert.deepEqual(homeCgroupDirs(t.home), []);
 });
 
 test('a double-forked grandchild that left the group and the session is gone after pm stop', async (c) => {
