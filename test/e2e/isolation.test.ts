@@ -11,7 +11,7 @@ import type { LimitsSpec } from '../../src/protocol/app-spec.js';
 import type { ProcessInfo } from '../../src/protocol/process-info.js';
 import { homeCgroupDirs } from '../helpers/cgroups.js';
 import { listApps, request } from '../helpers/daemon.js';
-import { isGone, waitForPids } from '../helpers/proc.js';
+import { isGone, procState, waitForPids } from '../helpers/proc.js';
 import { readEvents } from '../helpers/recovery.js';
 import { pm, runCli } from '../helpers/run-cli.js';
 import { setupTempHome } from '../helpers/setup-temp-home.js';
@@ -226,6 +226,11 @@ test('without cgroups (an empty cgroup root) pm falls back to process groups, sa
     described,
     /isolation +best effort: process group, session and the run's environment mark; process groups \(no cgroups/,
   );
+  // Without a freezer, pause is SIGSTOP to the tree and resume SIGCONT.
+  await pm(['pause', 'plain'], env);
+  await waitFor(() => procState(info.pid!) === 'T', { message: 'the process stopped (T)' });
+  await pm(['resume', 'plain'], env);
+  await waitFor(() => procState(info.pid!) !== 'T', { message: 'the process running again' });
   await pm(['stop', 'plain'], env);
 
   const spec = buildAppSpec({ script: 'exec sleep 300', name: 'limited' }, { baseDir: t.home, baseEnv: {} });

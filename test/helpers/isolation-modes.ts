@@ -1,0 +1,21 @@
+// Runs a file's tests twice: with a cgroup per instance (where the host has them, as CI does) and
+// with process groups only (the cgroup root pointed at an empty directory), so that the fallback
+// every host without cgroups gets stays tested on a host that has them.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe } from 'node:test';
+import { setupTempHome, type TestHome } from './setup-temp-home.js';
+
+export function inEachIsolation(define: (t: TestHome) => void): void {
+  describe('with the host cgroups', () => define(setupTempHome()));
+  describe('with process groups only', () =>
+    define(
+      setupTempHome({
+        setup: ({ env, home }) => {
+          const root = path.join(home, 'no-cgroups');
+          fs.mkdirSync(root);
+          env.PM_CGROUP_ROOT = root;
+        },
+      }),
+    ));
+}
