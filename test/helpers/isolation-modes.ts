@@ -4,17 +4,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe } from 'node:test';
-import { setupTempHome, type TestHome } from './setup-temp-home.js';
+import { setupTempHome, type TempHomeHooks, type TestHome } from './setup-temp-home.js';
 
-export function inEachIsolation(define: (t: TestHome) => void): void {
-  describe('with the host cgroups', () => define(setupTempHome()));
+export function inEachIsolation(define: (t: TestHome) => void, hooks: TempHomeHooks = {}): void {
+  describe('with the host cgroups', () => define(setupTempHome(hooks)));
   describe('with process groups only', () =>
     define(
       setupTempHome({
-        setup: ({ env, home }) => {
-          const root = path.join(home, 'no-cgroups');
+        ...hooks,
+        setup: async (t) => {
+          const root = path.join(t.home, 'no-cgroups');
           fs.mkdirSync(root);
-          env.PM_CGROUP_ROOT = root;
+          t.env.PM_CGROUP_ROOT = root;
+          await hooks.setup?.(t);
         },
       }),
     ));
