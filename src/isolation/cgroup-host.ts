@@ -121,6 +121,15 @@ function detectV1(root: string, options: DetectOptions): Partial<Record<V1Contro
   return found;
 }
 
+/** Whether the v1 memory controller counts OOM kills (memory.oom_control's `oom_kill` line). */
+function oomKillsCounted(dir: string): boolean {
+  try {
+    return /^oom_kill /m.test(fs.readFileSync(path.join(path.dirname(dir), 'memory.oom_control'), 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 export function detectCgroups(options: DetectOptions): CgroupHost {
   const { root } = options;
   if (!exists(root)) return NO_CGROUPS(`${root} does not exist`);
@@ -141,9 +150,18 @@ export function detectCgroups(options: DetectOptions): CgroupHost {
     ...V2_CONTROLLERS.filter((c) => !unified?.controllers.has(c) && !v1[c]),
     ...(!unified && !v1.freezer ? ['freezer'] : []),
   ];
+  const lacks = [
+    ...(missing.length > 0 ? [`no ${missing.join(', ')} controller`] : []),
+    // v1 before Linux 4.13 counts no OOM kills: a hard_memory breach would go unreported.
+    ...(!unified?.controllers.has('memory') && v1.memory && !oomKillsCounted(v1.memory)
+      ? [
+          'no OOM kill count in memory.oom_control (kernel before 4.13): hard_memory breaches are not reported',
+        ]
+      : []),
+  ];
   return {
     mode,
-    reason: missing.length > 0 ? `no ${missing.join(', ')} controller` : '',
+    reason: lacks.join('; '),
     unified: unified?.dir ?? null,
     v2Controllers: unified?.controllers ?? new Set(),
     v1,

@@ -93,6 +93,7 @@ test('a hybrid host: v2 for membership, v1 controllers for limits; missing ones 
     'unified/cgroup.procs': '',
     'unified/cgroup.subtree_control': '',
     'memory/cgroup.procs': '',
+    'memory/memory.oom_control': 'oom_kill_disable 0\nunder_oom 0\noom_kill 0\n',
     'pids/cgroup.procs': '',
     'freezer/cgroup.procs': '',
   });
@@ -103,6 +104,16 @@ test('a hybrid host: v2 for membership, v1 controllers for limits; missing ones 
   assert.equal(host.v1.memory, path.join(root, 'memory', tag));
   assert.equal(host.reason, 'no cpu controller');
   assert.deepEqual(unenforceable(host, { cpu: 0.5, hardMemoryBytes: 1 << 20, maxProcs: 10 }), ['cpu']);
+});
+
+test('a v1 memory controller that counts no OOM kills (a kernel before 4.13) is named in the reason', () => {
+  const root = fakeRoot({
+    'memory/cgroup.procs': '',
+    'memory/memory.oom_control': 'oom_kill_disable 0\nunder_oom 0\n',
+    'pids/cgroup.procs': '',
+  });
+  const host = detectCgroups({ root, home: HOME, uid: 0, ownCgroup: null });
+  assert.match(host.reason, /no OOM kill count .*hard_memory breaches are not reported/);
 });
 
 test('v1 alone is for root only', () => {
