@@ -1,13 +1,13 @@
 // After `pm start` defines an app: wait until its instances have run a short while, or exited, so
 // that an app that dies at once (a missing module, a .ts file node cannot run) is reported with its
 // last stderr lines and exit 1 instead of "online". The app stays defined and follows its policy.
-import fs from 'node:fs';
 import { parseDuration } from '../config/units.js';
+import { linesFromEnd } from '../logs/tail.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import type { DaemonClient } from './daemon-client.js';
 
 /** Most of a crash at start-up happens in the first second; a longer min_uptime is not waited for. */
-export const MAX_SETTLE_MS = 1000;
+const MAX_SETTLE_MS = 1000;
 const POLL_MS = 100;
 const TAIL_LINES = 5;
 
@@ -21,24 +21,21 @@ export function settleTime(minUptimeMs: number): number {
 const exited = (before: ProcessInfo, now: ProcessInfo) =>
   now.restarts > before.restarts || (now.status !== 'online' && now.status !== 'starting');
 
+/** Lines read back from the end of an err log: enough to find an error and its stack. */
+const SCANNED_LINES = 40;
+
 /** The last lines of an err log, indented, or an empty string. */
 function tail(file: string): string {
-  let text: string;
+  const newestFirst: string[] = [];
   try {
-    const stat = fs.statSync(file);
-    const fd = fs.openSync(file, 'r');
-    const length = Math.min(stat.size, 4096);
-    const buffer = Buffer.alloc(length);
-    fs.readSync(fd, buffer, 0, length, stat.size - length);
-    fs.closeSync(fd);
-    text = buffer.toString('utf8');
+    for (const line of linesFromEnd(file)) if (newestFirst.push(line) >= SCANNED_LINES) break;
   } catch {
     return '';
   }
   // Without the timestamps a log may carry; from the last error line when there is one (node prints
   // the error, then its stack), else the last lines.
-  const lines = text
-    .split('\n')
+  const lines = newestFirst
+    .reverse()
     .map((line) => line.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z /, ''))
     .filter((line) => line.trim() !== '');
   const error = lines.findLastIndex((line) => /^\w*Error\b|^error\b/i.test(line));

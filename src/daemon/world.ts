@@ -27,14 +27,6 @@ function fork(
   { spec, index, id, output }: RunRequest,
   cgroup: InstanceCgroup | null,
 ): ForkResult {
-  // A new run never starts beside what is left of the last one (a killed run whose processes are
-  // still dying, in D state): retried with backoff until the cgroup is empty.
-  if (cgroup?.populated())
-    return {
-      ok: false,
-      message: "the last run's processes are still in the instance's cgroup",
-      transient: true,
-    };
   try {
     // Limits are set anew at every run: the definition may have changed since the last one.
     cgroup?.prepare(spec.limits);

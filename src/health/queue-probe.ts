@@ -8,7 +8,7 @@ import type { ProbeContext } from './probe.js';
 /** A number is a few bytes; more than this is not the output of a queue probe. */
 export const MAX_QUEUE_OUTPUT_BYTES = 4096;
 /** The timeout when none is given: the interval, at most this. */
-export const MAX_DEFAULT_QUEUE_TIMEOUT_MS = 5_000;
+const MAX_DEFAULT_QUEUE_TIMEOUT_MS = 5_000;
 
 export type QueueProbeResult = { ok: true; value: number } | { ok: false; reason: string };
 

@@ -38,15 +38,6 @@ function read(file: string): string | null {
   }
 }
 
-/** The value of one `key value` line (cpu.stat, memory.stat, memory.events, pids.events). */
-function field(text: string | null, key: string): number | null {
-  if (text === null) return null;
-  const at = text.startsWith(`${key} `) ? 0 : text.indexOf(`\n${key} `) + 1;
-  if (at === 0 && !text.startsWith(`${key} `)) return null;
-  const value = Number.parseInt(text.slice(at + key.length + 1, text.indexOf('\n', at) >>> 0), 10);
-  return Number.isNaN(value) ? null : value;
-}
-
 const pidsOf = (text: string | null): number[] =>
   text === null ? [] : text.split('\n').filter(Boolean).map(Number);
 
@@ -152,7 +143,7 @@ export class InstanceCgroup {
   /** True while a process is in the cgroup; v2 says so in one line. */
   populated(): boolean {
     if (this.unified) {
-      const populated = field(read(path.join(this.unified, 'cgroup.events')), 'populated');
+      const [populated] = this.files.fields(path.join(this.unified, 'cgroup.events'), ['populated'], false);
       if (populated !== null) return populated === 1;
     }
     return this.members().length > 0;
@@ -218,14 +209,18 @@ export class InstanceCgroup {
   breaches(): BreachCounters {
     const u = this.unified;
     const v2 = this.host.v2Controllers;
-    const oomKills =
+    // Read at most once per sample of the instance: not kept open (the fd budget is the counters').
+    const count = (file: string | null, key: string) =>
+      file === null ? null : this.files.fields(file, [key], false)[0];
+    const oomFile =
       u && v2.has('memory')
-        ? field(read(path.join(u, 'memory.events')), 'oom_kill')
+        ? path.join(u, 'memory.events')
         : this.v1.memory
-          ? field(read(path.join(this.v1.memory, 'memory.oom_control')), 'oom_kill')
+          ? path.join(this.v1.memory, 'memory.oom_control')
           : null;
     const pidsDir = u && v2.has('pids') ? u : this.v1.pids;
-    const pidsRefused = pidsDir ? field(read(path.join(pidsDir, 'pids.events')), 'max') : null;
+    const oomKills = count(oomFile, 'oom_kill');
+    const pidsRefused = count(pidsDir ? path.join(pidsDir, 'pids.events') : null, 'max');
     return { oomKills: oomKills ?? 0, pidsRefused: pidsRefused ?? 0 };
   }
 

@@ -208,6 +208,8 @@ test('a new daemon empties and removes the cgroup of an instance that is no long
 
   const { stderr } = await pm(['ping'], t.env);
   assert.match(stderr, /removed 1 cgroups of instances no longer defined \(1 processes killed\)/);
+  const swept = readEvents(t.home).find((e) => e.type === 'cgroups-swept');
+  assert.deepEqual([swept?.severity, swept?.data?.removed, swept?.data?.killed], ['alert', 1, 1]);
   assert.ok(isGone(pid!));
   assert.equal(fs.existsSync(stray), false);
 });

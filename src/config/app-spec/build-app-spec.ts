@@ -53,7 +53,7 @@ export interface BuildContext {
 }
 
 /** Why `name` cannot name an app, or null: a target word, an id, or characters a name cannot have. */
-export function whyNotAppName(name: string): string | null {
+function whyNotAppName(name: string): string | null {
   if (APP_NAME_PATTERN.test(name)) return null;
   if (name === 'all') return 'is a reserved word (`all` targets every app): choose another name';
   if (/^\d+$/.test(name)) return 'looks like an instance id: a name needs a character other than a digit';

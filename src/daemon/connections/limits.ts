@@ -3,6 +3,7 @@
 // connection may idle. Read once at start, like the other PM_* settings of the daemon.
 import fs from 'node:fs';
 import { parseDuration, parseSize } from '../../config/units.js';
+import { parseFdLimits } from '../fd-limit.js';
 
 export interface ConnectionLimits {
   /** Open connections at most; over it the oldest idle one is closed (PM_MAX_CONNECTIONS). */
@@ -25,8 +26,8 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
 /** The soft limit on open files, or null when /proc does not say. */
 export function readOpenFilesLimit(limitsFile = '/proc/self/limits'): number | null {
   try {
-    const match = /^Max open files\s+(\d+)/m.exec(fs.readFileSync(limitsFile, 'utf8'));
-    return match ? Number(match[1]) : null;
+    const soft = parseFdLimits(fs.readFileSync(limitsFile, 'utf8'))?.soft;
+    return soft !== undefined && Number.isFinite(soft) ? soft : null;
   } catch {
     return null;
   }
