@@ -154,6 +154,13 @@ export interface PoolSpec {
   queue?: QueueSpec;
 }
 
+/** A port the daemon binds and listens on for the app (`listen:`), shared by its instances. */
+export interface ListenAddress {
+  /** null: every address (IPv4 and IPv6 where the host has it). */
+  host: string | null;
+  port: number;
+}
+
 /** Where alert-worthy events of the app are sent, besides the event log. */
 export interface AlertingSpec {
   /** POST the event as JSON. */
