@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { PM_BIN, ROOT } from '../helpers/run-cli.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SCRIPTS = ['core', 'recovery', 'logs', 'logs-loss', 'monitoring', 'connections', 'scale'];
+const SCRIPTS = ['core', 'recovery', 'logs', 'logs-loss', 'monitoring', 'connections', 'scale', 'reload'];
 
 interface Row {
   metric: string;
