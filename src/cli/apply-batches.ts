@@ -5,6 +5,7 @@ import type { AppSpec } from '../protocol/app-spec.js';
 import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
 import { PmError } from '../protocol/errors.js';
 import { encodeFrame, MAX_FRAME_BYTES } from '../protocol/framing.js';
+import type { ReloadRequest } from '../protocol/messages.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import type { DaemonClient } from './daemon-client.js';
 import { formatBytes } from './output/format.js';
@@ -59,16 +60,24 @@ export function batchApps(
 
 /**
  * Applies the apps (and the daemon settings, with the first batch: a port that cannot be served
- * refuses everything) in as few requests as fit. The first batch is answered before the rest are
+ * refuses everything) in as few requests as fit; with `reload`, changed apps are reloaded, not restarted. The first batch is answered before the rest are
  * sent, together: a definition the daemon refuses stops the command at once.
  */
 export async function applyInBatches(
   client: DaemonClient,
   apps: AppSpec[],
   settings?: DaemonSettingsChange,
+  reload?: ReloadRequest,
 ): Promise<ProcessInfo[]> {
   const [first, ...rest] = batchApps(apps, settings);
-  const infos = await client.request({ type: 'apply', apps: first!, ...(settings && { settings }) });
-  const more = await Promise.all(rest.map((batch) => client.request({ type: 'apply', apps: batch })));
+  const infos = await client.request({
+    type: 'apply',
+    apps: first!,
+    ...(settings && { settings }),
+    ...(reload && { reload }),
+  });
+  const more = await Promise.all(
+    rest.map((batch) => client.request({ type: 'apply', apps: batch, ...(reload && { reload }) })),
+  );
   return [...infos, ...more.flat()];
 }

@@ -15,6 +15,7 @@ const COMMANDS: Array<{ words: string[]; load: () => Promise<Register> }> = [
     words: ['stop', 'restart', 'delete', 'del', 'pause', 'resume'],
     load: async () => (await import('./commands/lifecycle.js')).registerLifecycle,
   },
+  { words: ['reload'], load: async () => (await import('./commands/reload.js')).registerReload },
   { words: ['reset'], load: async () => (await import('./commands/reset.js')).registerReset },
   { words: ['scale'], load: async () => (await import('./commands/scale.js')).registerScale },
   { words: ['list', 'ls'], load: async () => (await import('./commands/list.js')).registerList },

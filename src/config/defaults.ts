@@ -21,6 +21,9 @@ export const DEFAULT_RECOVERY: RecoveryPolicy = {
   retryAfterMs: 5 * 60_000,
 };
 
+/** How long a reload's replacement has to be ready (`listen_timeout`); PM2's default too. */
+export const DEFAULT_LISTEN_TIMEOUT_MS = 3000;
+
 /** How long `start`, `restart` and `scale` wait for new instances to come online before replying. */
 export const START_WAIT_MS = 3000;
 

@@ -72,7 +72,8 @@ export function instanceLogPath(paths: PmPaths, name: string, index: number, str
   return path.join(paths.logDir, `${name}-${index}.${stream}.log`);
 }
 
-/** Named pipe of one instance's stream. */
-export function instancePipePath(paths: PmPaths, name: string, index: number, stream: 'out' | 'err'): string {
-  return path.join(paths.pipeDir, `${name}-${index}.${stream}`);
+/** Named pipe of one instance's stream, by the instance's id: a reload's replacement has the index
+ * of the instance it replaces, and runs beside it. */
+export function instancePipePath(paths: PmPaths, name: string, id: number, stream: 'out' | 'err'): string {
+  return path.join(paths.pipeDir, `${name}-${id}.${stream}`);
 }

@@ -26,3 +26,6 @@ export function parseSize(text: string | number): number | undefined {
   if (!match) return undefined;
   return Math.round(Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()]!);
 }
+
+/** A duration as a config file would write it: `3s`, `1500ms`. */
+export const formatMs = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);

@@ -20,7 +20,8 @@ export interface CgroupServiceDeps {
 }
 
 /** The cgroup of an instance is `<app>.<index>` (daemon/world.ts). */
-export const cgroupName = (app: string, index: number): string => `${app}.${index}`;
+/** By the instance's id, not its index: a reload's replacement runs beside the instance it replaces. */
+export const cgroupName = (app: string, id: number): string => `${app}.${id}`;
 
 function baseDirs(host: CgroupHost): string[] {
   return [...(host.unified ? [host.unified] : []), ...Object.values(host.v1)];
@@ -47,9 +48,7 @@ export class CgroupService implements Service {
     const { host, saved } = this.deps;
     if (host.mode === 'none') return;
     const defined = new Set(
-      (saved?.apps ?? []).flatMap(({ spec, instances }) =>
-        instances.map((r) => cgroupName(spec.name, r.index)),
-      ),
+      (saved?.apps ?? []).flatMap(({ spec, instances }) => instances.map((r) => cgroupName(spec.name, r.id))),
     );
     const stray = [...instanceCgroups(host)]
       .filter((name) => !defined.has(name))

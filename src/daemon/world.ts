@@ -1,6 +1,7 @@
 // The supervisor's world for real: the system clock, /proc and signals, and forking with output
 // into the instance's pipes. Unit tests pass a fake one instead (test/unit/supervisor/fake-world.ts).
 import fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { CgroupHost } from '../isolation/cgroup-host.js';
 import { CgroupPoller, cgroupTree } from '../isolation/cgroup-tree.js';
 import { CounterFiles } from '../isolation/counter-files.js';
@@ -14,6 +15,7 @@ import type { EventSink } from '../protocol/events.js';
 import { isTransient, spawnInstance } from '../supervisor/spawn.js';
 import type { ForkResult, InstanceTree, ProcessTree, RunRequest, World } from '../supervisor/world.js';
 import { cgroupName } from './cgroup-service.js';
+import { ListenSockets } from './listen-sockets.js';
 
 let runs = 0;
 
@@ -24,9 +26,15 @@ const STARTED = Date.now();
 
 function fork(
   home: string,
-  { spec, index, id, output }: RunRequest,
+  { spec, index, id, output, onReadyNotice }: RunRequest,
   cgroup: InstanceCgroup | null,
+  sockets: ListenSockets,
 ): ForkResult {
+  const listenFds = sockets.fdsOf(spec);
+  if (!Array.isArray(listenFds)) {
+    // A new daemon binds the ports again once the previous daemon's runs let go of them: retried.
+    return { ok: false, message: `cannot listen for ${spec.name}: ${listenFds.missing}`, transient: true };
+  }
   try {
     // Limits are set anew at every run: the definition may have changed since the last one.
     cgroup?.prepare(spec.limits);
@@ -47,10 +55,11 @@ function fork(
     const run = nextRunId();
     // The run joins its cgroup before its program starts: no child of it can be born outside.
     const beforeExec = cgroup ? (pid: number) => cgroup.join(pid) : undefined;
-    const result = spawnInstance({ spec, index, id, home, run, ...fds, beforeExec });
-    return result.ok
-      ? { ok: true, child: Object.assign(result.child, { pid: result.child.pid! }), run }
-      : result;
+    const readyPipe = onReadyNotice !== undefined;
+    const result = spawnInstance({ spec, index, id, home, run, ...fds, beforeExec, listenFds, readyPipe });
+    if (!result.ok) return result;
+    if (onReadyNotice) awaitReadyLine(result.child.stdio[3 + listenFds.length] as Readable, onReadyNotice);
+    return { ok: true, child: Object.assign(result.child, { pid: result.child.pid! }), run };
   } finally {
     // The child has its own copies now.
     fs.closeSync(fds.stdoutFd);
@@ -58,15 +67,25 @@ function fork(
   }
 }
 
+/** The first line on the run's ready pipe says it is ready; the pipe is closed after it (or at exit). */
+function awaitReadyLine(pipe: Readable, onReady: () => void): void {
+  pipe.on('error', () => {});
+  pipe.once('data', () => {
+    pipe.destroy();
+    onReady();
+  });
+}
+
 export function createWorld(home: string, events: EventSink, host: CgroupHost): World {
   const reaper = new TreeReaper();
+  const sockets = new ListenSockets();
   const exitPoller = new ExitPoller();
   const poller = new CgroupPoller();
   const cgroups = new Map<string, InstanceCgroup>();
   const counterFiles = new CounterFiles();
-  const cgroupOf = (name: string, index: number): InstanceCgroup | null => {
+  const cgroupOf = (name: string, id: number): InstanceCgroup | null => {
     if (host.mode === 'none') return null;
-    const key = cgroupName(name, index);
+    const key = cgroupName(name, id);
     let cgroup = cgroups.get(key);
     if (!cgroup) {
       cgroup = new InstanceCgroup(host, key, counterFiles);
@@ -84,8 +103,8 @@ export function createWorld(home: string, events: EventSink, host: CgroupHost): 
     watchExit: (pid, startTime, onExit) => exitPoller.watch(pid, startTime, onExit),
     staleRunPids: (run, pipes) => staleRunPids({ ...run, pipes }),
   };
-  const treeOf = ({ name, index }: { name: string; index: number }): InstanceTree => {
-    const cgroup = cgroupOf(name, index);
+  const treeOf = ({ name, index, id }: { name: string; index: number; id: number }): InstanceTree => {
+    const cgroup = cgroupOf(name, id);
     if (!cgroup)
       return {
         ...tree,
@@ -123,6 +142,8 @@ export function createWorld(home: string, events: EventSink, host: CgroupHost): 
     tree,
     treeOf,
     events,
-    fork: (request) => fork(home, request, cgroupOf(request.spec.name, request.index)),
+    fork: (request) => fork(home, request, cgroupOf(request.spec.name, request.id), sockets),
+    listen: (spec) => sockets.bind(spec),
+    unlisten: (name) => sockets.release(name),
   };
 }

@@ -23,6 +23,8 @@ interface BindOptions {
 interface RawHandle {
   fd: number;
   close(): void;
+  /** Clears (true) or sets O_NONBLOCK on the socket: its open file description, shared by every copy. */
+  setBlocking(blocking: boolean): number;
 }
 
 interface Handoff {
@@ -109,6 +111,7 @@ function runHelper(addresses: readonly ListenAddress[], timeoutMs: number): Prom
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     });
     const received: BoundListener[] = [];
+    const handles: RawHandle[] = [];
     let receivedCount = 0;
     let stderr = '';
     let settled = false;
@@ -118,6 +121,9 @@ function runHelper(addresses: readonly ListenAddress[], timeoutMs: number): Prom
       settled = true;
       clearTimeout(timer);
       if (error === null) {
+        // Blocking, as systemd passes sockets: libuv made them non-blocking, and a program that
+        // accepts in a loop (Perl's IO::Socket) would get EAGAIN and end. Node sets its own flag.
+        for (const handle of handles) handle.setBlocking(true);
         resolve(received);
         return;
       }
@@ -146,6 +152,7 @@ function runHelper(addresses: readonly ListenAddress[], timeoutMs: number): Prom
         return;
       }
       received[message.index] = { address, port: message.port, fd: handle.fd, close: () => handle.close() };
+      handles.push(handle);
       receivedCount++;
       // A no-op callback: a helper gone by now is reported by 'close', with its stderr.
       if (receivedCount === addresses.length) helper.send('listen', () => {});
@@ -200,6 +207,8 @@ function isHandoff(message: unknown): message is Handoff {
 
 function isRawHandle(handle: unknown): handle is RawHandle {
   if (typeof handle !== 'object' || handle === null) return false;
-  const { fd, close } = handle as Partial<RawHandle>;
-  return typeof fd === 'number' && fd >= 0 && typeof close === 'function';
+  const { fd, close, setBlocking } = handle as Partial<RawHandle>;
+  return (
+    typeof fd === 'number' && fd >= 0 && typeof close === 'function' && typeof setBlocking === 'function'
+  );
 }

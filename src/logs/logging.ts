@@ -19,7 +19,8 @@ const FALLBACK_RETRY_MS = 1000;
 
 export interface Logging {
   hub: LogHub;
-  createOutput: (spec: AppSpec, index: number) => InstanceOutput;
+  /** The output of the instance with this id at this index (its pipes are the id's, its log files the index's). */
+  createOutput: (spec: AppSpec, index: number, id: number) => InstanceOutput;
   /** Makes the pipes of many new outputs at once, before they open (one process, not one each). */
   preparePipes: (outputs: Array<{ paths: { pipe: Record<string, string> } }>) => void;
   /** The same without holding the event loop. */
@@ -55,13 +56,13 @@ export function createLogging(paths: PmPaths, events: EventSink, now: () => numb
       const candidates = [path.join(inHome!, path.basename(logFile)), ...(current ? [current] : [])];
       return [...new Set(candidates)].filter((file) => fs.existsSync(file));
     },
-    createOutput: (spec, index) =>
+    createOutput: (spec, index, id) =>
       new InstanceOutput(
         spec,
         index,
         {
-          out: instancePipePath(paths, spec.name, index, 'out'),
-          err: instancePipePath(paths, spec.name, index, 'err'),
+          out: instancePipePath(paths, spec.name, id, 'out'),
+          err: instancePipePath(paths, spec.name, id, 'err'),
         },
         deps,
       ),

@@ -154,6 +154,9 @@ export interface PoolSpec {
   queue?: QueueSpec;
 }
 
+/** listen: entries of one app, at most: each is an open file descriptor in every instance. */
+export const MAX_LISTEN = 64;
+
 /** A port the daemon binds and listens on for the app (`listen:`), shared by its instances. */
 export interface ListenAddress {
   /** null: every address (IPv4 and IPv6 where the host has it). */
@@ -205,4 +208,11 @@ export interface AppSpec {
   rlimits?: RlimitsSpec;
   /** false: a clean environment (PATH, HOME, USER, LANG, the app's own env and pm's PM_*); absent: true. */
   envInherit?: boolean;
+  /** Ports the daemon listens on for the app, handed to each instance as fds 3, 4, … (socket activation). */
+  listen?: ListenAddress[];
+  /** How long a replacement (`pm reload`) has to be ready; with no way to tell, being up this long is
+   * ready. Absent: DEFAULT_LISTEN_TIMEOUT_MS. */
+  listenTimeoutMs?: number;
+  /** A replacement must say it is ready (a line on PM_READY_FD) within listenTimeoutMs. */
+  waitReady?: boolean;
 }

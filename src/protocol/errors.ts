@@ -6,13 +6,21 @@ export type ErrorCode =
   | 'bad-request'
   | 'bad-config'
   | 'conflict'
+  /** A reload's replacement was not ready in time: the instance it was to replace still runs. */
+  | 'not-ready'
   | 'version-mismatch'
   | 'daemon-unavailable'
   /** A daemon limit (connections, unfinished input, a frame's or an idle connection's time) closed the connection. */
   | 'limit'
   | 'internal';
 
-const USER_ERRORS: ReadonlySet<ErrorCode> = new Set(['not-found', 'bad-request', 'bad-config', 'conflict']);
+const USER_ERRORS: ReadonlySet<ErrorCode> = new Set([
+  'not-found',
+  'bad-request',
+  'bad-config',
+  'conflict',
+  'not-ready',
+]);
 
 export class PmError extends Error {
   readonly code: ErrorCode;

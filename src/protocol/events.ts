@@ -15,6 +15,12 @@ export type PmEventType =
   | 'deleted'
   /** A pool's instance count changed: by `pm scale`, or by the autoscaler (the message says why). */
   | 'scaled'
+  /** `pm reload` replaced an instance: its replacement was ready, then the old run stopped. */
+  | 'reloaded'
+  /** A reload's replacement was not ready in time (or exited): it was stopped, the old run kept. */
+  | 'reload-failed'
+  /** A daemon found a reload that its predecessor did not finish: the marked instance of each slot goes. */
+  | 'reload-interrupted'
   /** The autoscaler could not do what the load asks: a spawn failed while growing, the pool is at
    * max_size with the load above its target (saturated), or its queue probe gave no number.
    * Retried at the next decision (or probe). */

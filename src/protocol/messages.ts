@@ -18,6 +18,11 @@ export interface PoolBounds {
   maxSize?: number;
 }
 
+/** `pm reload`: how many instances are replaced at once. */
+export interface ReloadRequest {
+  parallel: number;
+}
+
 export type Request =
   /** First frame of every connection. */
   | { type: 'hello'; protocolVersion: number }
@@ -25,10 +30,12 @@ export type Request =
    * Create apps, or reconcile them with a new definition; `settings` changes the daemon-wide ones
    * (a config file's process_management.monitoring) before any app is touched.
    */
-  | { type: 'apply'; apps: AppSpec[]; settings?: DaemonSettingsChange }
+  | { type: 'apply'; apps: AppSpec[]; settings?: DaemonSettingsChange; reload?: ReloadRequest }
   | { type: 'start'; target: Target }
   | { type: 'stop'; target: Target }
   | { type: 'restart'; target: Target }
+  /** Replace each instance by a fresh run, ready before the old one stops; `parallel` at once. */
+  | ({ type: 'reload'; target: Target } & ReloadRequest)
   | { type: 'delete'; target: Target }
   | { type: 'pause'; target: Target }
   | { type: 'resume'; target: Target }
@@ -151,6 +158,7 @@ export interface ResponseOf {
   start: ProcessInfo[];
   stop: ProcessInfo[];
   restart: ProcessInfo[];
+  reload: ProcessInfo[];
   delete: ProcessInfo[];
   pause: ProcessInfo[];
   resume: ProcessInfo[];

@@ -3,7 +3,9 @@ import {
   type AlertingSpec,
   type AppSpec,
   type LimitsSpec,
+  type ListenAddress,
   type LogSpec,
+  MAX_LISTEN,
   type MonitoringSpec,
   type PoolSpec,
   type ProbeCheck,
@@ -181,6 +183,11 @@ export const appSpec: Check<AppSpec> = object({
     } satisfies ShapeOf<RlimitsSpec>),
   ),
   envInherit: optional(bool),
+  listen: optional(
+    array(object({ host: nullable(str), port: int(0, 65_535) } satisfies ShapeOf<ListenAddress>), MAX_LISTEN),
+  ),
+  listenTimeoutMs: optional(int(0, MAX_MS)),
+  waitReady: optional(bool),
 } satisfies ShapeOf<AppSpec>);
 
 const metricsInterval: Check<number> = (v, path) => {
@@ -212,10 +219,15 @@ const targeted = { target };
 // check here does not compile.
 const payloadFields: { [K in RequestType]: ShapeOf<Payload<K>> } = {
   hello: { protocolVersion: int() },
-  apply: { apps: array(appSpec, 10_000), settings: optional(daemonSettingsChange) },
+  apply: {
+    apps: array(appSpec, 10_000),
+    settings: optional(daemonSettingsChange),
+    reload: optional(object({ parallel: int(1, 10_000) })),
+  },
   start: targeted,
   stop: targeted,
   restart: targeted,
+  reload: { target, parallel: int(1, 10_000) },
   delete: targeted,
   pause: targeted,
   reset: targeted,

@@ -21,6 +21,10 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   pidStartTime: number | null = null;
   /** PM_RUN of the current run: the environment that marks its processes. */
   runId: string | null = null;
+  /** Set before a start: the runs get a pipe to say they are ready on (`pm reload`'s replacements). */
+  wantsReadyNotice = false;
+  /** The current run said it is ready (a line on its ready pipe). */
+  readyNoticed = false;
   private readonly runs = new RunHistory();
   private child: Child | null = null;
   /** How the previous run ended, kept while a new run is up: `describe` and `list` show it. */
@@ -48,7 +52,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     private readonly world: World,
   ) {
     super();
-    this.tree = world.treeOf({ name: spec.name, index });
+    this.tree = world.treeOf({ name: spec.name, index, id });
   }
 
   get state(): InstanceState {
@@ -276,7 +280,19 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
 
   private fork(): void {
     this.disarm('restart');
-    const result = this.world.fork({ spec: this.spec, index: this.index, id: this.id, output: this.output });
+    let forked: Child | null = null;
+    const onReadyNotice = () => {
+      if (forked === null || this.child !== forked) return;
+      this.readyNoticed = true;
+      this.emit('change', this);
+    };
+    const result = this.world.fork({
+      spec: this.spec,
+      index: this.index,
+      id: this.id,
+      output: this.output,
+      ...(this.wantsReadyNotice && { onReadyNotice }),
+    });
     if (!result.ok) {
       const retry = result.transient ? { at: this.world.clock.now(), inMs: this.transientRetryMs() } : null;
       this.apply({ type: 'spawn-failed', message: result.message, retry });
@@ -284,6 +300,8 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     }
     this.transientFailures = 0;
     const { child, run } = result;
+    forked = child;
+    this.readyNoticed = false;
     const pid = child.pid;
     this.runId = run;
     this.runs.countRun();

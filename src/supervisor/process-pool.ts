@@ -10,12 +10,14 @@ import { type AppEntry, AppTable } from './app-table.js';
 import { ManagedProcess } from './managed-process.js';
 import { Pacer } from './pacer.js';
 import { keepPoolCounts, reconcile, resizeSlots } from './reconcile.js';
+import type { ReloadMark } from './records.js';
 import { type PoolSnapshot, recordOf } from './records.js';
+import { type ReloadOptions, rollingReload } from './rolling-reload.js';
 import { isDown, isSettled, settleAll } from './settle.js';
 import type { Output, World } from './world.js';
 
 export interface PoolDeps extends World {
-  createOutput: (spec: AppSpec, index: number) => Output;
+  createOutput: (spec: AppSpec, index: number, id: number) => Output;
   /** Makes the pipes of many new outputs at once, before any opens (a restore, whose pipes exist). */
   preparePipes: (outputs: Output[]) => void;
   /** The same off the event loop, for new slots: mkfifo(1) is a process. */
@@ -26,6 +28,12 @@ export interface PoolDeps extends World {
   persist: () => unknown;
   /** How long start-like operations wait for new runs to settle before replying. */
   startWaitMs: number;
+}
+
+/** The output of an instance about to be made, and the id it is made for. */
+interface NewOutput {
+  id: number;
+  output: Output;
 }
 
 /** Who asked for a scale and why (the autoscaler), and which slots go. */
@@ -51,6 +59,9 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   private changing: Promise<void> = Promise.resolve();
   /** Instances deleted: a start still queued for one of them is dropped. */
   private readonly removed = new WeakSet<ManagedProcess>();
+  /** The two instances of a slot during a reload: a replacement not ready yet, or the instance it
+   * replaced, on its way out. A new daemon drops the marked one (records.ts). */
+  private readonly reloadMarks = new Map<ManagedProcess, ReloadMark>();
 
   constructor(private readonly deps: PoolDeps) {
     super();
@@ -85,14 +96,28 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return this.apps.describe(target);
   }
 
-  /** Create new apps; for existing ones, restart those whose definition changed and start the rest. */
-  apply(specs: AppSpec[]): Promise<ProcessInfo[]> {
-    return this.exclusive(() => this.applyNow(specs));
+  /** Create new apps; for existing ones, restart (or with `reload`, reload) those whose definition
+   * changed and start the rest. */
+  apply(specs: AppSpec[], reload?: ReloadOptions): Promise<ProcessInfo[]> {
+    return this.exclusive(() => this.applyNow(specs, reload));
   }
 
-  private async applyNow(asked: AppSpec[]): Promise<ProcessInfo[]> {
+  /** Replaces each instance by a fresh run that is ready before the instance stops (`pm reload`). */
+  reload(target: Target, options: ReloadOptions): Promise<ProcessInfo[]> {
+    return this.exclusive(async () => {
+      const procs = this.select(target);
+      await this.reloadNow(procs, options);
+      const names = new Set(procs.map((p) => p.name));
+      return this.all()
+        .filter((p) => names.has(p.name))
+        .map((p) => p.info());
+    });
+  }
+
+  private async applyNow(asked: AppSpec[], reload?: ReloadOptions): Promise<ProcessInfo[]> {
     const held = this.apps.held();
     const specs = keepPoolCounts(held, asked);
+    await this.listenFor(specs);
     const plan = reconcile(held, specs);
     const defined = new Map(specs.map((spec) => [spec.name, spec]));
     for (const name of [...plan.restart, ...plan.start])
@@ -102,7 +127,9 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     const removal = this.stopAndRemove(removed);
     const pacer = new Pacer(this.deps.clock);
     // The pipes of every new slot of every app by one mkfifo; a failure is reported app by app below.
-    const slots = plan.create.flatMap(({ spec, indexes }) => indexes.map((index) => ({ spec, index })));
+    const slots = plan.create.flatMap(({ spec, indexes }) =>
+      indexes.map((index) => ({ spec, index, id: this.nextId++ })),
+    );
     const made = await this.newOutputs(slots, pacer).catch(() => null);
     const added: ManagedProcess[] = [];
     let at = 0;
@@ -115,16 +142,19 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     const started = plan.start.flatMap((name) => this.apps.get(name)!.instances);
     const isNew = new Set(added);
     const kept = (p: ManagedProcess) => !removing.has(p) && !isNew.has(p);
+    // A reload replaces the changed apps' instances one by one once the rest is under way.
+    const restartedNow = reload ? [] : restarted.filter(kept);
     await this.startWritingAhead(
       pacer,
       [...added, ...started.filter(kept)],
       [
         ...added.map((p) => [p, 'start'] as const),
-        ...restarted.filter(kept).map((p) => [p, 'restart'] as const),
+        ...restartedNow.map((p) => [p, 'restart'] as const),
         ...started.filter(kept).map((p) => [p, 'start'] as const),
       ],
     );
     await removal;
+    if (reload) await this.reloadNow(restarted.filter(kept), reload);
     const touched = [...defined.keys()].flatMap((name) => this.apps.get(name)?.instances ?? []);
     await this.settleAll(touched, isSettled, this.deps.startWaitMs);
     const members = new Set(this.all());
@@ -140,9 +170,15 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   }
 
   async restart(target: Target): Promise<ProcessInfo[]> {
+    const procs = this.select(target);
+    await this.restartNow(procs);
+    return procs.map((p) => p.info());
+  }
+
+  private async restartNow(procs: ManagedProcess[]): Promise<void> {
     const runs = new Map<ManagedProcess, number | null>();
-    return this.operate(
-      target,
+    await this.operateOn(
+      procs,
       (p) => {
         runs.set(p, p.pid);
         p.apply({ type: 'restart' });
@@ -187,6 +223,42 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return this.exclusive(() => this.deleteNow(target));
   }
 
+  private reloadNow(procs: ManagedProcess[], options: ReloadOptions): Promise<void> {
+    return rollingReload(procs, options, {
+      clock: this.deps.clock,
+      events: this.deps.events,
+      startReplacement: async (old) => {
+        const app = this.apps.get(old.name)!;
+        const pacer = new Pacer(this.deps.clock);
+        const [fresh] = await this.addInstances(app.spec, [old.index], pacer);
+        fresh!.wantsReadyNotice = true;
+        this.reloadMarks.set(fresh!, 'replacement');
+        await this.startWritingAhead(pacer, [fresh!], [[fresh!, 'start']]);
+        return fresh!;
+      },
+      promote: async (fresh, old) => {
+        fresh.wantsReadyNotice = false;
+        this.reloadMarks.delete(fresh);
+        this.reloadMarks.set(old, 'retiring');
+        await this.deps.persist();
+        await this.stopAndRemove([old], { quiet: true });
+      },
+      discard: (fresh) => this.stopAndRemove([fresh], { quiet: true }).then(() => {}),
+      restart: (procs) => this.restartNow(procs),
+    });
+  }
+
+  /** Binds the listen: sockets of these definitions before any of their runs starts. */
+  private async listenFor(specs: AppSpec[]): Promise<void> {
+    for (const spec of specs) {
+      try {
+        await this.deps.listen(spec);
+      } catch (error) {
+        throw new PmError('conflict', `cannot start ${spec.name}: ${(error as Error).message}`);
+      }
+    }
+  }
+
   private async deleteNow(target: Target): Promise<ProcessInfo[]> {
     const procs = this.select(target);
     const names = new Set(procs.map((p) => p.name));
@@ -196,8 +268,10 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     for (const name of names) {
       const app = this.apps.get(name);
       if (!app) continue;
-      if (app.instances.length === 0) this.apps.delete(name);
-      else app.spec = { ...app.spec, instances: app.instances.length };
+      if (app.instances.length === 0) {
+        this.apps.delete(name);
+        this.deps.unlisten(name);
+      } else app.spec = { ...app.spec, instances: app.instances.length };
     }
     return infos;
   }
@@ -303,33 +377,49 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       nextId: this.nextId,
       apps: [...this.apps.values()].map((app) => ({
         spec: app.spec,
-        instances: app.instances.map((p) =>
-          // A slot the write-ahead names before its fork: a new daemon starts it.
-          this.pendingStart.has(p) && p.pid === null
-            ? { ...recordOf(p), status: 'starting' as const }
-            : recordOf(p),
-        ),
+        instances: app.instances.map((p) => {
+          const mark = this.reloadMarks.get(p);
+          const record = recordOf(p);
+          return {
+            ...record,
+            // A slot the write-ahead names before its fork: a new daemon starts it.
+            ...(this.pendingStart.has(p) && p.pid === null && { status: 'starting' as const }),
+            ...(mark && { reload: mark }),
+          };
+        }),
       })),
     };
   }
 
-  /** Rebuild from a snapshot: adopt processes still running, start what should run, keep the rest stopped. */
+  /** Rebuild from a snapshot: adopt processes still running, start what should run, keep the rest
+   * stopped. An instance a reload had marked is stopped and dropped: its slot's other instance stays. */
   restore(snapshot: PoolSnapshot): { adopted: number; started: number } {
     let adopted = 0;
     let started = 0;
+    const dropped: ManagedProcess[] = [];
     this.nextId = snapshot.nextId;
     for (const { spec, instances } of snapshot.apps) {
       const entry: AppEntry = { spec, instances: [] };
       this.apps.set(spec.name, entry);
-      const outputs = instances.map((record) => this.deps.createOutput(spec, record.index));
+      const outputs = instances.map((record) => this.deps.createOutput(spec, record.index, record.id));
       this.deps.preparePipes(outputs);
       for (const [i, record] of instances.entries()) {
         const proc = this.createInstance(spec, record.index, record.id, outputs[i]!);
         entry.instances.push(proc);
+        if (record.reload) dropped.push(proc);
         const outcome = proc.restore(record);
         if (outcome === 'adopted') adopted += 1;
         if (outcome === 'started') started += 1;
       }
+    }
+    if (dropped.length > 0) {
+      this.deps.events.record({
+        type: 'reload-interrupted',
+        severity: 'alert',
+        message: `a reload was cut short by the end of the previous daemon: stopping ${dropped.map((p) => `${p.name}:${p.index} (id ${p.id})`).join(', ')}, the other instance of each slot stays`,
+        data: { instances: dropped.length },
+      });
+      void this.exclusive(() => this.stopAndRemove(dropped, { quiet: true }));
     }
     return { adopted, started };
   }
@@ -341,6 +431,16 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     timeoutMs?: number,
   ): Promise<ProcessInfo[]> {
     const procs = this.select(target);
+    await this.operateOn(procs, action, done, timeoutMs);
+    return procs.map((p) => p.info());
+  }
+
+  private async operateOn(
+    procs: ManagedProcess[],
+    action: (p: ManagedProcess) => void,
+    done: (p: ManagedProcess) => boolean,
+    timeoutMs?: number,
+  ): Promise<void> {
     // A turn at a time: `stop all` of 1000 signals 1000 trees, 150 ms in one turn.
     const pacer = new Pacer(this.deps.clock);
     for (const proc of procs) {
@@ -348,7 +448,6 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       await pacer.step();
     }
     await this.settleAll(procs, done, timeoutMs);
-    return procs.map((p) => p.info());
   }
 
   private settleAll(procs: ManagedProcess[], done: (p: ManagedProcess) => boolean, timeoutMs?: number) {
@@ -402,18 +501,19 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     spec: AppSpec,
     indexes: readonly number[],
     pacer: Pacer,
-    outputs?: Output[],
+    outputs?: NewOutput[],
   ): Promise<ManagedProcess[]> {
     const added: ManagedProcess[] = [];
     try {
       const made =
         outputs ??
         (await this.newOutputs(
-          indexes.map((index) => ({ spec, index })),
+          indexes.map((index) => ({ spec, index, id: this.nextId++ })),
           pacer,
         ));
       for (const [i, index] of indexes.entries()) {
-        added.push(this.createInstance(spec, index, this.nextId++, made[i]!));
+        const { id, output } = made[i]!;
+        added.push(this.createInstance(spec, index, id, output));
         await pacer.step();
       }
     } catch (error) {
@@ -434,15 +534,18 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return added;
   }
 
-  /** The outputs of new slots, their pipes made by one mkfifo for them all, off the event loop. */
-  private async newOutputs(slots: Array<{ spec: AppSpec; index: number }>, pacer: Pacer): Promise<Output[]> {
-    const outputs: Output[] = [];
-    for (const { spec, index } of slots) {
-      outputs.push(this.deps.createOutput(spec, index));
+  /** The outputs of new instances, their pipes made by one mkfifo for them all, off the event loop. */
+  private async newOutputs(
+    slots: Array<{ spec: AppSpec; index: number; id: number }>,
+    pacer: Pacer,
+  ): Promise<NewOutput[]> {
+    const made: NewOutput[] = [];
+    for (const { spec, index, id } of slots) {
+      made.push({ id, output: this.deps.createOutput(spec, index, id) });
       await pacer.step();
     }
-    if (outputs.length > 0) await this.deps.makePipes(outputs);
-    return outputs;
+    if (made.length > 0) await this.deps.makePipes(made.map((m) => m.output));
+    return made;
   }
 
   private createInstance(spec: AppSpec, index: number, id: number, output: Output): ManagedProcess {
@@ -473,7 +576,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     }
   }
 
-  private async stopAndRemove(procs: ManagedProcess[]): Promise<ProcessInfo[]> {
+  /** `quiet`: no `deleted` event (a reload's instance leaving its slot to another). */
+  private async stopAndRemove(procs: ManagedProcess[], { quiet = false } = {}): Promise<ProcessInfo[]> {
     // First: a start still queued for one of them (a large apply, turn by turn) must not run.
     for (const proc of procs) this.removed.add(proc);
     // Each step a turn at a time, as in operate().
@@ -484,11 +588,16 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     for (const app of new Set(procs.map((p) => this.apps.get(p.name)))) {
       if (app) app.instances = app.instances.filter((p) => !removed.has(p));
     }
-    for (const proc of procs) proc.removeAllListeners();
+    for (const proc of procs) {
+      proc.removeAllListeners();
+      this.reloadMarks.delete(proc);
+    }
     await this.releaseEach(procs, pacer);
     const infos = procs.map((p) => p.info());
     for (const proc of procs) {
       await pacer.step();
+      this.emit('change', proc);
+      if (quiet) continue;
       this.deps.events.record({
         type: 'deleted',
         severity: 'info',
@@ -497,7 +606,6 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
         id: proc.id,
         message: 'deleted',
       });
-      this.emit('change', proc);
     }
     return infos;
   }

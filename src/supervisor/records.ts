@@ -33,7 +33,13 @@ export interface InstanceRecord {
   after?: 'stopped' | 'restart';
   /** Why an errored instance gave up, and when it retries. */
   errored?: { reason: ErroredReason; detail: string; retryAt: number | null };
+  /** One of the two instances of a slot during a reload, which a new daemon drops (the reload is over). */
+  reload?: ReloadMark;
 }
+
+/** A replacement not ready yet (the instance it replaces keeps the slot), or the instance that a
+ * ready replacement took the slot from. */
+export type ReloadMark = 'replacement' | 'retiring';
 
 /** The part of the daemon's state that is persisted. */
 export interface PoolSnapshot {
@@ -142,6 +148,7 @@ export const instanceRecord = object({
   errored: optional(
     object({ reason: literal('spawn-failed', 'crash-loop'), detail: str, retryAt: nullable(int()) }),
   ),
+  reload: optional(literal('replacement', 'retiring')),
 }) satisfies Check<InstanceRecord>;
 
 const appRecord = object({ spec: appSpec, instances: array(instanceRecord) });
@@ -165,10 +172,12 @@ export function checkSnapshot(value: unknown): SnapshotCheck {
     try {
       const app = appRecord(value, path);
       const appIds = app.instances.map((r) => r.id);
-      const indexes = new Set(app.instances.map((r) => r.index));
-      // Two slots with one name, index or id would be one process supervised twice.
+      // Two slots with one name, index or id would be one process supervised twice; an index is
+      // twice only in the middle of a reload, marked on one of the two.
+      const kept = app.instances.filter((r) => !r.reload);
       if (names.has(app.spec.name)) throw new Error(`${path}: a second app named "${app.spec.name}"`);
-      if (indexes.size < app.instances.length) throw new Error(`${path}: an instance index appears twice`);
+      if (new Set(kept.map((r) => r.index)).size < kept.length)
+        throw new Error(`${path}: an instance index appears twice`);
       if (new Set(appIds).size < appIds.length || appIds.some((id) => ids.has(id))) {
         throw new Error(`${path}: an instance id appears twice`);
       }

@@ -13,8 +13,14 @@ export const GATE_CLOSED_EXIT = 111;
  * the process limit is `-u` in bash and `-p` in dash. A limit that cannot be set stops the run
  * (`set -e`) with the shell's message on stderr: the app never runs without the limits it asked for.
  */
-export function preludeScript(spec: Pick<AppSpec, 'umask' | 'rlimits'>, gated: boolean): string | null {
+export function preludeScript(
+  spec: Pick<AppSpec, 'umask' | 'rlimits' | 'listen'>,
+  gated: boolean,
+): string | null {
   const steps: string[] = [];
+  // Socket activation: LISTEN_PID names the process the sockets are for, the app's own pid, which
+  // the shell's $$ is once it execs the program.
+  if (spec.listen?.length) steps.push('LISTEN_PID=$$; export LISTEN_PID');
   if (spec.umask !== undefined) steps.push(`umask ${spec.umask.toString(8).padStart(4, '0')}`);
   const { nofile, nproc, core, memlock } = spec.rlimits ?? {};
   if (nofile !== undefined) steps.push(`ulimit -n ${nofile}`);

@@ -5,8 +5,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findExecutable, isExecutableBy } from '../config/app-spec/find-executable.js';
 import { needsRoot } from '../config/app-spec/run-as.js';
+import { packageRoot } from '../installed-package.js';
+import { listenName } from '../listen/listen-address.js';
 import type { AppSpec } from '../protocol/app-spec.js';
 import { preludeScript } from './spawn-prelude.js';
+
+/** The first inherited socket's fd, as in systemd's socket activation. */
+const LISTEN_FDS_START = 3;
+
+/** Loaded into Node apps that have listen: sockets (see listen/node-preload.cts). */
+const nodePreload = () => path.join(packageRoot(), 'dist/src/listen/node-preload.cjs');
 
 export interface SpawnOptions {
   spec: AppSpec;
@@ -24,6 +32,10 @@ export interface SpawnOptions {
    * (The cgroup layer puts the pid into the instance's cgroup here, before the app can fork.)
    */
   beforeExec?: (pid: number) => void;
+  /** The app's listen: sockets, given to the program as fds 3, 4, … in this order. */
+  listenFds?: readonly number[];
+  /** Give the program a pipe (its fd in PM_READY_FD) to say it is ready on: child.stdio[3 + listenFds]. */
+  readyPipe?: boolean;
 }
 
 /** `transient`: the system was out of something that may come back (see TRANSIENT). */
@@ -121,7 +133,7 @@ function inheritedEnv(spec: AppSpec): Record<string, string> {
 
 export function instanceEnv(options: Omit<SpawnOptions, 'stdoutFd' | 'stderrFd'>): NodeJS.ProcessEnv {
   const { spec, index, id, home, run } = options;
-  return {
+  const env: NodeJS.ProcessEnv = {
     ...inheritedEnv(spec),
     ...spec.env,
     PM_HOME: home,
@@ -130,6 +142,18 @@ export function instanceEnv(options: Omit<SpawnOptions, 'stdoutFd' | 'stderrFd'>
     PM_ID: String(id),
     PM_RUN: run,
   };
+  const listen = spec.listen ?? [];
+  if (listen.length > 0) {
+    // systemd's protocol (sd_listen_fds); LISTEN_PID is set by the prelude, once the pid is known.
+    env.LISTEN_FDS = String(listen.length);
+    env.LISTEN_FDNAMES = listen.map(listenName).join(':');
+    // Node apps need no change: the preload makes server.listen(port) take the inherited socket.
+    env.NODE_OPTIONS = [env.NODE_OPTIONS, `--require ${JSON.stringify(nodePreload())}`]
+      .filter(Boolean)
+      .join(' ');
+  }
+  if (options.readyPipe) env.PM_READY_FD = String(LISTEN_FDS_START + listen.length);
+  return env;
 }
 
 /** Runs the hook while the prelude waits on stdin, then lets it go on; a throw kills the process. */
@@ -160,6 +184,7 @@ export function spawnInstance(options: SpawnOptions): SpawnResult {
   const problem = preflight(spec, env);
   if (problem) return { ok: false, message: problem, transient: false };
   const gated = options.beforeExec !== undefined;
+  const extraFds = [...(options.listenFds ?? []), ...(options.readyPipe ? ['pipe' as const] : [])];
   // Only an app that asks for a umask, rlimits or a hook goes through the shell prelude.
   const prelude = preludeScript(spec, gated);
   const [file, args] =
@@ -171,7 +196,7 @@ export function spawnInstance(options: SpawnOptions): SpawnResult {
       cwd: spec.cwd,
       env,
       detached: true,
-      stdio: [gated ? 'pipe' : 'ignore', options.stdoutFd, options.stderrFd],
+      stdio: [gated ? 'pipe' : 'ignore', options.stdoutFd, options.stderrFd, ...extraFds],
       ...(spec.runAs && { uid: spec.runAs.uid, gid: spec.runAs.gid }),
     });
     if (child.pid === undefined) {

@@ -91,6 +91,8 @@ export interface RunRequest {
   index: number;
   id: number;
   output: Output;
+  /** The run gets a pipe to say it is ready on (PM_READY_FD); called at its first line. */
+  onReadyNotice?: () => void;
 }
 
 /** `run`: the PM_RUN the run's environment carries, which marks every process of the run. */
@@ -102,8 +104,13 @@ export type ForkResult =
 export interface World {
   clock: Clock;
   tree: ProcessTree;
-  treeOf(instance: { name: string; index: number }): InstanceTree;
+  treeOf(instance: { name: string; index: number; id: number }): InstanceTree;
   events: EventSink;
   /** Forks one run of an instance with its output wired to the instance's pipes. */
   fork(request: RunRequest): ForkResult;
+  /** Binds the app's listen: sockets (kept while the addresses stay the same), or lets go of those of
+   * an app that has none; rejects with a one-line reason (a port in use). */
+  listen(spec: AppSpec): Promise<void>;
+  /** The app is gone: its sockets are closed. */
+  unlisten(name: string): void;
 }

@@ -10,15 +10,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { resolvePaths } from '../../src/config/paths.js';
 import { isPidAlive } from '../../src/proc/proc-table.js';
+import { freePort } from '../helpers/recovery.js';
 import { PM_BIN, ROOT } from '../helpers/run-cli.js';
 import { createTempHome, killAll, pidsWithEnv } from '../helpers/temp-home.js';
-import { PM2_BIN } from './scale-tools.js';
+import { PM2_BIN, readPid } from './scale-tools.js';
 import { report, type Summary, summarize } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RELOAD_RUNS ?? 3);
@@ -74,18 +74,6 @@ function runCommand(file: string, args: string[], env: NodeJS.ProcessEnv): Promi
       commands.delete(child);
       if (signal) stderr += `\nkilled by ${signal}`;
       resolve({ status: code, stdout, stderr, ms });
-    });
-  });
-}
-
-/** A loopback port that was free a moment ago. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
     });
   });
 }
@@ -220,15 +208,6 @@ function closeWaitSockets(pid: number | null): number {
     return count;
   } catch {
     return Number.NaN;
-  }
-}
-
-function readPid(file: string): number | null {
-  try {
-    const pid = Number(fs.readFileSync(file, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 && isPidAlive(pid) ? pid : null;
-  } catch {
-    return null;
   }
 }
 

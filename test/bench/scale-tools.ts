@@ -76,7 +76,8 @@ function runCli(file: string, args: string[], env: NodeJS.ProcessEnv, options: C
   };
 }
 
-function readPid(file: string): number | null {
+/** The live pid in a pid file, or null. */
+export function readPid(file: string): number | null {
   try {
     const pid = Number(fs.readFileSync(file, 'utf8').trim());
     return Number.isInteger(pid) && pid > 0 && isPidAlive(pid) ? pid : null;

@@ -138,7 +138,7 @@ test('max_procs contains a fork bomb: the daemon and a neighbour keep answering,
   const env = { ...t.env, PM_METRICS_INTERVAL: '500ms' };
   const neighbour = await startShell('calm', 'exec sleep 300', {}, env);
   await startShell('bomb', 'while :; do sleep 300 & done', { maxProcs: 30 }, env);
-  const dir = unifiedDir('bomb.0');
+  const dir = unifiedDir('bomb.1'); // `<app>.<id>`: calm is id 0
   await waitFor(
     () =>
       readEvents(t.home, 'bomb').find((e) => e.type === 'isolation-breach' && e.data?.kind === 'pids-limit'),

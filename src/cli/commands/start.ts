@@ -8,7 +8,8 @@ import { APP_FIELDS } from '../../config/file/config-format.js';
 import { isConfigPath } from '../../config/file/config-path.js';
 import { ECOSYSTEM_MESSAGE, isPm2Ecosystem } from '../../config/file/pm2-ecosystem.js';
 import { parseSize } from '../../config/units.js';
-import type { AlertingSpec, AppSpec, LogSpec, StopSignal } from '../../protocol/app-spec.js';
+import { parseListenEntry } from '../../listen/listen-address.js';
+import type { AlertingSpec, AppSpec, ListenAddress, LogSpec, StopSignal } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { parseTarget, type Target } from '../../protocol/target.js';
 import { applyInBatches } from '../apply-batches.js';
@@ -41,6 +42,9 @@ interface StartOptions extends RecoveryOptions, IsolationOptions {
   alertCommand?: string;
   logMaxSize?: number;
   logMaxFiles?: number;
+  listen?: ListenAddress[];
+  listenTimeout?: number;
+  waitReady?: boolean;
   json?: boolean;
   /** false with --no-wait. */
   wait: boolean;
@@ -125,6 +129,12 @@ function alertingInput(options: StartOptions): { monitoring?: { alerting: Alerti
       },
     },
   };
+}
+
+function listenOption(value: string, previous: ListenAddress[] = []): ListenAddress[] {
+  const parsed = parseListenEntry(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
+  return [...previous, parsed.address];
 }
 
 function webhookOption(value: string): string {
@@ -218,6 +228,9 @@ async function start(script: string, args: string[], options: StartOptions): Pro
         limits: { ...recovery.limits, ...isolation.limits },
         ...alertingInput(options),
         ...logsInput(options),
+        listen: options.listen,
+        listenTimeoutMs: options.listenTimeout,
+        waitReady: options.waitReady,
       },
       { baseDir: process.cwd(), baseEnv: currentEnv() },
     );
@@ -276,7 +289,18 @@ export function registerStart(program: Command): void {
     .option(
       '--alert-command <command>',
       'run this shell command for each alert (event in PM_EVENT_* and on stdin)',
-    );
+    )
+    .option(
+      '--listen <port|host:port>',
+      'the daemon listens here and its instances share the socket, as fd 3, 4, … (repeatable)',
+      listenOption,
+    )
+    .option(
+      '--listen-timeout <duration>',
+      'how long a replacement of `pm reload` has to be ready (default 3s)',
+      fieldOption(APP_FIELDS.listen_timeout),
+    )
+    .option('--wait-ready', 'a replacement of `pm reload` must say it is ready (on PM_READY_FD)');
   addIsolationOptions(addRecoveryOptions(command))
     .option(
       '--no-wait',

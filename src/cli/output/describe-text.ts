@@ -1,5 +1,8 @@
 // `pm describe` as text: the definition, each instance's state, last exit and restart history.
-import type { AppSpec } from '../../protocol/app-spec.js';
+import { readyTimeoutMs } from '../../config/app-spec/ready-timeout.js';
+import { formatMs } from '../../config/units.js';
+import { formatListen } from '../../listen/listen-address.js';
+import type { AppSpec, ListenAddress } from '../../protocol/app-spec.js';
 import { escapeText } from '../../protocol/escape-text.js';
 import type { AppDetails } from '../../protocol/messages.js';
 import type { UsageStats } from '../../protocol/monitoring.js';
@@ -28,6 +31,22 @@ function formatUsage(usage: UsageStats | null | undefined): string[] {
   ];
 }
 
+function formatListenLine(listen: ListenAddress[]): string {
+  const last = 2 + listen.length;
+  return `${listen.map(formatListen).join(', ')} (shared by the instances as fd ${last === 3 ? '3' : `3-${last}`})`;
+}
+
+/** How a reload's replacement shows it is ready, when the definition says more than the default. */
+function formatReload(spec: AppSpec): string | undefined {
+  const probed = spec.health.some((p) => p.kind === 'readiness');
+  if (spec.listenTimeoutMs === undefined && !spec.waitReady && !probed) return undefined;
+  const timeout = formatMs(readyTimeoutMs(spec));
+  if (probed) return `a replacement must pass its readiness probe within ${timeout}`;
+  return spec.waitReady
+    ? `a replacement must say it is ready within ${timeout}`
+    : `a replacement is ready once it says so, or after ${timeout} up`;
+}
+
 /** The limits, user, umask, rlimits and environment of the definition, one line each, only those set. */
 function formatIsolation(spec: AppSpec): string[] {
   const { limits, runAs, rlimits } = spec;
@@ -49,6 +68,8 @@ function formatIsolation(spec: AppSpec): string[] {
       'env inherit',
       spec.envInherit === false ? 'false (PATH, HOME, USER, LANG, env and PM_* only)' : undefined,
     ],
+    ['listen', spec.listen && formatListenLine(spec.listen)],
+    ['reload', formatReload(spec)],
   ];
   return lines.flatMap(([label, value]) => (value === undefined ? [] : [`  ${label.padEnd(14)}${value}`]));
 }

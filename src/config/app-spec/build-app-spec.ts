@@ -4,6 +4,7 @@ import path from 'node:path';
 import type {
   AppSpec,
   LimitsSpec,
+  ListenAddress,
   LogSpec,
   MonitoringSpec,
   PoolSpec,
@@ -43,6 +44,9 @@ export interface AppInput {
   umask?: number;
   rlimits?: RlimitsSpec;
   envInherit?: boolean;
+  listen?: ListenAddress[];
+  listenTimeoutMs?: number;
+  waitReady?: boolean;
 }
 
 export interface BuildContext {
@@ -96,6 +100,9 @@ export function buildAppSpec(input: AppInput, context: BuildContext): AppSpec {
     ...(input.umask !== undefined && { umask: input.umask }),
     ...(input.rlimits && Object.keys(input.rlimits).length > 0 && { rlimits: input.rlimits }),
     ...(input.envInherit === false && { envInherit: false }),
+    ...(input.listen && input.listen.length > 0 && { listen: input.listen }),
+    ...(input.listenTimeoutMs !== undefined && { listenTimeoutMs: input.listenTimeoutMs }),
+    ...(input.waitReady && { waitReady: true }),
   };
 }
 

@@ -1,6 +1,6 @@
 // The config file format, key by key: the loader reads with it, docs/pm.schema.json is generated
 // from it, and `ConfigFile` is its type.
-import { STOP_SIGNALS } from '../../protocol/app-spec.js';
+import { MAX_LISTEN, STOP_SIGNALS } from '../../protocol/app-spec.js';
 import { APP_NAME_PATTERN } from '../../protocol/target.js';
 import {
   boolean,
@@ -68,6 +68,16 @@ const queue = section(
     timeout: duration('A slower probe fails (default: interval, at most 5s).', '2s', MIN_PROBE_MS),
   },
   { title: 'queue', required: ['per_instance'], exactlyOne: ['exec', 'http'] },
+);
+
+/** A listen: entry's shape; its port range is checked when the app is resolved (listen-address.ts). */
+const listenEntry = either(
+  'A port, or host:port.',
+  count('A port on every address.', 1, 65_535),
+  string('host:port', '127.0.0.1:8080', {
+    pattern: /^(\d{1,5}|(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):\d{1,5})$/,
+    patternHint: 'a port or host:port, e.g. 3000, 127.0.0.1:8080 or [::1]:8080',
+  }),
 );
 
 const pool = section(
@@ -244,6 +254,18 @@ const app = section(
     interpreter: string('Run the script with this program (`none`: execute it directly).', 'node'),
     instances: count('A fixed number of instances (instead of pool:).', 0, 10_000),
     pool,
+    listen: either(
+      'Ports the daemon listens on for the app, shared by its instances: fds 3, 4, … with LISTEN_FDS (socket activation); Node apps need no change (docs/scaling.md).',
+      list('Ports or host:port addresses.', listenEntry, MAX_LISTEN),
+      listenEntry,
+    ),
+    listen_timeout: duration(
+      'How long a replacement (pm reload) has to be ready; with no readiness probe and no notice, being up this long counts as ready.',
+      '3s',
+    ),
+    wait_ready: boolean(
+      'A replacement must say it is ready (a line on PM_READY_FD; Node apps with listen: do it when they listen) within listen_timeout.',
+    ),
     health: either('One health probe, or a list of them.', list('Health probes.', probe, 16), probe),
     limits: section('Resource limits.', {
       max_memory: size(

@@ -1,6 +1,7 @@
 // The building blocks of the config format. Each field says what it accepts, how it is described,
 // and which TypeScript type it reads as, so that the loader, the JSON Schema and the types come from
 // one table and cannot drift.
+import { formatMs } from '../units.js';
 
 /** One key's kind of value, with what the loader, the schema and the docs need to know about it. */
 export type Field =
@@ -126,8 +127,6 @@ function bounded(unit: string, min: number, show: (value: number) => string): st
   return min === 1 ? `a non-zero ${unit}` : `a ${unit} of at least ${show(min)},`;
 }
 
-const showDuration = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
-
 function showSize(bytes: number): string {
   for (const [unit, scale] of [
     ['G', 1024 ** 3],
@@ -155,7 +154,7 @@ export function describeExpected(field: Field): string {
     case 'octal':
       return `octal digits from 0 to ${field.max.toString(8)} such as ${field.example}`;
     case 'duration':
-      return `${bounded('duration', field.min, showDuration)} such as 500ms, 5s, 2m or 1h30m (at most 365d)`;
+      return `${bounded('duration', field.min, formatMs)} such as 500ms, 5s, 2m or 1h30m (at most 365d)`;
     case 'size':
       return `${bounded('size', field.min, showSize)} such as 512K, 200M or 1G`;
     case 'enum':

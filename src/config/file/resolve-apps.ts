@@ -3,7 +3,15 @@
 // each app, key by key, before buildAppSpec applies the built-in defaults.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppSpec, PoolSpec, ProbeSpec, RlimitsSpec, RunAsSpec } from '../../protocol/app-spec.js';
+import { parseListenEntry } from '../../listen/listen-address.js';
+import type {
+  AppSpec,
+  ListenAddress,
+  PoolSpec,
+  ProbeSpec,
+  RlimitsSpec,
+  RunAsSpec,
+} from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { quoteText } from '../../protocol/escape-text.js';
 import { buildAppSpec } from '../app-spec/build-app-spec.js';
@@ -72,6 +80,19 @@ function resolvePool(app: AppEntry, at: string, r: Resolution): PoolSpec | undef
   return pool;
 }
 
+/** The listen: entries as addresses; each entry that is not one is reported. */
+function resolveListen(app: AppEntry, at: string, r: Resolution): ListenAddress[] | undefined {
+  if (app.listen === undefined) return undefined;
+  const entries = Array.isArray(app.listen) ? app.listen : [app.listen];
+  const addresses: ListenAddress[] = [];
+  entries.forEach((entry, i) => {
+    const parsed = parseListenEntry(entry);
+    if (parsed.ok) addresses.push(parsed.address);
+    else r.report(Array.isArray(app.listen) ? `${at}.listen[${i}]` : `${at}.listen`, parsed.message);
+  });
+  return addresses;
+}
+
 /** process_management.pool on its own: checked even when no app uses it. */
 function checkSharedPool(r: Resolution): void {
   const { min_size: minSize, max_size: maxSize } = r.config.process_management?.pool ?? {};
@@ -133,6 +154,7 @@ function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): A
   const pool = resolvePool(app, at, r);
   const health = resolveHealth(app, at, r);
   const isolation = resolveIsolation(app, at, r);
+  const listen = resolveListen(app, at, r);
   if (!build || r.issues.length > before) return undefined;
   const shared = r.config.process_management ?? {};
   try {
@@ -156,6 +178,9 @@ function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): A
         ...isolation,
         umask: app.umask,
         envInherit: app.env_inherit,
+        listen,
+        listenTimeoutMs: app.listen_timeout,
+        waitReady: app.wait_ready,
       },
       { baseDir: r.configDir, baseEnv: r.baseEnv },
     );

@@ -7,7 +7,7 @@ import { kill, ping } from './daemon.js';
 import { describe } from './describe.js';
 import { events } from './events.js';
 import { flush } from './flush.js';
-import { pause, remove, restart, resume, stop } from './lifecycle.js';
+import { pause, reload, remove, restart, resume, stop } from './lifecycle.js';
 import { apps, list } from './list.js';
 import { logs } from './logs.js';
 import { metrics } from './metrics.js';
@@ -27,6 +27,7 @@ export const handlers: { [K in HandledType]: Handler<K> } = {
   start,
   stop,
   restart,
+  reload,
   delete: remove,
   pause,
   resume,

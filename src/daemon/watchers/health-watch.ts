@@ -58,13 +58,17 @@ export class HealthWatch {
     const context = {
       cwd: proc.spec.cwd,
       runAs: proc.spec.runAs,
-      env: instanceEnv({
-        spec: proc.spec,
-        index: proc.index,
-        id: proc.id,
-        home: this.home,
-        run: proc.runId ?? '',
-      }),
+      env: {
+        ...instanceEnv({
+          spec: proc.spec,
+          index: proc.index,
+          id: proc.id,
+          home: this.home,
+          run: proc.runId ?? '',
+        }),
+        // The run probed: behind a shared port, its own pid tells it from the other instances.
+        PM_PID: String(proc.pid),
+      },
     };
     return new HealthChecker(
       proc.spec.health,

@@ -1,7 +1,5 @@
 // The preload in a real Node app started as pm will start it: through `sh -c 'LISTEN_PID=$$ exec …'`,
 // the sockets at fds 3, 4, …, the readiness pipe after them, the preload in NODE_OPTIONS.
-/// <reference path="../../../src/listen/node-preload.cts" />
-// (The reference builds the preload: tsconfig's include takes *.ts files, not *.cts.)
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';

@@ -18,6 +18,7 @@ const samples: { [K in RequestType]: RequestOf<K> } = {
   start: { type: 'start', target: { kind: 'all' } },
   stop: { type: 'stop', target: web },
   restart: { type: 'restart', target: { kind: 'instance', name: 'web', index: 1 } },
+  reload: { type: 'reload', target: web, parallel: 2 },
   delete: { type: 'delete', target: { kind: 'id', id: 4 } },
   pause: { type: 'pause', target: web },
   resume: { type: 'resume', target: web },

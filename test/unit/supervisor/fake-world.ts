@@ -88,6 +88,7 @@ export class FakeWorld {
   private readonly timers = new Map<number, Timer>();
   private readonly waiters = new Set<Waiter>();
   private readonly exitWatches = new Map<number, () => void>();
+  private readonly readyNotices = new Map<number, () => void>();
   private nextPid = 1000;
   private seq = 0;
 
@@ -145,6 +146,8 @@ export class FakeWorld {
       breaches: () => null,
     }),
     events: { record: (event) => this.events.push(event) },
+    listen: async () => {},
+    unlisten: () => {},
     fork: (request) => {
       this.forks.push(request);
       if (this.failNextFork !== null) {
@@ -164,6 +167,7 @@ export class FakeWorld {
         pending: null,
         child,
       });
+      if (request.onReadyNotice) this.readyNotices.set(pid, request.onReadyNotice);
       if (!this.holdSpawn) queueMicrotask(() => child.emit('spawn'));
       return { ok: true, child, run: `run-${pid}` };
     },
@@ -173,7 +177,7 @@ export class FakeWorld {
   poolDeps(startWaitMs = 3_000): PoolDeps {
     return {
       ...this.world,
-      createOutput: (spec, index) => fakeOutput(spec.name, index),
+      createOutput: (spec, index, id) => fakeOutput(spec.name, index, id),
       preparePipes: () => {},
       makePipes: async () => {},
       persist: () => this.persisted.push(this.forks.length),
@@ -194,6 +198,11 @@ export class FakeWorld {
       pending: null,
       run,
     });
+  }
+
+  /** The run says it is ready, on the pipe its fork asked for. */
+  notifyReady(pid: number): void {
+    this.readyNotices.get(pid)!();
   }
 
   /** The exec of a held fork succeeded. */
@@ -309,9 +318,9 @@ export interface FakeOutput extends Output {
   readonly calls: string[];
 }
 
-function fakeOutput(name: string, index: number): FakeOutput {
+function fakeOutput(name: string, index: number, id: number): FakeOutput {
   const calls: string[] = [];
-  const pipe = { out: `/pipes/${name}-${index}.out`, err: `/pipes/${name}-${index}.err` };
+  const pipe = { out: `/pipes/${name}-${id}.out`, err: `/pipes/${name}-${id}.err` };
   return {
     calls,
     paths: { pipe, log: { out: `/logs/${name}-${index}.out.log`, err: `/logs/${name}-${index}.err.log` } },

@@ -10,7 +10,7 @@ import { FakeWorld, flush, testSpec } from './fake-world.js';
 function instance(overrides: Partial<AppSpec> = {}): { w: FakeWorld; proc: ManagedProcess } {
   const w = new FakeWorld();
   const spec = testSpec(overrides);
-  const proc = new ManagedProcess(7, spec, 0, w.poolDeps().createOutput(spec, 0), w.world);
+  const proc = new ManagedProcess(7, spec, 0, w.poolDeps().createOutput(spec, 0, 7), w.world);
   return { w, proc };
 }
 

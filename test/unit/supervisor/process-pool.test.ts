@@ -198,8 +198,8 @@ test('a scale that runs out of file descriptors changes nothing and releases wha
   let opened = 0;
   const p = new ProcessPool({
     ...deps,
-    createOutput: (spec, index) => {
-      const output = deps.createOutput(spec, index);
+    createOutput: (spec, index, id) => {
+      const output = deps.createOutput(spec, index, id);
       return {
         ...output,
         open: () => {

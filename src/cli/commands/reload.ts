@@ -1,0 +1,54 @@
+// `pm reload <target|config>`: a restart with no moment without a ready instance. A config file
+// applies the file and reloads the apps whose definition changed.
+import { type Command, InvalidArgumentError } from 'commander';
+import { isConfigPath } from '../../config/file/config-path.js';
+import { parseTarget } from '../../protocol/target.js';
+import { applyInBatches } from '../apply-batches.js';
+import { printSummary } from '../output/summary.js';
+import { printWarnings } from '../output/warnings.js';
+import { withDaemon } from '../session.js';
+
+interface ReloadOptions {
+  parallel: number;
+  json?: boolean;
+}
+
+function parallelOption(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 10_000)
+    throw new InvalidArgumentError('expected a number of instances from 1 to 10000');
+  return Number(value);
+}
+
+async function reloadConfig(file: string, parallel: number) {
+  // The YAML loader only for a config file: `pm reload web` stays light.
+  const { loadConfig } = await import('../../config/file/load-config.js');
+  const { apps, settings, warnings } = loadConfig(file, {});
+  printWarnings(warnings);
+  const hasSettings = Object.keys(settings).length > 0;
+  return withDaemon((client) =>
+    applyInBatches(client, apps, hasSettings ? settings : undefined, { parallel }),
+  );
+}
+
+export function registerReload(program: Command): void {
+  program
+    .command('reload')
+    .description(
+      'replace each instance by a fresh run that is ready before the old one stops (zero-downtime restart)',
+    )
+    .argument(
+      '<target>',
+      'app name, id, name:index, all, or a config file (applies it, reloading the apps whose definition changed)',
+    )
+    .option('--parallel <count>', 'instances replaced at once', parallelOption, 1)
+    .option('--json', 'print the instances as JSON')
+    .action(async (text: string, options: ReloadOptions) => {
+      const { parallel } = options;
+      const infos = isConfigPath(text)
+        ? await reloadConfig(text, parallel)
+        : await withDaemon((client) =>
+            client.request({ type: 'reload', target: parseTarget(text), parallel }),
+          );
+      printSummary(infos, { json: Boolean(options.json), startsRuns: true });
+    });
+}

@@ -1,0 +1,162 @@
+// `pm reload` in a fake world: each replacement must be ready before its instance stops; one that is
+// not is stopped and its instance kept; a daemon that dies mid-reload leaves a state a new one settles.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PmError } from '../../../src/protocol/errors.js';
+import { ProcessPool } from '../../../src/supervisor/process-pool.js';
+import type { PoolSnapshot } from '../../../src/supervisor/records.js';
+import { FakeWorld, flush, testSpec } from './fake-world.js';
+
+const web = { kind: 'name' as const, name: 'web' };
+
+async function running(overrides: Parameters<typeof testSpec>[0] = {}) {
+  const w = new FakeWorld();
+  const written: PoolSnapshot[] = [];
+  const p: ProcessPool = new ProcessPool({ ...w.poolDeps(), persist: () => written.push(p.snapshot()) });
+  await p.apply([testSpec({ instances: 2, listenTimeoutMs: 3_000, ...overrides })]);
+  return { w, p, written, pids: p.list().map((i) => i.pid!) };
+}
+
+const slots = (p: ProcessPool) => p.list().map((i) => `${i.index}:${i.id}:${i.status}`);
+
+test('each instance is replaced in turn: its replacement says it is ready, then the old run stops', async () => {
+  const { w, p, pids } = await running();
+  const reloading = p.reload(web, { parallel: 1 });
+  await flush();
+  const first = w.forks.at(-1)!;
+  assert.equal(first.index, 0);
+  assert.ok(first.onReadyNotice, 'the replacement gets a ready pipe');
+  assert.deepEqual(
+    slots(p),
+    ['0:0:online', '0:2:online', '1:1:online'],
+    'both runs of slot 0 while it is replaced',
+  );
+  assert.deepEqual(w.signalsTo(pids[0]!), [], 'the old run is left alone until its replacement is ready');
+  const fresh = p.list().find((i) => i.id === 2)!.pid!;
+  w.notifyReady(fresh);
+  await flush();
+  assert.ok(!w.isAlive(pids[0]!), 'then it is stopped');
+  w.notifyReady(p.list().find((i) => i.id === 3)!.pid!);
+  const reply = await reloading;
+  assert.deepEqual(
+    reply.map((i) => [i.index, i.id, i.status]),
+    [
+      [0, 2, 'online'],
+      [1, 3, 'online'],
+    ],
+  );
+  assert.ok(!w.isAlive(pids[1]!));
+  const reloaded = w.events.filter((e) => e.type === 'reloaded');
+  assert.deepEqual(
+    reloaded.map((e) => e.message),
+    [
+      `pid ${pids[0]} replaced by pid ${fresh} (ready: it said it is ready)`,
+      `pid ${pids[1]} replaced by pid ${reply[1]!.pid} (ready: it said it is ready)`,
+    ],
+  );
+  assert.ok(!w.eventTypes().includes('deleted'), 'a replaced instance is not reported deleted');
+});
+
+test('a replacement that does not say it is ready in time is stopped, its instance kept, the rest not touched', async () => {
+  const { w, p, pids } = await running({ waitReady: true });
+  const reloading = p.reload(web, { parallel: 1 }).catch((error: unknown) => error);
+  await w.advance(3_000);
+  const error = (await reloading) as PmError;
+  assert.ok(error instanceof PmError && error.code === 'not-ready');
+  assert.match(
+    error.message,
+    /^reload stopped at web:0: its replacement was not ready: it did not say it is ready/,
+  );
+  assert.match(error.message, /kept pid \d+; not reloaded: web:1/);
+  assert.deepEqual(
+    p.list().map((i) => i.pid),
+    pids,
+    'the old runs serve on',
+  );
+  assert.equal(w.forks.length, 3, 'no replacement for web:1');
+  assert.ok(w.eventTypes().includes('reload-failed'));
+});
+
+test('with no readiness probe and no wait_ready, a replacement up listen_timeout is ready', async () => {
+  const { w, p, pids } = await running({ instances: 1 });
+  const reloading = p.reload(web, { parallel: 1 });
+  await w.advance(2_999);
+  assert.ok(w.isAlive(pids[0]!));
+  await w.advance(1);
+  const [after] = await reloading;
+  assert.notEqual(after!.pid, pids[0]);
+  assert.match(w.events.find((e) => e.type === 'reloaded')!.message, /ready: it has been up 3s/);
+});
+
+test('a replacement that exits before it is ready fails the reload at once', async () => {
+  const { w, p, pids } = await running({ instances: 1 });
+  const reloading = p.reload(web, { parallel: 1 }).catch((error: unknown) => error);
+  await flush();
+  w.exit(w.forks.length - 1 + 1000, 3);
+  const error = (await reloading) as PmError;
+  assert.match(error.message, /it exited with code 3/);
+  assert.deepEqual(
+    p.list().map((i) => i.pid),
+    pids,
+  );
+});
+
+test('--parallel replaces that many instances at once', async () => {
+  const { w, p } = await running({ instances: 4 });
+  const reloading = p.reload(web, { parallel: 2 });
+  await flush();
+  assert.deepEqual(
+    w.forks.slice(4).map((f) => f.index),
+    [0, 1],
+  );
+  for (const f of w.forks.slice(4)) w.notifyReady(p.list().find((i) => i.id === f.id)!.pid!);
+  await flush();
+  for (const f of w.forks.slice(6)) w.notifyReady(p.list().find((i) => i.id === f.id)!.pid!);
+  const reply = await reloading;
+  assert.deepEqual(
+    reply.map((i) => i.index),
+    [0, 1, 2, 3],
+  );
+  assert.deepEqual(
+    w.forks.slice(6).map((f) => f.index),
+    [2, 3],
+  );
+});
+
+test('the state file marks the replacement, then the replaced instance; a new daemon drops the marked one', async () => {
+  const { w, p, written } = await running({ instances: 1 });
+  const reloading = p.reload(web, { parallel: 1 });
+  await flush();
+  assert.deepEqual(
+    written.at(-1)!.apps[0]!.instances.map((r) => [r.id, r.reload ?? null, r.status]),
+    [
+      [0, null, 'online'],
+      [1, 'replacement', 'starting'],
+    ],
+    'written ahead of its fork',
+  );
+  const duringWait = p.snapshot();
+  w.notifyReady(p.list().find((i) => i.id === 1)!.pid!);
+  await reloading;
+  const atSwap = written.find((s) => s.apps[0]!.instances.some((r) => r.reload === 'retiring'))!;
+  assert.deepEqual(
+    atSwap.apps[0]!.instances.map((r) => [r.id, r.reload ?? null]),
+    [
+      [0, 'retiring'],
+      [1, null],
+    ],
+  );
+  // A daemon killed while it waited: the replacement goes, the old run keeps the slot.
+  const next = new FakeWorld();
+  const live = duringWait.apps[0]!.instances.map((r) => r.pid!);
+  for (const pid of live) next.addProcess({ pid });
+  const restored = new ProcessPool(next.poolDeps());
+  restored.restore(duringWait);
+  await next.advance(10);
+  assert.deepEqual(
+    restored.list().map((i) => [i.id, i.pid]),
+    [[0, live[0]]],
+  );
+  assert.ok(!next.isAlive(live[1]!));
+  assert.ok(next.eventTypes().includes('reload-interrupted'));
+});
