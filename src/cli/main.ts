@@ -16,6 +16,7 @@ const COMMANDS: Array<{ words: string[]; load: () => Promise<Register> }> = [
     load: async () => (await import('./commands/lifecycle.js')).registerLifecycle,
   },
   { words: ['reload'], load: async () => (await import('./commands/reload.js')).registerReload },
+  { words: ['run'], load: async () => (await import('./commands/run.js')).registerRun },
   { words: ['reset'], load: async () => (await import('./commands/reset.js')).registerReset },
   { words: ['scale'], load: async () => (await import('./commands/scale.js')).registerScale },
   { words: ['list', 'ls'], load: async () => (await import('./commands/list.js')).registerList },

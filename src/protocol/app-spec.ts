@@ -215,4 +215,6 @@ export interface AppSpec {
   listenTimeoutMs?: number;
   /** A replacement must say it is ready (a line on PM_READY_FD) within listenTimeoutMs. */
   waitReady?: boolean;
+  /** `task`: runs to completion (exit 0 is `completed`, never restarted); absent: a service that keeps running. */
+  type?: 'task';
 }

@@ -6,6 +6,10 @@ export type PmEventType =
   | 'started'
   | 'exited'
   | 'stopped'
+  /** A task exited 0. */
+  | 'completed'
+  /** A task exited with another code or a signal and is not restarted. */
+  | 'failed'
   | 'errored'
   /** A start failed for want of a resource (file descriptors, processes, memory): retried with backoff. */
   | 'spawn-retry'

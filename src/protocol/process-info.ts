@@ -10,6 +10,10 @@ export const PROCESS_STATUSES = [
   'waiting-restart',
   'errored',
   'paused',
+  /** A task that exited 0: done, not run again until started or its definition changes. */
+  'completed',
+  /** A task that exited with another code or a signal, and is not restarted. */
+  'failed',
 ] as const;
 export type ProcessStatus = (typeof PROCESS_STATUSES)[number];
 

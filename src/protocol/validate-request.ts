@@ -188,6 +188,7 @@ export const appSpec: Check<AppSpec> = object({
   ),
   listenTimeoutMs: optional(int(0, MAX_MS)),
   waitReady: optional(bool),
+  type: optional(literal('task')),
 } satisfies ShapeOf<AppSpec>);
 
 const metricsInterval: Check<number> = (v, path) => {

@@ -55,6 +55,13 @@ export const lifecycle = {
     data: { code: exit.code, signal: exit.signal, leakedProcesses: exit.leakedProcesses ?? 0 },
   }),
 
+  taskEnded: (exit: ExitInfo, outcome: 'completed' | 'failed'): LifecycleEvent => ({
+    type: outcome,
+    severity: outcome === 'completed' ? 'info' : 'alert',
+    message: `${outcome === 'completed' ? 'completed' : `failed: ${describeExit(exit)}`} after ${exit.uptimeMs} ms${leaks(exit)}`,
+    data: { code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs },
+  }),
+
   spawnRetry: (message: string, inMs: number): LifecycleEvent => ({
     type: 'spawn-retry',
     severity: 'warning',

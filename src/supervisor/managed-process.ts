@@ -377,7 +377,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     const decision =
       status === 'stopping'
         ? ({ action: 'stop', reason: 'stopped' } as const)
-        : this.runs.decide(exit, status === 'paused', this.spec.recovery);
+        : this.runs.decide(exit, status === 'paused', this.spec.recovery, this.spec.type === 'task');
     this.apply({ type: 'exited', exit, decision });
   }
 }

@@ -139,7 +139,10 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       added.push(...(await this.addInstances(spec, indexes, pacer, outputs)));
     }
     const restarted = plan.restart.flatMap((name) => this.apps.get(name)!.instances);
-    const started = plan.start.flatMap((name) => this.apps.get(name)!.instances);
+    // A task that completed is done: the same definition applied again does not run it again.
+    const started = plan.start
+      .flatMap((name) => this.apps.get(name)!.instances)
+      .filter((p) => p.state.status !== 'completed');
     const isNew = new Set(added);
     const kept = (p: ManagedProcess) => !removing.has(p) && !isNew.has(p);
     // A reload replaces the changed apps' instances one by one once the rest is under way.

@@ -15,6 +15,9 @@ export type InstanceState =
   | { status: 'stopping'; pid: number; startedAt: number; after: 'stopped' | 'restart' }
   | { status: 'waiting-restart'; restartAt: number; lastExit: ExitInfo }
   | { status: 'stopped'; lastExit: ExitInfo | null }
+  /** A task's run ended: exit 0 (`completed`), or a failure it is not restarted after (`failed`). */
+  | { status: 'completed'; lastExit: ExitInfo }
+  | { status: 'failed'; lastExit: ExitInfo }
   | ErroredState;
 
 /** `retryAt`: when a crash loop is tried again with a fresh count (null: only by hand). */
@@ -27,7 +30,7 @@ export interface ErroredState {
 }
 
 /** The states without a process, which a new daemon restores from the state file. */
-export type RestingState = Extract<InstanceState, { status: 'stopped' | 'errored' }>;
+export type RestingState = Extract<InstanceState, { status: 'stopped' | 'errored' | 'completed' | 'failed' }>;
 
 /** A run the previous daemon recorded: its main pid and that pid's /proc start time. */
 export interface RecordedRun {
@@ -136,11 +139,17 @@ function afterExit(exit: ExitInfo, decision: RestartDecision): Transition {
         event: lifecycle.restarting(exit, decision.delayMs),
       };
     case 'stop':
-      return {
-        state: { status: 'stopped', lastExit: exit },
-        effects: [cancel],
-        event: lifecycle.notRestarted(exit),
-      };
+      return decision.outcome
+        ? {
+            state: { status: decision.outcome, lastExit: exit },
+            effects: [cancel],
+            event: lifecycle.taskEnded(exit, decision.outcome),
+          }
+        : {
+            state: { status: 'stopped', lastExit: exit },
+            effects: [cancel],
+            event: lifecycle.notRestarted(exit),
+          };
     case 'give-up': {
       const errored: ErroredState = {
         status: 'errored',
@@ -208,6 +217,8 @@ function restore(event: Extract<InstanceEvent, { type: 'restored' }>): Transitio
 export function next(state: InstanceState, event: InstanceEvent, policy: MachinePolicy): Transition {
   switch (state.status) {
     case 'stopped':
+    case 'completed':
+    case 'failed':
     case 'errored':
       switch (event.type) {
         case 'start':
@@ -231,7 +242,7 @@ export function next(state: InstanceState, event: InstanceEvent, policy: Machine
             event: lifecycle.adopted(event.pid),
           };
         case 'restored':
-          if (state.status === 'stopped') return restore(event);
+          if (state.status !== 'errored') return restore(event);
           throw new IllegalTransition(state, event);
         case 'spawn-failed':
           return spawnFailed(state, event, state.lastExit);

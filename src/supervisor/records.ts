@@ -95,6 +95,14 @@ const SHOULD_RUN: ReadonlySet<InstanceState['status']> = new Set([
   'waiting-restart',
 ]);
 
+/** What a record without a live process comes back as. */
+function restingState(record: InstanceRecord): RestingState {
+  const { status, lastExit, errored } = record;
+  if (status === 'errored' && errored) return { status, ...errored, lastExit };
+  if ((status === 'completed' || status === 'failed') && lastExit) return { status, lastExit };
+  return { status: 'stopped', lastExit };
+}
+
 /** `liveStartTime`: the /proc start time of the recorded pid now (null: gone or a zombie). A pid that
  * now belongs to another process (another start time) is never adopted. */
 export function planRestore(record: InstanceRecord, liveStartTime: number | null, now: number): RestorePlan {
@@ -107,10 +115,7 @@ export function planRestore(record: InstanceRecord, liveStartTime: number | null
     if (record.status === 'stopping') events.push({ type: record.after === 'restart' ? 'restart' : 'stop' });
     return { outcome: 'adopted', runs: 1, events };
   }
-  const errored = record.status === 'errored' ? record.errored : undefined;
-  const state: RestingState = errored
-    ? { status: 'errored', ...errored, lastExit: record.lastExit }
-    : { status: 'stopped', lastExit: record.lastExit };
+  const state = restingState(record);
   const events: InstanceEvent[] = [
     { type: 'restored', state, staleRun: pid === null ? null : { pid, pidStartTime }, at: now },
   ];

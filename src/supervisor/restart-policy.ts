@@ -5,7 +5,8 @@ import type { ExitInfo } from '../protocol/process-info.js';
 
 export type RestartDecision =
   | { action: 'restart'; delayMs: number }
-  | { action: 'stop'; reason: string }
+  /** `outcome`: how a task's run ended (a service's stop has none). */
+  | { action: 'stop'; reason: string; outcome?: 'completed' | 'failed' }
   /** `retryInMs`: a crash loop is tried again this long after giving up (absent: never). */
   | { action: 'give-up'; reason: 'crash-loop' | 'spawn-failed'; detail: string; retryInMs?: number };
 
@@ -32,6 +33,20 @@ export function describeExit(exit: ExitInfo): string {
 function backoffCap(policy: RecoveryPolicy): number {
   if (policy.restartWindowMs === 0 || policy.maxRestarts === 0) return policy.backoffMaxMs;
   return Math.min(policy.backoffMaxMs, Math.floor(policy.restartWindowMs / policy.maxRestarts));
+}
+
+/** A task: exit 0 completes it; a failure is restarted only as its policy says (`always` restarts
+ * failures only: a task that succeeded is done). */
+export function decideTaskEnd(
+  exit: ExitInfo,
+  history: RestartHistory,
+  policy: RecoveryPolicy,
+): RestartDecision {
+  if (exit.code === 0 && exit.signal === null)
+    return { action: 'stop', reason: 'completed', outcome: 'completed' };
+  const autoRestart = policy.autoRestart === 'always' ? 'on-failure' : policy.autoRestart;
+  const decision = decideRestart(exit, history, { ...policy, autoRestart });
+  return decision.action === 'stop' ? { ...decision, outcome: 'failed' } : decision;
 }
 
 export function decideRestart(

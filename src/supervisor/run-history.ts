@@ -4,6 +4,7 @@ import type { RecoveryPolicy } from '../protocol/app-spec.js';
 import type { ExitInfo, RestartRecord } from '../protocol/process-info.js';
 import {
   decideRestart,
+  decideTaskEnd,
   describeExit,
   EMPTY_HISTORY,
   type RestartDecision,
@@ -31,11 +32,13 @@ export class RunHistory {
     this.runs += 1;
   }
 
-  /** What follows a run that ended on its own; `paused`: the user froze it, and a new run would not be. */
-  decide(exit: ExitInfo, paused: boolean, recovery: RecoveryPolicy): RestartDecision {
+  /** What follows a run that ended on its own; `paused`: the user froze it, and a new run would not
+   * be; `task`: the run was to complete (decideTaskEnd). */
+  decide(exit: ExitInfo, paused: boolean, recovery: RecoveryPolicy, task: boolean): RestartDecision {
+    const decide = task ? decideTaskEnd : decideRestart;
     const decision: RestartDecision = paused
       ? { action: 'stop', reason: 'exited while paused' }
-      : decideRestart(exit, this.crashLoop, recovery);
+      : decide(exit, this.crashLoop, recovery);
     this.crashLoop = recordExit(this.crashLoop, exit, decision, recovery);
     const outcome =
       decision.action === 'restart'

@@ -7,7 +7,7 @@ import type { Clock } from './world.js';
 export const isSettled = (p: ManagedProcess) =>
   p.state.status !== 'starting' && p.state.status !== 'stopping';
 /** No process left. */
-export const isDown = (p: ManagedProcess) => p.state.status === 'stopped' || p.state.status === 'errored';
+export const isDown = (p: ManagedProcess) => p.pid === null && p.state.status !== 'waiting-restart';
 
 /** Resolves when `done(proc)` holds, or after timeoutMs (the reply then shows the state as it is). */
 function settle(

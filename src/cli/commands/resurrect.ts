@@ -11,7 +11,7 @@ import { describeSettings } from '../output/settings-text.js';
 import { printSummary } from '../output/summary.js';
 import { failCommand, withDaemon } from '../session.js';
 
-const isRunning = (p: ProcessInfo) => p.status !== 'stopped' && p.status !== 'errored';
+const isRunning = (p: ProcessInfo) => p.pid !== null || p.status === 'waiting-restart';
 
 /** The saved settings this daemon has not had applied (it started from its environment's values). */
 function missingSettings(saved: DaemonSettingsChange, applied: DaemonSettingsChange): DaemonSettingsChange {

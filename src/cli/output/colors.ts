@@ -22,6 +22,8 @@ export const STATUS_COLOR: Record<ProcessStatus, StateColor> = {
   paused: 'cyan',
   errored: 'red',
   stopped: 'gray',
+  completed: 'green',
+  failed: 'red',
 };
 
 export const HEALTH_COLOR: Record<Health, StateColor> = {

@@ -31,6 +31,12 @@ function nameCell(
   return `${label} (${counts.get(p.name)} of ${pool.minSize}–${pool.maxSize})`;
 }
 
+/** A failed task's exit, beside its state: ` (code 2)`, ` (SIGKILL)`. */
+function failedHow(p: ProcessInfo): string {
+  if (p.status !== 'failed' || !p.lastExit) return '';
+  return ` (${p.lastExit.signal ?? `code ${p.lastExit.code}`})`;
+}
+
 export function renderTable(infos: ProcessInfo[], options: TableOptions): string {
   const chalk = createChalk(options.color);
   const now = options.now ?? Date.now();
@@ -48,7 +54,7 @@ export function renderTable(infos: ProcessInfo[], options: TableOptions): string
       p.id,
       nameCell(p, counts, options, first),
       p.pid ?? '-',
-      colorStatus(chalk, p.status),
+      colorStatus(chalk, p.status) + failedHow(p),
       colorHealth(chalk, p.health),
       formatUptime(p.startedAt, now),
       p.restarts,

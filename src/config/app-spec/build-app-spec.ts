@@ -47,6 +47,7 @@ export interface AppInput {
   listen?: ListenAddress[];
   listenTimeoutMs?: number;
   waitReady?: boolean;
+  type?: 'task';
 }
 
 export interface BuildContext {
@@ -103,6 +104,7 @@ export function buildAppSpec(input: AppInput, context: BuildContext): AppSpec {
     ...(input.listen && input.listen.length > 0 && { listen: input.listen }),
     ...(input.listenTimeoutMs !== undefined && { listenTimeoutMs: input.listenTimeoutMs }),
     ...(input.waitReady && { waitReady: true }),
+    ...(input.type === 'task' && { type: 'task' as const }),
   };
 }
 

@@ -252,6 +252,10 @@ const app = section(
     env,
     env_file: string('KEY=VALUE lines read before env: (relative to the config file).', '.env'),
     interpreter: string('Run the script with this program (`none`: execute it directly).', 'node'),
+    type: oneOf(
+      'service (the default) keeps running; task runs to completion: exit 0 is completed and never restarted, a failure is restarted only if recovery.auto_restart says so.',
+      ['service', 'task'],
+    ),
     instances: count('A fixed number of instances (instead of pool:).', 0, 10_000),
     pool,
     listen: either(

@@ -168,7 +168,12 @@ function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): A
         env,
         instances: pool ? pool.minSize : app.instances,
         stop: toStop(app.stop),
-        recovery: { ...toRecovery(shared.recovery), ...toRecovery(app.recovery) },
+        recovery: {
+          ...toRecovery(shared.recovery),
+          // A task is not restarted unless its own recovery says so: the shared policy is for services.
+          ...(app.type === 'task' && { autoRestart: 'never' as const }),
+          ...toRecovery(app.recovery),
+        },
         limits: toLimits(app.limits),
         health,
         logs: toLogs(app.logs, r.configDir),
@@ -181,6 +186,7 @@ function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): A
         listen,
         listenTimeoutMs: app.listen_timeout,
         waitReady: app.wait_ready,
+        type: app.type === 'task' ? 'task' : undefined,
       },
       { baseDir: r.configDir, baseEnv: r.baseEnv },
     );

@@ -31,6 +31,8 @@ const from = {
   stopping: { status: 'stopping', ...run, after: 'stopped' },
   'waiting-restart': { status: 'waiting-restart', restartAt: 2_000, lastExit: previousExit },
   stopped: { status: 'stopped', lastExit: previousExit },
+  completed: { status: 'completed', lastExit: { ...previousExit, code: 0 } },
+  failed: { status: 'failed', lastExit: previousExit },
   errored: {
     status: 'errored',
     reason: 'crash-loop',
@@ -113,10 +115,13 @@ const spawnFailed = (lastExit: ExitInfo | null) =>
 const leftovers = (thaw: boolean): Effect => ({ type: 'end-leftovers', signal: 'SIGINT', thaw });
 
 /** The edges leaving stopped and errored: both are at rest with no process; leaving errored clears the count. */
-function restingEdges(state: typeof from.stopped | typeof from.errored, restartDue: Expected): Edge[] {
+function restingEdges(
+  state: typeof from.stopped | typeof from.completed | typeof from.failed | typeof from.errored,
+  restartDue: Expected,
+): Edge[] {
   const errored = state.status === 'errored';
   const fresh = errored ? [cancelTimer, clearHistory, spawn] : [spawn];
-  const failed = to(spawnFailed(previousExit));
+  const failed = to(spawnFailed(state.lastExit));
   return [
     { from: state, event: on.start, expected: to(state, ...fresh) },
     { from: state, event: on.restart, expected: to(state, ...fresh) },
@@ -128,7 +133,7 @@ function restingEdges(state: typeof from.stopped | typeof from.errored, restartD
       event: on['spawn-failed'],
       guard: 'permanent',
       // A second failure in a row raises no second alert.
-      expected: errored ? failed : emits(failed, lifecycle.errored(spawnFailed(previousExit))),
+      expected: errored ? failed : emits(failed, lifecycle.errored(spawnFailed(state.lastExit))),
     },
     {
       from: state,
@@ -248,6 +253,24 @@ function runningEdges(state: typeof from.starting | typeof from.online | typeof 
     },
     {
       from: state,
+      event: exited({ action: 'stop', reason: 'completed', outcome: 'completed' }),
+      guard: 'decision stop, a task completed',
+      expected: emits(
+        to({ status: 'completed', lastExit: exit }, cancelTimer),
+        lifecycle.taskEnded(exit, 'completed'),
+      ),
+    },
+    {
+      from: state,
+      event: exited({ action: 'stop', reason: 'auto-restart is off', outcome: 'failed' }),
+      guard: 'decision stop, a task failed',
+      expected: emits(
+        to({ status: 'failed', lastExit: exit }, cancelTimer),
+        lifecycle.taskEnded(exit, 'failed'),
+      ),
+    },
+    {
+      from: state,
       event: giveUp,
       guard: 'decision give-up',
       expected: emits(to(gaveUp(null), cancelTimer), lifecycle.errored(gaveUp(null))),
@@ -271,6 +294,10 @@ const waiting = from['waiting-restart'];
 const edges: Edge[] = [
   ...restingEdges(from.stopped, NO_OP),
   { from: from.stopped, event: on.stop, expected: NO_OP },
+  ...restingEdges(from.completed, NO_OP),
+  { from: from.completed, event: on.stop, expected: NO_OP },
+  ...restingEdges(from.failed, NO_OP),
+  { from: from.failed, event: on.stop, expected: NO_OP },
   ...restingEdges(from.errored, to(from.errored, cancelTimer, clearHistory, spawn)),
   {
     from: from.errored,
@@ -356,6 +383,15 @@ edges.push(
       lifecycle.spawnRetry('EMFILE', 500),
     ),
   },
+  ...([from.completed, from.failed] as const).map((state) => ({
+    from: state,
+    event: transient,
+    guard: 'transient',
+    expected: emits(
+      to(retrying(state.lastExit), { type: 'schedule-restart', delayMs: 500 }),
+      lifecycle.spawnRetry('EMFILE', 500),
+    ),
+  })),
   {
     from: from.errored,
     event: transient,

@@ -4,6 +4,7 @@ import type { RecoveryPolicy } from '../../../src/protocol/app-spec.js';
 import type { ExitInfo } from '../../../src/protocol/process-info.js';
 import {
   decideRestart,
+  decideTaskEnd,
   describeExit,
   EMPTY_HISTORY,
   type RestartDecision,
@@ -285,4 +286,34 @@ test('describeExit names a signal, a code, or an unknown end', () => {
   assert.equal(describeExit(crash({ code: null, signal: 'SIGKILL' })), 'killed by SIGKILL');
   assert.equal(describeExit(crash({ code: 3 })), 'exited with code 3');
   assert.equal(describeExit(crash({ code: null })), 'exited (code unknown)');
+});
+
+test('a task: exit 0 completes it, whatever the policy; a failure is restarted only as the policy says', () => {
+  const ok = crash({ code: 0 });
+  for (const autoRestart of ['always', 'on-failure', 'never'] as const) {
+    assert.deepEqual(decideTaskEnd(ok, EMPTY_HISTORY, { ...policy, autoRestart }), {
+      action: 'stop',
+      reason: 'completed',
+      outcome: 'completed',
+    });
+  }
+  assert.deepEqual(decideTaskEnd(crash(), EMPTY_HISTORY, { ...policy, autoRestart: 'never' }), {
+    action: 'stop',
+    reason: 'auto-restart is off',
+    outcome: 'failed',
+  });
+  assert.deepEqual(decideTaskEnd(crash({ code: null, signal: 'SIGKILL' }), EMPTY_HISTORY, policy), {
+    action: 'restart',
+    delayMs: 0,
+  });
+  assert.equal(
+    decideTaskEnd(crash(), EMPTY_HISTORY, { ...policy, autoRestart: 'on-failure' }).action,
+    'restart',
+  );
+  // A stop exit code ends a task as failed: it did not succeed, and is not restarted.
+  assert.deepEqual(decideTaskEnd(crash({ code: 3 }), EMPTY_HISTORY, { ...policy, stopExitCodes: [3] }), {
+    action: 'stop',
+    reason: 'exit code 3 is a stop exit code',
+    outcome: 'failed',
+  });
 });
