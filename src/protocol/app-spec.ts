@@ -164,6 +164,20 @@ export interface ListenAddress {
   port: number;
 }
 
+/** What an app waits for of another before it starts (`depends_on:`). */
+export const DEPENDENCY_CONDITIONS = ['started', 'healthy', 'completed', 'completed_successfully'] as const;
+export type DependencyCondition = (typeof DEPENDENCY_CONDITIONS)[number];
+
+export interface Dependency {
+  /** The app depended on, defined in the same config. */
+  app: string;
+  /** started: each of its instances runs (or, a task, has completed); healthy: each is healthy;
+   * completed: each ended (a task); completed_successfully: each exited 0. */
+  condition: DependencyCondition;
+  /** A crash restart of the dependency restarts this app too, once the condition holds again. */
+  restart: boolean;
+}
+
 /** Where alert-worthy events of the app are sent, besides the event log. */
 export interface AlertingSpec {
   /** POST the event as JSON. */
@@ -217,4 +231,6 @@ export interface AppSpec {
   waitReady?: boolean;
   /** `task`: runs to completion (exit 0 is `completed`, never restarted); absent: a service that keeps running. */
   type?: 'task';
+  /** Started only once these hold; stopped before what they name. */
+  dependsOn?: Dependency[];
 }

@@ -6,6 +6,10 @@ export type PmEventType =
   | 'started'
   | 'exited'
   | 'stopped'
+  /** An instance is held back until its app's dependencies hold (depends_on). */
+  | 'waiting'
+  /** An instance is held back by a dependency that cannot hold as things are (it errored or failed). */
+  | 'dependency-blocked'
   /** A task exited 0. */
   | 'completed'
   /** A task exited with another code or a signal and is not restarted. */

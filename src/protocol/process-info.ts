@@ -14,6 +14,10 @@ export const PROCESS_STATUSES = [
   'completed',
   /** A task that exited with another code or a signal, and is not restarted. */
   'failed',
+  /** Held back until its app's dependencies hold (`reason` says which). */
+  'waiting',
+  /** Held back by a dependency that cannot hold as things are (it errored or failed). */
+  'blocked',
 ] as const;
 export type ProcessStatus = (typeof PROCESS_STATUSES)[number];
 

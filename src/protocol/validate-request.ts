@@ -2,6 +2,8 @@
 import {
   type AlertingSpec,
   type AppSpec,
+  DEPENDENCY_CONDITIONS,
+  type Dependency,
   type LimitsSpec,
   type ListenAddress,
   type LogSpec,
@@ -189,6 +191,16 @@ export const appSpec: Check<AppSpec> = object({
   listenTimeoutMs: optional(int(0, MAX_MS)),
   waitReady: optional(bool),
   type: optional(literal('task')),
+  dependsOn: optional(
+    array(
+      object({
+        app: appName,
+        condition: literal(...DEPENDENCY_CONDITIONS),
+        restart: bool,
+      } satisfies ShapeOf<Dependency>),
+      1_000,
+    ),
+  ),
 } satisfies ShapeOf<AppSpec>);
 
 const metricsInterval: Check<number> = (v, path) => {

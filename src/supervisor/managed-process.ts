@@ -5,7 +5,13 @@ import type { BreachCounters, CgroupUsage } from '../isolation/instance-cgroup.j
 import type { TreeUsage } from '../metrics/sample-usage.js';
 import type { AppSpec } from '../protocol/app-spec.js';
 import type { PmEventInput } from '../protocol/events.js';
-import type { ExitInfo, Health, ProcessInfo, RestartRecord } from '../protocol/process-info.js';
+import type {
+  ExitInfo,
+  Health,
+  ProcessInfo,
+  ProcessStatus,
+  RestartRecord,
+} from '../protocol/process-info.js';
 import { type Effect, type InstanceEvent, type InstanceState, next, pidOf } from './process-state.js';
 import { type InstanceRecord, planRestore, type RestoreOutcome } from './records.js';
 import { RunHistory } from './run-history.js';
@@ -25,6 +31,8 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   wantsReadyNotice = false;
   /** The current run said it is ready (a line on its ready pipe). */
   readyNoticed = false;
+  /** Held back by the pool until its app's dependencies hold (set only while there is no process). */
+  private hold: { status: 'waiting' | 'blocked'; reason: string } | null = null;
   private readonly runs = new RunHistory();
   private child: Child | null = null;
   /** How the previous run ended, kept while a new run is up: `describe` and `list` show it. */
@@ -67,6 +75,18 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     return this.spec.name;
   }
 
+  /** The state's status, or `waiting`/`blocked` while the pool holds the instance back. */
+  get status(): ProcessStatus {
+    return this.hold && this.pid === null ? this.hold.status : this.#state.status;
+  }
+
+  /** The pool holds the instance back (or, with null, lets it go); a change is shown at once. */
+  setHold(hold: { status: 'waiting' | 'blocked'; reason: string } | null): void {
+    if (hold?.reason === this.hold?.reason && hold?.status === this.hold?.status) return;
+    this.hold = hold;
+    this.emit('change', this);
+  }
+
   get pid(): number | null {
     return pidOf(this.#state);
   }
@@ -96,14 +116,15 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     this.emit('change', this);
   }
 
-  /** Bring back what an earlier daemon recorded: adopt its process if it is still the same one. */
-  restore(record: InstanceRecord): RestoreOutcome {
+  /** Bring back what an earlier daemon recorded: adopt its process if it is still the same one.
+   * `holdStart`: a start the record asks for is left to the caller (its dependencies decide). */
+  restore(record: InstanceRecord, holdStart = false): RestoreOutcome {
     const liveStartTime = record.pid === null ? null : this.tree.startTime(record.pid);
     const plan = planRestore(record, liveStartTime, this.world.clock.now());
     this.runs.restore(record.restarts, plan.runs);
     this.previousExit = record.lastExit;
     this.runId = record.runId ?? null;
-    for (const event of plan.events) this.apply(event);
+    for (const event of plan.events) if (!(holdStart && event.type === 'start')) this.apply(event);
     return plan.outcome;
   }
 
@@ -115,8 +136,13 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       name: this.name,
       index: this.index,
       pid: pidOf(state),
-      status: state.status,
-      reason: state.status === 'errored' ? `${state.reason}: ${state.detail}` : '',
+      status: this.status,
+      reason:
+        this.hold && pidOf(state) === null
+          ? this.hold.reason
+          : state.status === 'errored'
+            ? `${state.reason}: ${state.detail}`
+            : '',
       health: running ? this.health : 'unknown',
       restarts: this.restarts,
       startedAt: running ? state.startedAt : null,

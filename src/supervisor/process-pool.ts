@@ -1,12 +1,14 @@
 // Lifecycle operations over many instances at once (apply, start, stop, scale, delete, restore),
 // replying when each has settled; the apps themselves are held in an AppTable.
 import { EventEmitter } from 'node:events';
+import { stopOrder } from '../config/app-spec/stop-order.js';
 import type { AppSpec, PoolSpec } from '../protocol/app-spec.js';
 import { PmError } from '../protocol/errors.js';
 import type { AppDetails, PoolBounds, ScaleChange } from '../protocol/messages.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import type { Target } from '../protocol/target.js';
 import { type AppEntry, AppTable } from './app-table.js';
+import { DependencyGate } from './dependency-gate.js';
 import { ManagedProcess } from './managed-process.js';
 import { Pacer } from './pacer.js';
 import { keepPoolCounts, reconcile, resizeSlots } from './reconcile.js';
@@ -62,9 +64,16 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   /** The two instances of a slot during a reload: a replacement not ready yet, or the instance it
    * replaced, on its way out. A new daemon drops the marked one (records.ts). */
   private readonly reloadMarks = new Map<ManagedProcess, ReloadMark>();
+  private readonly gate: DependencyGate;
 
   constructor(private readonly deps: PoolDeps) {
     super();
+    this.gate = new DependencyGate({
+      clock: deps.clock,
+      events: deps.events,
+      instancesOf: (app) => this.apps.get(app)?.instances,
+      all: () => this.all(),
+    });
   }
 
   get instanceCount(): number {
@@ -164,12 +173,47 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     return touched.filter((p) => members.has(p)).map((p) => p.info());
   }
 
+  /** Starts the target, and first what it depends on that is not running. */
   async start(target: Target): Promise<ProcessInfo[]> {
-    return this.operate(target, (p) => p.apply({ type: 'start' }), isSettled, this.deps.startWaitMs);
+    const procs = this.select(target);
+    const needed = this.dependenciesOf(procs).filter((p) => p.pid === null && p.state.status !== 'completed');
+    await this.operateOn(
+      [...needed, ...procs],
+      (p) => this.gate.startOrHold(p, 'start'),
+      isSettled,
+      this.deps.startWaitMs,
+    );
+    return procs.map((p) => p.info());
   }
 
+  /** Stops dependents before what they depend on. */
   async stop(target: Target): Promise<ProcessInfo[]> {
-    return this.operate(target, (p) => p.apply({ type: 'stop' }), isDown);
+    const procs = this.select(target);
+    await this.stopInOrder(procs, new Pacer(this.deps.clock));
+    return procs.map((p) => p.info());
+  }
+
+  /** The instances of the apps `procs` depend on, and of what those depend on, not `procs` themselves. */
+  private dependenciesOf(procs: ManagedProcess[]): ManagedProcess[] {
+    const names = new Set(procs.map((p) => p.name));
+    const found = new Set<string>();
+    const visit = (name: string): void => {
+      for (const dep of this.apps.get(name)?.spec.dependsOn ?? []) {
+        if (found.has(dep.app) || names.has(dep.app)) continue;
+        found.add(dep.app);
+        visit(dep.app);
+      }
+    };
+    for (const name of names) visit(name);
+    return [...found].flatMap((name) => this.apps.get(name)?.instances ?? []);
+  }
+
+  /** Stop signals in waves, dependents first (depends_on); each wave waits until its instances are down. */
+  private async stopInOrder(procs: ManagedProcess[], pacer: Pacer): Promise<void> {
+    for (const wave of stopOrder(procs)) {
+      await this.stopEach(wave, pacer);
+      await this.settleAll(wave, isDown);
+    }
   }
 
   async restart(target: Target): Promise<ProcessInfo[]> {
@@ -184,6 +228,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       procs,
       (p) => {
         runs.set(p, p.pid);
+        // Asked for by hand: it starts now, whatever it waited for.
+        this.gate.release(p);
         p.apply({ type: 'restart' });
       },
       (p) => isSettled(p) && (p.pid === null || p.pid !== runs.get(p)),
@@ -197,7 +243,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       target,
       (p) => {
         p.resetCounters();
-        if (p.state.status === 'errored') p.apply({ type: 'start' });
+        if (p.state.status === 'errored') this.gate.startOrHold(p, 'start');
       },
       isSettled,
       this.deps.startWaitMs,
@@ -362,8 +408,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   async stopAll(): Promise<number> {
     const procs = this.all();
     const pacer = new Pacer(this.deps.clock);
-    await this.stopEach(procs, pacer);
-    await this.settleAll(procs, isDown);
+    await this.stopInOrder(procs, pacer);
     await this.releaseEach(procs, pacer);
     return procs.length;
   }
@@ -388,6 +433,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
             // A slot the write-ahead names before its fork: a new daemon starts it.
             ...(this.pendingStart.has(p) && p.pid === null && { status: 'starting' as const }),
             ...(mark && { reload: mark }),
+            // Held back by its dependencies: a new daemon holds it again, or starts it if they hold.
+            ...(this.gate.isHeld(p) && { status: p.status }),
           };
         }),
       })),
@@ -400,6 +447,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     let adopted = 0;
     let started = 0;
     const dropped: ManagedProcess[] = [];
+    const gated: ManagedProcess[] = [];
     this.nextId = snapshot.nextId;
     for (const { spec, instances } of snapshot.apps) {
       const entry: AppEntry = { spec, instances: [] };
@@ -410,11 +458,19 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
         const proc = this.createInstance(spec, record.index, record.id, outputs[i]!);
         entry.instances.push(proc);
         if (record.reload) dropped.push(proc);
-        const outcome = proc.restore(record);
+        // Its dependencies decide when it starts: once every app is back.
+        const holdStart = Boolean(spec.dependsOn?.length);
+        const outcome = proc.restore(record, holdStart);
         if (outcome === 'adopted') adopted += 1;
         if (outcome === 'started') started += 1;
+        if (
+          holdStart &&
+          (outcome === 'started' || record.status === 'waiting' || record.status === 'blocked')
+        )
+          gated.push(proc);
       }
     }
+    for (const proc of gated) this.gate.startOrHold(proc, 'start');
     if (dropped.length > 0) {
       this.deps.events.record({
         type: 'reload-interrupted',
@@ -478,7 +534,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       await this.deps.persist();
       for (let i = 0; i < steps.length; i++) {
         const [proc, type] = steps[i]!;
-        if (!this.removed.has(proc)) proc.apply({ type });
+        if (!this.removed.has(proc)) this.gate.startOrHold(proc, type);
         this.pendingStart.delete(proc);
         await pacer.step();
       }
@@ -559,12 +615,16 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       throw error;
     }
     const proc = new ManagedProcess(id, spec, index, output, this.deps);
-    proc.on('change', (p) => this.emit('change', p));
+    proc.on('change', (p) => {
+      this.gate.onChange(p);
+      this.emit('change', p);
+    });
     return proc;
   }
 
   private async stopEach(procs: ManagedProcess[], pacer: Pacer): Promise<void> {
     for (const proc of procs) {
+      this.gate.release(proc);
       proc.apply({ type: 'stop' });
       await pacer.step();
     }
@@ -585,8 +645,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     for (const proc of procs) this.removed.add(proc);
     // Each step a turn at a time, as in operate().
     const pacer = new Pacer(this.deps.clock);
-    await this.stopEach(procs, pacer);
-    await this.settleAll(procs, isDown);
+    await this.stopInOrder(procs, pacer);
     const removed = new Set(procs);
     for (const app of new Set(procs.map((p) => this.apps.get(p.name)))) {
       if (app) app.instances = app.instances.filter((p) => !removed.has(p));

@@ -12,7 +12,7 @@ import {
   type ShapeOf,
   str,
 } from '../protocol/check.js';
-import { type ExitInfo, PROCESS_STATUSES } from '../protocol/process-info.js';
+import { type ExitInfo, PROCESS_STATUSES, type ProcessStatus } from '../protocol/process-info.js';
 import { appSpec } from '../protocol/validate-request.js';
 import type { ErroredReason, InstanceEvent, InstanceState, RestingState } from './process-state.js';
 
@@ -20,7 +20,8 @@ import type { ErroredReason, InstanceEvent, InstanceState, RestingState } from '
 export interface InstanceRecord {
   id: number;
   index: number;
-  status: InstanceState['status'];
+  /** The state's, or `waiting`/`blocked` for an instance the pool holds back (dependencies). */
+  status: ProcessStatus;
   pid: number | null;
   /** /proc start time of `pid`, so that a reused pid is never adopted. */
   pidStartTime: number | null;
@@ -88,12 +89,7 @@ export interface RestorePlan {
   events: InstanceEvent[];
 }
 
-const SHOULD_RUN: ReadonlySet<InstanceState['status']> = new Set([
-  'starting',
-  'online',
-  'paused',
-  'waiting-restart',
-]);
+const SHOULD_RUN: ReadonlySet<ProcessStatus> = new Set(['starting', 'online', 'paused', 'waiting-restart']);
 
 /** What a record without a live process comes back as. */
 function restingState(record: InstanceRecord): RestingState {

@@ -7,10 +7,12 @@ import { applyInBatches } from '../apply-batches.js';
 import { printSummary } from '../output/summary.js';
 import { printWarnings } from '../output/warnings.js';
 import { withDaemon } from '../session.js';
+import { waitFlag, waitTimeout, waitUntilReady } from '../wait-ready.js';
 
 interface ReloadOptions {
   parallel: number;
   json?: boolean;
+  wait?: boolean | number;
 }
 
 function parallelOption(value: string): number {
@@ -19,15 +21,16 @@ function parallelOption(value: string): number {
   return Number(value);
 }
 
-async function reloadConfig(file: string, parallel: number) {
+async function reloadConfig(file: string, parallel: number, waitMs: number | null) {
   // The YAML loader only for a config file: `pm reload web` stays light.
   const { loadConfig } = await import('../../config/file/load-config.js');
   const { apps, settings, warnings } = loadConfig(file, {});
   printWarnings(warnings);
   const hasSettings = Object.keys(settings).length > 0;
-  return withDaemon((client) =>
-    applyInBatches(client, apps, hasSettings ? settings : undefined, { parallel }),
-  );
+  return withDaemon(async (client) => {
+    const applied = await applyInBatches(client, apps, hasSettings ? settings : undefined, { parallel });
+    return waitUntilReady(client, applied, waitMs);
+  });
 }
 
 export function registerReload(program: Command): void {
@@ -42,13 +45,16 @@ export function registerReload(program: Command): void {
     )
     .option('--parallel <count>', 'instances replaced at once', parallelOption, 1)
     .option('--json', 'print the instances as JSON')
+    .addOption(waitFlag())
     .action(async (text: string, options: ReloadOptions) => {
       const { parallel } = options;
+      const waitMs = waitTimeout(options.wait);
       const infos = isConfigPath(text)
-        ? await reloadConfig(text, parallel)
-        : await withDaemon((client) =>
-            client.request({ type: 'reload', target: parseTarget(text), parallel }),
-          );
+        ? await reloadConfig(text, parallel, waitMs)
+        : await withDaemon(async (client) => {
+            const reloaded = await client.request({ type: 'reload', target: parseTarget(text), parallel });
+            return waitUntilReady(client, reloaded, waitMs);
+          });
       printSummary(infos, { json: Boolean(options.json), startsRuns: true });
     });
 }

@@ -4,6 +4,7 @@ import { PmError } from '../../protocol/errors.js';
 import type { ScaleChange } from '../../protocol/messages.js';
 import { printSummary } from '../output/summary.js';
 import { withDaemon } from '../session.js';
+import { waitFlag, waitTimeout, waitUntilReady } from '../wait-ready.js';
 
 /** The most instances an app may have (the daemon's limit too). */
 const MAX_INSTANCES = 10_000;
@@ -28,6 +29,7 @@ function parseBound(text: string): number {
 
 interface ScaleOptions {
   json?: boolean;
+  wait?: boolean | number;
   min?: number;
   max?: number;
 }
@@ -44,6 +46,7 @@ export function registerScale(program: Command): void {
     .option('--min <n>', "a pool's new min_size (kept by `pm save`)", parseBound)
     .option('--max <n>', "a pool's new max_size (kept by `pm save`)", parseBound)
     .option('--json', 'print the instances as JSON')
+    .addOption(waitFlag())
     .action(async (name: string, change: ScaleChange | undefined, options: ScaleOptions) => {
       const bounds =
         options.min === undefined && options.max === undefined
@@ -55,7 +58,10 @@ export function registerScale(program: Command): void {
           'expected a count (N, +N or -N), --min or --max: see `pm scale --help`',
         );
       }
-      const infos = await withDaemon((client) => client.request({ type: 'scale', name, change, bounds }));
+      const infos = await withDaemon(async (client) => {
+        const scaled = await client.request({ type: 'scale', name, change, bounds });
+        return waitUntilReady(client, scaled, waitTimeout(options.wait));
+      });
       printSummary(infos, { json: Boolean(options.json) });
     });
 }

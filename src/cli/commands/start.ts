@@ -22,6 +22,7 @@ import { printWarnings } from '../output/warnings.js';
 import { addRecoveryOptions, type RecoveryOptions, recoveryInput } from '../recovery-options.js';
 import { failCommand, withDaemon } from '../session.js';
 import { settle, settleTime } from '../settle.js';
+import { waitFlag, waitTimeout, waitUntilReady } from '../wait-ready.js';
 
 /** `--env KEY=VALUE` (repeatable) for a script; `--env production` picks a config file's profile. */
 interface EnvOption {
@@ -46,8 +47,8 @@ interface StartOptions extends RecoveryOptions, IsolationOptions {
   listenTimeout?: number;
   waitReady?: boolean;
   json?: boolean;
-  /** false with --no-wait. */
-  wait: boolean;
+  /** false with --no-wait (no start-up check); with --wait [timeout], until every instance is ready. */
+  wait?: boolean | number;
 }
 
 // Log rotation of an app defined on the command line; PM_LOG_MAX_SIZE sets the size for a whole
@@ -107,9 +108,10 @@ async function startConfig(file: string, args: string[], options: StartOptions):
     return;
   }
   // The daemon-wide settings go with every apply of the file, also with --only: they are the file's.
-  const infos = await withDaemon((client) =>
-    applyInBatches(client, apps, hasSettings ? settings : undefined),
-  );
+  const infos = await withDaemon(async (client) => {
+    const applied = await applyInBatches(client, apps, hasSettings ? settings : undefined);
+    return waitUntilReady(client, applied, waitTimeout(options.wait));
+  });
   printSummary(infos, { json: Boolean(options.json) });
   if (apps.length === 0 && !options.json) {
     process.stdout.write(
@@ -203,7 +205,8 @@ async function start(script: string, args: string[], options: StartOptions): Pro
       await refuseRedefining(client, word, options);
     } else {
       try {
-        return await client.request({ type: 'start', target });
+        const started = await client.request({ type: 'start', target });
+        return waitUntilReady(client, started, waitTimeout(options.wait));
       } catch (error) {
         // Not an app we know: treat the word as a command to run (`pm start sleep -- 60`).
         if (!(error instanceof PmError && error.code === 'not-found' && target.kind === 'name')) throw error;
@@ -236,9 +239,9 @@ async function start(script: string, args: string[], options: StartOptions): Pro
     );
     refuseUnrunnable(spec, options);
     const started = await applyInBatches(client, [spec]);
-    const wait = options.wait ? settleTime(spec.recovery.minUptimeMs) : 0;
+    const wait = options.wait !== false ? settleTime(spec.recovery.minUptimeMs) : 0;
     exits = await settle(client, started, wait);
-    return started;
+    return exits.length === 0 ? waitUntilReady(client, started, waitTimeout(options.wait)) : started;
   });
   printSummary(infos, { json: Boolean(options.json) });
   for (const exit of exits) failCommand(exit);
@@ -306,6 +309,7 @@ export function registerStart(program: Command): void {
       '--no-wait',
       'a new app: do not wait up to 1s (its min uptime) to report an exit at start-up ($PM_START_WAIT=0)',
     )
+    .addOption(waitFlag())
     .option('--json', 'print the started instances as JSON')
     .action(start);
 }

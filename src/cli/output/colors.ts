@@ -24,6 +24,8 @@ export const STATUS_COLOR: Record<ProcessStatus, StateColor> = {
   stopped: 'gray',
   completed: 'green',
   failed: 'red',
+  waiting: 'yellow',
+  blocked: 'red',
 };
 
 export const HEALTH_COLOR: Record<Health, StateColor> = {

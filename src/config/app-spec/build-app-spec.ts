@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type {
   AppSpec,
+  Dependency,
   LimitsSpec,
   ListenAddress,
   LogSpec,
@@ -48,6 +49,7 @@ export interface AppInput {
   listenTimeoutMs?: number;
   waitReady?: boolean;
   type?: 'task';
+  dependsOn?: Dependency[];
 }
 
 export interface BuildContext {
@@ -105,6 +107,7 @@ export function buildAppSpec(input: AppInput, context: BuildContext): AppSpec {
     ...(input.listenTimeoutMs !== undefined && { listenTimeoutMs: input.listenTimeoutMs }),
     ...(input.waitReady && { waitReady: true }),
     ...(input.type === 'task' && { type: 'task' as const }),
+    ...(input.dependsOn && input.dependsOn.length > 0 && { dependsOn: input.dependsOn }),
   };
 }
 

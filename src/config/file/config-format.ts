@@ -1,6 +1,6 @@
 // The config file format, key by key: the loader reads with it, docs/pm.schema.json is generated
 // from it, and `ConfigFile` is its type.
-import { MAX_LISTEN, STOP_SIGNALS } from '../../protocol/app-spec.js';
+import { DEPENDENCY_CONDITIONS, MAX_LISTEN, STOP_SIGNALS } from '../../protocol/app-spec.js';
 import { APP_NAME_PATTERN } from '../../protocol/target.js';
 import {
   boolean,
@@ -68,6 +68,32 @@ const queue = section(
     timeout: duration('A slower probe fails (default: interval, at most 5s).', '2s', MIN_PROBE_MS),
   },
   { title: 'queue', required: ['per_instance'], exactlyOne: ['exec', 'http'] },
+);
+
+/** An app name, as a value and as a key (a dependency's map). */
+const APP_NAME_RULE = {
+  pattern: APP_NAME_PATTERN,
+  patternHint: 'a name of letters, digits, "_", "-" and "." (at most 64; not "all", not only digits)',
+};
+const APP_NAME_KEYS = { pattern: APP_NAME_PATTERN, hint: APP_NAME_RULE.patternHint };
+
+const condition = oneOf(
+  'started: each instance runs (a task: or completed); healthy: each is healthy (it needs a health probe); completed: each ended (a task); completed_successfully: each exited 0 (a task).',
+  DEPENDENCY_CONDITIONS,
+);
+const dependency = either(
+  'A condition, or a condition with restart.',
+  condition,
+  section(
+    'A condition, and whether a crash restart of the dependency restarts this app.',
+    {
+      condition,
+      restart: boolean(
+        'true: when the dependency restarts after a crash, this app is restarted once the condition holds again.',
+      ),
+    },
+    { required: ['condition'] },
+  ),
 );
 
 /** A listen: entry's shape; its port range is checked when the app is resolved (listen-address.ts). */
@@ -234,10 +260,7 @@ const logs = section(
 const app = section(
   'One app: a program to keep running, with its own policies.',
   {
-    name: string('Unique app name.', 'web', {
-      pattern: APP_NAME_PATTERN,
-      patternHint: 'a name of letters, digits, "_", "-" and "." (at most 64; not "all", not only digits)',
-    }),
+    name: string('Unique app name.', 'web', APP_NAME_RULE),
     script: string('A script file (relative to cwd); .js/.mjs/.cjs/.ts run with node.', 'server.js'),
     command: string(
       'A command line, run directly or through /bin/sh when it uses shell syntax.',
@@ -255,6 +278,11 @@ const app = section(
     type: oneOf(
       'service (the default) keeps running; task runs to completion: exit 0 is completed and never restarted, a failure is restarted only if recovery.auto_restart says so.',
       ['service', 'task'],
+    ),
+    depends_on: either(
+      'Apps of this file to wait for before starting: a map of app → condition, or a list of apps (started).',
+      map('App → condition.', dependency, APP_NAME_KEYS),
+      list('Apps that must be started first.', string('An app of this file.', 'db', APP_NAME_RULE)),
     ),
     instances: count('A fixed number of instances (instead of pool:).', 0, 10_000),
     pool,

@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { AppSpec } from '../../protocol/app-spec.js';
 import type { DaemonSettingsChange } from '../../protocol/daemon-settings.js';
 import { currentEnv } from '../app-spec/build-app-spec.js';
+import { stopOrder } from '../app-spec/stop-order.js';
+import { readDependsOn } from './check-dependencies.js';
 import type { ConfigFile } from './config-format.js';
 import { type ConfigIssue, configError, formatIssue } from './config-issue.js';
 import { findInertKeys } from './inert-keys.js';
@@ -88,8 +90,12 @@ export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfi
 }
 
 /** The app names of a config, for `pm stop|delete config.yaml`: its shape must be valid, its files need not exist. */
-export function readConfigAppNames(file: string): string[] {
+/** The app names of a file in waves to stop them in: dependents before what they depend on. */
+export function readConfigStopOrder(file: string): string[][] {
   const parsed = parseConfig(readConfigFile(file));
   if (parsed.issues.length > 0) throw configError(file, parsed.issues);
-  return (parsed.config.apps ?? []).map((app) => app.name);
+  const apps = (parsed.config.apps ?? []).map((app, i) => ({
+    spec: { name: app.name, dependsOn: readDependsOn(app, `apps[${i}]`) },
+  }));
+  return stopOrder(apps).map((wave) => wave.map((app) => app.spec.name));
 }

@@ -18,6 +18,7 @@ import { buildAppSpec } from '../app-spec/build-app-spec.js';
 import { checkRlimits, type HardLimits, readHardLimits } from '../app-spec/rlimits.js';
 import { currentHost, type RunAsHost, resolveRunAs } from '../app-spec/run-as.js';
 import { DEFAULT_POOL, DEFAULT_PROBE } from '../defaults.js';
+import { checkDependencies, type DependencyNode, readDependsOn } from './check-dependencies.js';
 import type { AppEntry, ConfigFile } from './config-format.js';
 import type { ConfigIssue } from './config-issue.js';
 import { issueAt, type ParsedConfig } from './parse-config.js';
@@ -187,6 +188,7 @@ function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): A
         listenTimeoutMs: app.listen_timeout,
         waitReady: app.wait_ready,
         type: app.type === 'task' ? 'task' : undefined,
+        dependsOn: readDependsOn(app, at).map(({ app, condition, restart }) => ({ app, condition, restart })),
       },
       { baseDir: r.configDir, baseEnv: r.baseEnv },
     );
@@ -221,6 +223,7 @@ export function resolveApps(
   checkSharedPool(r);
   const firstLine = new Map<string, number>();
   const specs: AppSpec[] = [];
+  const nodes: DependencyNode[] = [];
   for (const [index, app] of (parsed.config.apps ?? []).entries()) {
     const at = `apps[${index}]`;
     if (!app) continue;
@@ -236,6 +239,16 @@ export function resolveApps(
     const complete = first === undefined && !parsed.issues.some((issue) => isWithin(issue.path, at));
     const spec = resolveApp(app, at, r, complete);
     if (spec) specs.push(spec);
+    if (typeof app.name === 'string') {
+      nodes.push({
+        name: app.name,
+        at,
+        task: app.type === 'task',
+        probed: app.health !== undefined && (!Array.isArray(app.health) || app.health.length > 0),
+        dependsOn: readDependsOn(app, at),
+      });
+    }
   }
+  checkDependencies(nodes, r.report);
   return { specs, issues };
 }

@@ -131,10 +131,12 @@ for (const [at, object] of objectLocations(schema, [])) {
     assert.equal(object.additionalProperties, false, `${where} must refuse unknown keys in the schema too`);
     for (const [key, child] of Object.entries(object.properties!)) {
       const base = minimal(object, key);
-      const errors = loadsWith(at, { ...base, [key]: sample(child) });
+      // A dependency must name another app of the file, which no sample of the schema can know.
+      const value = key === 'depends_on' ? [] : sample(child);
+      const errors = loadsWith(at, { ...base, [key]: value });
       assert.deepEqual(errors, [], `${keyPath([...at, key])}: the schema lists it, the loader refuses it`);
       const misspelt = `x${key}`;
-      const refused = loadsWith(at, { ...base, [misspelt]: sample(child) });
+      const refused = loadsWith(at, { ...base, [misspelt]: value });
       const mentioned = refused.some((line) =>
         line.includes(`${keyPath([...at, misspelt])}: found unknown key`),
       );

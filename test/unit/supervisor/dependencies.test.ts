@@ -1,0 +1,128 @@
+// depends_on conditions as a table, the stop order, and the pool holding an app back in a fake world.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { stopOrder } from '../../../src/config/app-spec/stop-order.js';
+import { DEFAULT_RECOVERY } from '../../../src/config/defaults.js';
+import type { Dependency } from '../../../src/protocol/app-spec.js';
+import type { Health, ProcessStatus } from '../../../src/protocol/process-info.js';
+import { dependencyState } from '../../../src/supervisor/dependencies.js';
+import { ProcessPool } from '../../../src/supervisor/process-pool.js';
+import { FakeWorld, flush, testSpec } from './fake-world.js';
+
+const view = (status: ProcessStatus, health: Health = 'unknown') => ({ status, health });
+const dep = (condition: Dependency['condition']): Dependency => ({ app: 'db', condition, restart: false });
+
+test('each condition against the statuses of the instances depended on', () => {
+  const rows: Array<[Dependency['condition'], ProcessStatus[], Health, 'met' | 'pending' | string]> = [
+    ['started', ['online', 'online'], 'unknown', 'met'],
+    ['started', ['online', 'starting'], 'unknown', 'pending'],
+    ['started', ['completed'], 'unknown', 'met'],
+    ['started', ['online', 'errored'], 'unknown', 'db errored'],
+    ['started', ['failed'], 'unknown', 'db failed'],
+    ['healthy', ['online'], 'healthy', 'met'],
+    ['healthy', ['online'], 'unhealthy', 'pending'],
+    ['healthy', ['waiting-restart'], 'unknown', 'pending'],
+    ['completed', ['failed'], 'unknown', 'met'],
+    ['completed', ['online'], 'unknown', 'pending'],
+    ['completed_successfully', ['completed'], 'unknown', 'met'],
+    ['completed_successfully', ['failed'], 'unknown', 'db failed'],
+    ['completed_successfully', ['waiting'], 'unknown', 'pending'],
+  ];
+  for (const [condition, statuses, health, expected] of rows) {
+    const state = dependencyState(
+      dep(condition),
+      statuses.map((s) => view(s, health)),
+    );
+    const got = state.met ? 'met' : state.blocked ? state.why : 'pending';
+    assert.equal(got, expected, `${condition} with ${statuses} (${health})`);
+  }
+  assert.deepEqual(dependencyState(dep('started'), undefined), {
+    met: false,
+    blocked: true,
+    why: 'db is not defined',
+  });
+  assert.deepEqual(dependencyState(dep('started'), []), {
+    met: false,
+    blocked: true,
+    why: 'db has no instances',
+  });
+  assert.deepEqual(dependencyState(dep('healthy'), [view('starting')]), {
+    met: false,
+    blocked: false,
+    why: 'db healthy',
+  });
+});
+
+test('the stop order puts each app after every app that depends on it; no dependencies is one wave', () => {
+  const item = (name: string, on: string[] = []) => ({
+    spec: { name, dependsOn: on.map((app) => ({ app, condition: 'started' as const, restart: false })) },
+  });
+  const names = (waves: Array<Array<{ spec: { name: string } }>>) =>
+    waves.map((w) => w.map((i) => i.spec.name));
+  assert.deepEqual(names(stopOrder([item('a'), item('b')])), [['a', 'b']]);
+  assert.deepEqual(names(stopOrder([item('db'), item('migrate', ['db']), item('web', ['migrate', 'db'])])), [
+    ['web'],
+    ['migrate'],
+    ['db'],
+  ]);
+});
+
+test('the pool holds an app back until a task it depends on completes, and blocks it when the task fails', async () => {
+  const w = new FakeWorld();
+  const pool = new ProcessPool(w.poolDeps(10));
+  const web = testSpec({
+    name: 'web',
+    dependsOn: [{ app: 'migrate', condition: 'completed_successfully', restart: false }],
+  });
+  const migrate = testSpec({
+    name: 'migrate',
+    type: 'task',
+    recovery: { ...DEFAULT_RECOVERY, autoRestart: 'never' },
+  });
+  const migratePid = () => pool.list().find((p) => p.name === 'migrate')!.pid!;
+  const reply = await pool.apply([migrate, web]);
+  assert.deepEqual(
+    reply.map((p) => [p.name, p.status, p.reason]),
+    [
+      ['migrate', 'online', ''],
+      ['web', 'waiting', 'migrate completed_successfully'],
+    ],
+  );
+  assert.equal(w.forks.length, 1, 'web not forked');
+  w.exit(migratePid(), 0);
+  await w.advance(10);
+  assert.deepEqual(
+    pool.list().map((p) => [p.name, p.status]),
+    [
+      ['migrate', 'completed'],
+      ['web', 'online'],
+    ],
+  );
+  // Run again and fail: web is already running, and stays; a new web instance would be blocked.
+  await pool.start({ kind: 'name', name: 'migrate' });
+  w.exit(migratePid(), 1);
+  await w.advance(10);
+  await pool.scale('web', { mode: 'set', count: 2 });
+  await flush();
+  const added = pool.list().find((p) => p.name === 'web' && p.index === 1)!;
+  assert.deepEqual([added.status, added.reason], ['blocked', 'migrate failed']);
+  assert.ok(w.eventTypes().includes('dependency-blocked'));
+});
+
+test('stop all signals the dependents first, and what they depend on once they are down', async () => {
+  const w = new FakeWorld();
+  const pool = new ProcessPool(w.poolDeps(10));
+  await pool.apply([
+    testSpec({ name: 'db' }),
+    testSpec({ name: 'web', dependsOn: [{ app: 'db', condition: 'started', restart: false }] }),
+  ]);
+  await w.advance(10);
+  const [db, web] = pool.list().map((p) => p.pid!);
+  w.ignore(web!, 'SIGTERM');
+  const stopping = pool.stopAll();
+  await w.advance(100);
+  assert.deepEqual(w.signalsTo(db!), [], 'db waits for web to be down');
+  await w.advance(5_000); // web's kill timeout
+  await stopping;
+  assert.deepEqual(w.signalsTo(db!), ['SIGTERM']);
+});
