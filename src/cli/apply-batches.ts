@@ -5,8 +5,7 @@ import type { AppSpec } from '../protocol/app-spec.js';
 import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
 import { PmError } from '../protocol/errors.js';
 import { encodeFrame, MAX_FRAME_BYTES } from '../protocol/framing.js';
-import type { ReloadRequest } from '../protocol/messages.js';
-import type { ProcessInfo } from '../protocol/process-info.js';
+import type { ApplyReply, ReloadRequest } from '../protocol/messages.js';
 import type { DaemonClient } from './daemon-client.js';
 import { formatBytes } from './output/format.js';
 
@@ -67,17 +66,24 @@ export async function applyInBatches(
   client: DaemonClient,
   apps: AppSpec[],
   settings?: DaemonSettingsChange,
-  reload?: ReloadRequest,
-): Promise<ProcessInfo[]> {
+  options: { reload?: ReloadRequest; force?: boolean } = {},
+): Promise<ApplyReply> {
   const [first, ...rest] = batchApps(apps, settings);
-  const infos = await client.request({
+  const flags = {
+    ...(options.reload && { reload: options.reload }),
+    ...(options.force && { force: true }),
+  };
+  const reply = await client.request({
     type: 'apply',
     apps: first!,
     ...(settings && { settings }),
-    ...(reload && { reload }),
+    ...flags,
   });
   const more = await Promise.all(
-    rest.map((batch) => client.request({ type: 'apply', apps: batch, ...(reload && { reload }) })),
+    rest.map((batch) => client.request({ type: 'apply', apps: batch, ...flags })),
   );
-  return [...infos, ...more.flat()];
+  return {
+    instances: [...reply.instances, ...more.flatMap((r) => r.instances)],
+    changes: [...reply.changes, ...more.flatMap((r) => r.changes)],
+  };
 }

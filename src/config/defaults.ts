@@ -21,6 +21,10 @@ export const DEFAULT_RECOVERY: RecoveryPolicy = {
   retryAfterMs: 5 * 60_000,
 };
 
+/** Restart on file change: what is never watched, and the quiet time before a restart. */
+export const DEFAULT_WATCH_IGNORE = ['node_modules', '.git'];
+export const DEFAULT_WATCH_DELAY_MS = 500;
+
 /** How long a reload's replacement has to be ready (`listen_timeout`); PM2's default too. */
 export const DEFAULT_LISTEN_TIMEOUT_MS = 3000;
 

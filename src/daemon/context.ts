@@ -9,6 +9,7 @@ import type { LoopDelayMonitor } from './loop-delay.js';
 import type { Notices } from './notices.js';
 import type { SettingsControl } from './settings-control.js';
 import type { Autoscaler } from './watchers/autoscaler.js';
+import type { Scheduler } from './watchers/scheduler.js';
 
 /** What request handlers may use. */
 export interface DaemonContext {
@@ -20,6 +21,7 @@ export interface DaemonContext {
   monitor: Monitor;
   /** Pooled apps' autoscaling, for `describe`. */
   autoscaler: Autoscaler;
+  scheduler: Pick<Scheduler, 'info'>;
   /** The daemon-wide settings (metrics interval, Prometheus port). */
   settings: SettingsControl;
   startedAt: number;

@@ -35,8 +35,10 @@ import { type DaemonState, StateStore } from './state-store.js';
 import { createAlerts } from './watchers/alert-watch.js';
 import { Autoscaler } from './watchers/autoscaler.js';
 import { BreachWatch } from './watchers/breach-watch.js';
+import { FileWatch } from './watchers/file-watch.js';
 import { HealthWatch } from './watchers/health-watch.js';
 import { LimitWatch } from './watchers/limit-watch.js';
+import { Scheduler } from './watchers/scheduler.js';
 import { createWorld } from './world.js';
 
 /** How often the daemon's own log is checked against the size limit. */
@@ -184,6 +186,7 @@ async function main(): Promise<void> {
       removeStrayPipes(paths.pipeDir, new Set(pool.all().flatMap((p) => Object.values(p.output.paths.pipe)))),
   });
   const autoscaler = new Autoscaler(pool, monitor, events, { home: paths.home });
+  const scheduler = new Scheduler(pool, events);
   // Started in this order; shutdown and detach both stop them in the reverse one.
   const services = new ServiceList([
     // Before the pool: adopting apps after a crash is itself an alert, and alerts raised while
@@ -206,6 +209,8 @@ async function main(): Promise<void> {
     new HealthWatch(pool, paths.home),
     new LimitWatch(pool, monitor, events),
     new BreachWatch(pool, monitor, events),
+    scheduler,
+    new FileWatch(pool, events, paths.home),
   ]);
   await services.start();
 
@@ -217,6 +222,7 @@ async function main(): Promise<void> {
     logging,
     monitor,
     autoscaler,
+    scheduler,
     settings,
     startedAt,
     loopDelay,

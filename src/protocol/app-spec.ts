@@ -233,4 +233,27 @@ export interface AppSpec {
   type?: 'task';
   /** Started only once these hold; stopped before what they name. */
   dependsOn?: Dependency[];
+  /** When the daemon runs it: a task (`cron`, a run still going is not started twice) or restarts a
+   * service (`cron_restart`); 5 cron fields, or 6 with seconds. */
+  schedule?: ScheduleSpec;
+  /** Restart (a rolling reload with listen:) when a watched file changes. */
+  watch?: WatchSpec;
+}
+
+/** Restart on file change (`watch:`). */
+export interface WatchSpec {
+  /** Paths or globs relative to cwd; empty: the whole cwd. */
+  paths: string[];
+  /** Globs not watched, beside node_modules and .git (and pm's own home). */
+  ignore: string[];
+  /** A restart waits until no change came for this long. */
+  delayMs: number;
+}
+
+export interface ScheduleSpec {
+  cron: string;
+  /** `run`: start the task; `restart`: restart the service. */
+  action: 'run' | 'restart';
+  /** IANA time zone of the expression; absent: the daemon's. */
+  timezone?: string;
 }

@@ -10,6 +10,16 @@ export type PmEventType =
   | 'waiting'
   /** An instance is held back by a dependency that cannot hold as things are (it errored or failed). */
   | 'dependency-blocked'
+  /** A schedule (cron:, cron_restart:) started a task or restarted a service. */
+  | 'scheduled'
+  /** A task's scheduled run was due while its previous run was still going: not started twice. */
+  | 'schedule-skipped'
+  /** The watch of an app is set up (watch:): changes from now on restart it. */
+  | 'watching'
+  /** A watched file changed (watch:): the app restarts (or reloads), and the file is named. */
+  | 'file-changed'
+  /** A watched path could not be watched (it went, or the system's inotify watches ran out). */
+  | 'watch-error'
   /** A task exited 0. */
   | 'completed'
   /** A task exited with another code or a signal and is not restarted. */

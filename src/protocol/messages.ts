@@ -18,6 +18,13 @@ export interface PoolBounds {
   maxSize?: number;
 }
 
+/** What an apply did: the instances of the apps applied, and per app what happened and why. */
+export interface ApplyReply {
+  instances: ProcessInfo[];
+  /** `web: restarted (env changed)`, `api: created`, `jobs: unchanged`, … in the order given. */
+  changes: Array<{ app: string; outcome: string }>;
+}
+
 /** `pm reload`: how many instances are replaced at once. */
 export interface ReloadRequest {
   parallel: number;
@@ -30,7 +37,14 @@ export type Request =
    * Create apps, or reconcile them with a new definition; `settings` changes the daemon-wide ones
    * (a config file's process_management.monitoring) before any app is touched.
    */
-  | { type: 'apply'; apps: AppSpec[]; settings?: DaemonSettingsChange; reload?: ReloadRequest }
+  /** `force`: replace apps defined elsewhere (the command line, another file) by these. */
+  | {
+      type: 'apply';
+      apps: AppSpec[];
+      settings?: DaemonSettingsChange;
+      reload?: ReloadRequest;
+      force?: boolean;
+    }
   | { type: 'start'; target: Target }
   | { type: 'stop'; target: Target }
   | { type: 'restart'; target: Target }
@@ -142,6 +156,13 @@ export interface AutoscaleInfo {
   queue?: { at: number; value: number; wants: number | null } | { at: number; error: string } | null;
 }
 
+/** A scheduled app (cron:, cron_restart:), for `describe`: its next run and what the last one did. */
+export interface ScheduleInfo {
+  /** Epoch ms; null when the expression has no next run. */
+  nextAt: number | null;
+  last: { at: number; outcome: 'started' | 'restarted' | 'skipped'; detail: string } | null;
+}
+
 /** An app with its full definition and per-instance restart history, for `describe`. */
 export interface AppDetails {
   spec: AppSpec;
@@ -150,11 +171,13 @@ export interface AppDetails {
   instances: Array<ProcessInfo & { history: RestartRecord[]; usage?: UsageStats | null }>;
   /** A pooled app's autoscaling; absent for a fixed count (or a daemon without the autoscaler). */
   autoscale?: AutoscaleInfo;
+  /** A scheduled app's next run and last one; absent without a schedule. */
+  schedule?: ScheduleInfo;
 }
 
 export interface ResponseOf {
   hello: HelloReply;
-  apply: ProcessInfo[];
+  apply: ApplyReply;
   start: ProcessInfo[];
   stop: ProcessInfo[];
   restart: ProcessInfo[];

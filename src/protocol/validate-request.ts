@@ -18,8 +18,10 @@ import {
   type RlimitsSpec,
   type RunAsSpec,
   type RunSpec,
+  type ScheduleSpec,
   STOP_SIGNALS,
   type StopPolicy,
+  type WatchSpec,
 } from './app-spec.js';
 import {
   array,
@@ -191,6 +193,20 @@ export const appSpec: Check<AppSpec> = object({
   listenTimeoutMs: optional(int(0, MAX_MS)),
   waitReady: optional(bool),
   type: optional(literal('task')),
+  watch: optional(
+    object({
+      paths: array(str, 1_000),
+      ignore: array(str, 1_000),
+      delayMs: int(0, MAX_MS),
+    } satisfies ShapeOf<WatchSpec>),
+  ),
+  schedule: optional(
+    object({
+      cron: str,
+      action: literal('run', 'restart'),
+      timezone: optional(str),
+    } satisfies ShapeOf<ScheduleSpec>),
+  ),
   dependsOn: optional(
     array(
       object({
@@ -236,6 +252,7 @@ const payloadFields: { [K in RequestType]: ShapeOf<Payload<K>> } = {
     apps: array(appSpec, 10_000),
     settings: optional(daemonSettingsChange),
     reload: optional(object({ parallel: int(1, 10_000) })),
+    force: optional(bool),
   },
   start: targeted,
   stop: targeted,

@@ -28,8 +28,9 @@ const RUNNING: ReadonlySet<ProcessStatus> = new Set(['starting', 'online', 'paus
 export class DependencyGate {
   private readonly held = new Set<ManagedProcess>();
   private checkScheduled = false;
-  /** The status each instance had at its last change: a crash is running → waiting-restart. */
-  private readonly lastStatus = new WeakMap<ManagedProcess, ProcessStatus>();
+  /** Each instance's status and pid at its last change: a crash goes from running to a new run
+   * (or to waiting-restart) without stopping first. */
+  private readonly last = new WeakMap<ManagedProcess, { status: ProcessStatus; pid: number | null }>();
   /** Changes of each app's instances, and the dependency states judged at a version. */
   private readonly versions = new Map<string, number>();
   private readonly judged = new Map<string, { version: string; state: DependencyState }>();
@@ -78,11 +79,14 @@ export class DependencyGate {
    * restarts the dependents that ask for it. */
   onChange(proc: ManagedProcess): void {
     this.versions.set(proc.name, (this.versions.get(proc.name) ?? 0) + 1);
-    const status = proc.state.status;
-    const before = this.lastStatus.get(proc);
-    this.lastStatus.set(proc, status);
-    if (status === 'waiting-restart' && before !== undefined && RUNNING.has(before))
-      this.restartDependents(proc.name);
+    const now = { status: proc.state.status, pid: proc.pid };
+    const before = this.last.get(proc);
+    this.last.set(proc, now);
+    const crashed =
+      before !== undefined &&
+      RUNNING.has(before.status) &&
+      (now.status === 'waiting-restart' || (RUNNING.has(now.status) && now.pid !== before.pid));
+    if (crashed) this.restartDependents(proc.name);
     if (this.held.size === 0 || this.checkScheduled) return;
     this.checkScheduled = true;
     void this.deps.clock.nextTurn().then(() => {

@@ -11,7 +11,7 @@ import { type AppEntry, AppTable } from './app-table.js';
 import { DependencyGate } from './dependency-gate.js';
 import { ManagedProcess } from './managed-process.js';
 import { Pacer } from './pacer.js';
-import { keepPoolCounts, reconcile, resizeSlots } from './reconcile.js';
+import { describeChanges, keepPoolCounts, reconcile, refuseReplacing, resizeSlots } from './reconcile.js';
 import type { ReloadMark } from './records.js';
 import { type PoolSnapshot, recordOf } from './records.js';
 import { type ReloadOptions, rollingReload } from './rolling-reload.js';
@@ -36,6 +36,12 @@ export interface PoolDeps extends World {
 interface NewOutput {
   id: number;
   output: Output;
+}
+
+/** `force`: replace apps defined elsewhere; `onChanges`: told per app what the apply does. */
+export interface ApplyOptions {
+  force?: boolean;
+  onChanges?: (changes: Array<{ app: string; outcome: string }>) => void;
 }
 
 /** Who asked for a scale and why (the autoscaler), and which slots go. */
@@ -107,8 +113,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
 
   /** Create new apps; for existing ones, restart (or with `reload`, reload) those whose definition
    * changed and start the rest. */
-  apply(specs: AppSpec[], reload?: ReloadOptions): Promise<ProcessInfo[]> {
-    return this.exclusive(() => this.applyNow(specs, reload));
+  apply(specs: AppSpec[], reload?: ReloadOptions, options: ApplyOptions = {}): Promise<ProcessInfo[]> {
+    return this.exclusive(() => this.applyNow(specs, reload, options));
   }
 
   /** Replaces each instance by a fresh run that is ready before the instance stops (`pm reload`). */
@@ -123,11 +129,19 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     });
   }
 
-  private async applyNow(asked: AppSpec[], reload?: ReloadOptions): Promise<ProcessInfo[]> {
+  private async applyNow(
+    asked: AppSpec[],
+    reload?: ReloadOptions,
+    options: ApplyOptions = {},
+  ): Promise<ProcessInfo[]> {
     const held = this.apps.held();
+    if (!options.force) refuseReplacing(held, asked);
     const specs = keepPoolCounts(held, asked);
     await this.listenFor(specs);
     const plan = reconcile(held, specs);
+    options.onChanges?.(
+      describeChanges(held, specs, plan, reload !== undefined, (name) => this.apps.get(name)!.instances),
+    );
     const defined = new Map(specs.map((spec) => [spec.name, spec]));
     for (const name of [...plan.restart, ...plan.start])
       this.redefine(this.apps.get(name)!, defined.get(name)!);
@@ -156,15 +170,13 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     const kept = (p: ManagedProcess) => !removing.has(p) && !isNew.has(p);
     // A reload replaces the changed apps' instances one by one once the rest is under way.
     const restartedNow = reload ? [] : restarted.filter(kept);
-    await this.startWritingAhead(
-      pacer,
-      [...added, ...started.filter(kept)],
-      [
-        ...added.map((p) => [p, 'start'] as const),
-        ...restartedNow.map((p) => [p, 'restart'] as const),
-        ...started.filter(kept).map((p) => [p, 'start'] as const),
-      ],
-    );
+    // A task with a schedule runs when it is due, not when it is defined.
+    const startsNow = (p: ManagedProcess) => p.spec.schedule?.action !== 'run';
+    const toStart = [...added, ...started.filter(kept)].filter(startsNow);
+    await this.startWritingAhead(pacer, toStart, [
+      ...toStart.map((p) => [p, 'start'] as const),
+      ...restartedNow.filter(startsNow).map((p) => [p, 'restart'] as const),
+    ]);
     await removal;
     if (reload) await this.reloadNow(restarted.filter(kept), reload);
     const touched = [...defined.keys()].flatMap((name) => this.apps.get(name)?.instances ?? []);
@@ -590,6 +602,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     }
     app.instances.push(...added);
     app.instances.sort((a, b) => a.index - b.index);
+    // Told even before they start (an instance that waits for its schedule may not start for long).
+    for (const proc of added) this.emit('change', proc);
     return added;
   }
 

@@ -1,7 +1,9 @@
 // What applying a set of app definitions does to the apps the pool holds: a pure diff, so that the
 // pool only carries it out. Also the slot arithmetic of a resize, shared by `pm scale`.
 import { isDeepStrictEqual } from 'node:util';
+import { changedKeys } from '../config/app-spec/describe-change.js';
 import type { AppSpec } from '../protocol/app-spec.js';
+import { PmError } from '../protocol/errors.js';
 
 /** An app as the pool holds it: its definition and the indexes of its instance slots. */
 export interface CurrentApp {
@@ -77,4 +79,47 @@ export function reconcile(
     if (change.remove.length > 0) plan.remove.push({ name: spec.name, indexes: change.remove });
   }
   return plan;
+}
+
+/** Where an app's definition came from, in words. */
+const origin = (spec: AppSpec) => (spec.source ? spec.source : 'the command line');
+
+/** A config must not silently take over an app of the same name defined elsewhere (the command
+ * line, another file): it needs `force`. */
+export function refuseReplacing(current: ReadonlyMap<string, CurrentApp>, specs: readonly AppSpec[]): void {
+  for (const spec of specs) {
+    const app = current.get(spec.name);
+    if (!app || app.spec.source === spec.source || spec.source === undefined) continue;
+    throw new PmError(
+      'conflict',
+      `"${spec.name}" runs as defined by ${origin(app.spec)}; ${origin(spec)} defines it too: add --force to replace it, or rename one of them`,
+    );
+  }
+}
+
+/** Per app, what an apply does and why, in the order given. */
+export function describeChanges(
+  current: ReadonlyMap<string, CurrentApp>,
+  specs: readonly AppSpec[],
+  plan: ReconcilePlan,
+  reload: boolean,
+  statusesOf: (name: string) => ReadonlyArray<{ state: { status: string } }>,
+): Array<{ app: string; outcome: string }> {
+  const resized = new Map(plan.resize.map((r) => [r.name, r]));
+  const restarted = new Set(plan.restart);
+  return [...new Map(specs.map((s) => [s.name, s])).values()].map((spec) => {
+    const app = current.get(spec.name);
+    if (!app) return { app: spec.name, outcome: 'created' };
+    const parts: string[] = [];
+    if (restarted.has(spec.name))
+      parts.push(`${reload ? 'reloaded' : 'restarted'} (${changedKeys(app.spec, spec).join(', ')} changed)`);
+    const resize = resized.get(spec.name);
+    if (resize) parts.push(`scaled ${resize.from} → ${resize.to}`);
+    if (parts.length === 0) {
+      const statuses = statusesOf(spec.name).map((p) => p.state.status);
+      const down = statuses.filter((s) => s === 'stopped' || s === 'errored' || s === 'failed').length;
+      parts.push(down > 0 ? `started (${down} of ${statuses.length} were down)` : 'unchanged');
+    }
+    return { app: spec.name, outcome: parts.join(', ') };
+  });
 }

@@ -42,7 +42,7 @@ async function startShell(
     { script: command, name, stop: { killTimeoutMs: 500 }, limits },
     { baseDir: t.home, baseEnv },
   );
-  const [info] = await request(env, { type: 'apply', apps: [spec] });
+  const [info] = (await request(env, { type: 'apply', apps: [spec] })).instances;
   return info!;
 }
 

@@ -20,7 +20,7 @@ export async function startApp(t: TestHome, name: string, script: string, option
     { baseDir: t.home, baseEnv: { PATH: process.env.PATH ?? '' } },
   );
   await pm(['ping'], t.env); // the CLI starts the daemon with this home in its environment
-  return request(t.env, { type: 'apply', apps: [spec] });
+  return (await request(t.env, { type: 'apply', apps: [spec] })).instances;
 }
 
 /** The lines of a file, without the newlines; none when it does not exist. */

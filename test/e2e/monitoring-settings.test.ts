@@ -104,7 +104,7 @@ test('metrics_interval in the file makes a daemon started with sampling off samp
   await pm(['start', fixtureApp('forever.js'), '--name', 'web'], t.env);
   assert.equal((await ping()).settings.metricsIntervalMs, 0);
   writeConfig(['metrics_interval: 200ms']);
-  await pm(['start', config], t.env);
+  await pm(['start', config, '--force'], t.env); // the file's web replaces the one started by hand
   assert.equal((await ping()).settings.metricsIntervalMs, 200);
   await waitFor(async () => (await listApps(t.env))[0]?.memoryBytes, { message: 'a first sample of web' });
 

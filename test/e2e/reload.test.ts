@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { listApps } from '../helpers/daemon.js';
 import { isGone, readDaemonPidFile } from '../helpers/proc.js';
 import { scrape } from '../helpers/prometheus.js';
-import { freePort } from '../helpers/recovery.js';
+import { freePort, readEvents } from '../helpers/recovery.js';
 import { fixtureApp, pm, runCli } from '../helpers/run-cli.js';
 import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -214,6 +214,26 @@ test('a readiness probe decides when a replacement is ready; an exec probe gets 
   assert.ok(probed.includes(fresh!.pid!), `the replacement's own pid was probed: ${probed}`);
   const events = await pm(['events', '--json', '--lines', '100'], t.env);
   assert.match(events.stdout, /ready: its readiness probe passed/);
+});
+
+test('a watched file change of an app behind listen: is a rolling reload, with no failed request', async () => {
+  const port = await freePort();
+  const watched = path.join(t.home, 'app/release.txt'); // pm's own files in the home are not watched
+  fs.mkdirSync(path.dirname(watched));
+  fs.writeFileSync(watched, '1');
+  await startHttp(port, `    watch: ["app/release.txt"]\n    watch_delay: 200ms\n`);
+  await waitFor(() => readEvents(t.home).some((e) => e.type === 'watching'), { message: 'the watch set up' });
+  const before = (await listApps(t.env)).map((p) => p.pid!);
+  const traffic = load(port, 2);
+  fs.writeFileSync(watched, '2');
+  await waitFor(() => readEvents(t.home).filter((e) => e.type === 'reloaded').length === 2, {
+    message: 'both instances reloaded',
+  });
+  const { failures } = await traffic.stop();
+  assert.deepEqual(failures, []);
+  const changed = readEvents(t.home).find((e) => e.type === 'file-changed');
+  assert.equal(changed?.message, 'app/release.txt changed: reloading');
+  assert.ok((await listApps(t.env)).every((p) => !before.includes(p.pid!)));
 });
 
 for (const [language, script] of [

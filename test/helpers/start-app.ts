@@ -8,5 +8,5 @@ export async function startApp(env: NodeJS.ProcessEnv, input: AppInput): Promise
   const baseEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) baseEnv[key] = value;
   const spec = buildAppSpec(input, { baseDir: process.cwd(), baseEnv });
-  return request(env, { type: 'apply', apps: [spec] });
+  return (await request(env, { type: 'apply', apps: [spec] })).instances;
 }

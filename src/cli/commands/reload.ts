@@ -4,7 +4,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { isConfigPath } from '../../config/file/config-path.js';
 import { parseTarget } from '../../protocol/target.js';
 import { applyInBatches } from '../apply-batches.js';
-import { printSummary } from '../output/summary.js';
+import { printChanges, printSummary } from '../output/summary.js';
 import { printWarnings } from '../output/warnings.js';
 import { withDaemon } from '../session.js';
 import { waitFlag, waitTimeout, waitUntilReady } from '../wait-ready.js';
@@ -28,8 +28,11 @@ async function reloadConfig(file: string, parallel: number, waitMs: number | nul
   printWarnings(warnings);
   const hasSettings = Object.keys(settings).length > 0;
   return withDaemon(async (client) => {
-    const applied = await applyInBatches(client, apps, hasSettings ? settings : undefined, { parallel });
-    return waitUntilReady(client, applied, waitMs);
+    const applied = await applyInBatches(client, apps, hasSettings ? settings : undefined, {
+      reload: { parallel },
+    });
+    printChanges(applied.changes);
+    return waitUntilReady(client, applied.instances, waitMs);
   });
 }
 

@@ -31,7 +31,8 @@ async function resurrect(options: { json?: boolean }): Promise<void> {
     const running = new Set(list.filter(isRunning).map((p) => p.name));
     const apps = saved.apps.filter((app) => !running.has(app.name));
     const settings = missingSettings(saved.settings, ping.appliedSettings);
-    const infos = apps.length > 0 ? await applyInBatches(client, apps) : [];
+    const infos =
+      apps.length > 0 ? (await applyInBatches(client, apps, undefined, { force: true })).instances : [];
     // Apart from the apps, unlike `pm start` with a config: at boot, a Prometheus port that another
     // program took must not keep the apps from starting.
     let settingsError: string | null = null;

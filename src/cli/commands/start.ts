@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { buildAppSpec, currentEnv } from '../../config/app-spec/build-app-spec.js';
 import { checkCwd, checkProgram } from '../../config/app-spec/check-run.js';
+import { DEFAULT_WATCH_DELAY_MS, DEFAULT_WATCH_IGNORE } from '../../config/defaults.js';
 import { APP_FIELDS } from '../../config/file/config-format.js';
 import { isConfigPath } from '../../config/file/config-path.js';
 import { ECOSYSTEM_MESSAGE, isPm2Ecosystem } from '../../config/file/pm2-ecosystem.js';
@@ -17,7 +18,7 @@ import type { DaemonClient } from '../daemon-client.js';
 import { addIsolationOptions, type IsolationOptions, isolationInput } from '../isolation-options.js';
 import { countOption, envOption, fieldOption, instancesOption, signalOption } from '../options.js';
 import { describeSettings } from '../output/settings-text.js';
-import { printSummary } from '../output/summary.js';
+import { printChanges, printSummary } from '../output/summary.js';
 import { printWarnings } from '../output/warnings.js';
 import { addRecoveryOptions, type RecoveryOptions, recoveryInput } from '../recovery-options.js';
 import { failCommand, withDaemon } from '../session.js';
@@ -45,8 +46,11 @@ interface StartOptions extends RecoveryOptions, IsolationOptions {
   logMaxFiles?: number;
   listen?: ListenAddress[];
   listenTimeout?: number;
+  watch?: boolean;
   waitReady?: boolean;
   json?: boolean;
+  /** A config replaces apps of the same names defined elsewhere. */
+  force?: boolean;
   /** false with --no-wait (no start-up check); with --wait [timeout], until every instance is ready. */
   wait?: boolean | number;
 }
@@ -77,7 +81,7 @@ function envOrProfileOption(value: string, previous?: EnvOption): EnvOption {
 
 /** The options that define a single app: set in the file instead when starting a config. */
 function singleAppOptions(options: StartOptions): string[] {
-  const shared = ['env', 'only', 'json', 'autorestart', 'wait'];
+  const shared = ['env', 'only', 'json', 'autorestart', 'wait', 'force'];
   const flags = Object.keys(options).filter((key) => !shared.includes(key));
   if (!options.autorestart) flags.push('noAutorestart');
   if (options.envInherit === false) flags.splice(flags.indexOf('envInherit'), 1, 'noEnvInherit');
@@ -109,8 +113,11 @@ async function startConfig(file: string, args: string[], options: StartOptions):
   }
   // The daemon-wide settings go with every apply of the file, also with --only: they are the file's.
   const infos = await withDaemon(async (client) => {
-    const applied = await applyInBatches(client, apps, hasSettings ? settings : undefined);
-    return waitUntilReady(client, applied, waitTimeout(options.wait));
+    const applied = await applyInBatches(client, apps, hasSettings ? settings : undefined, {
+      force: options.force === true,
+    });
+    if (!options.json) printChanges(applied.changes);
+    return waitUntilReady(client, applied.instances, waitTimeout(options.wait));
   });
   printSummary(infos, { json: Boolean(options.json) });
   if (apps.length === 0 && !options.json) {
@@ -234,11 +241,14 @@ async function start(script: string, args: string[], options: StartOptions): Pro
         listen: options.listen,
         listenTimeoutMs: options.listenTimeout,
         waitReady: options.waitReady,
+        ...(options.watch && {
+          watch: { paths: [], ignore: DEFAULT_WATCH_IGNORE, delayMs: DEFAULT_WATCH_DELAY_MS },
+        }),
       },
       { baseDir: process.cwd(), baseEnv: currentEnv() },
     );
     refuseUnrunnable(spec, options);
-    const started = await applyInBatches(client, [spec]);
+    const { instances: started } = await applyInBatches(client, [spec]);
     const wait = options.wait !== false ? settleTime(spec.recovery.minUptimeMs) : 0;
     exits = await settle(client, started, wait);
     return exits.length === 0 ? waitUntilReady(client, started, waitTimeout(options.wait)) : started;
@@ -271,6 +281,10 @@ export function registerStart(program: Command): void {
       envOrProfileOption,
     )
     .option('--only <apps>', 'with a config file: only these apps (comma-separated)')
+    .option(
+      '--force',
+      'with a config file: replace apps of the same names started from the command line or another file',
+    )
     .option('--interpreter <program>', 'run the script with this program (`none`: execute it directly)')
     .option(
       '--kill-timeout <duration>',
@@ -303,7 +317,8 @@ export function registerStart(program: Command): void {
       'how long a replacement of `pm reload` has to be ready (default 3s)',
       fieldOption(APP_FIELDS.listen_timeout),
     )
-    .option('--wait-ready', 'a replacement of `pm reload` must say it is ready (on PM_READY_FD)');
+    .option('--wait-ready', 'a replacement of `pm reload` must say it is ready (on PM_READY_FD)')
+    .option('--watch', 'restart when a file below the working directory changes (not node_modules, .git)');
   addIsolationOptions(addRecoveryOptions(command))
     .option(
       '--no-wait',

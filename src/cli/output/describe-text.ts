@@ -69,6 +69,11 @@ function formatIsolation(spec: AppSpec): string[] {
       spec.envInherit === false ? 'false (PATH, HOME, USER, LANG, env and PM_* only)' : undefined,
     ],
     ['listen', spec.listen && formatListenLine(spec.listen)],
+    [
+      'watch',
+      spec.watch &&
+        `${spec.watch.paths.length > 0 ? spec.watch.paths.join(', ') : 'every file below cwd'} (not ${spec.watch.ignore.join(', ')}), restart after ${formatMs(spec.watch.delayMs)} quiet`,
+    ],
     ['reload', formatReload(spec)],
   ];
   return lines.flatMap(([label, value]) => (value === undefined ? [] : [`  ${label.padEnd(14)}${value}`]));
@@ -105,6 +110,19 @@ function formatPool(app: AppDetails, now: number): string[] {
   ];
 }
 
+/** A task's or service's schedule: the expression, the next run, and what the last one did. */
+function formatSchedule(app: AppDetails, now: number): string[] {
+  const { schedule } = app.spec;
+  if (!schedule) return [];
+  const info = app.schedule;
+  const zone = schedule.timezone ? ` (${schedule.timezone})` : '';
+  const next = info?.nextAt ? `next ${new Date(info.nextAt).toISOString()}` : 'no next run';
+  const last = info?.last
+    ? `; last ${info.last.outcome} ${formatDuration(Math.max(0, now - info.last.at))} ago${info.last.outcome === 'skipped' ? ` (${info.last.detail})` : ''}`
+    : '';
+  return [`  schedule      ${schedule.action} at ${schedule.cron}${zone}: ${next}${last}`];
+}
+
 export function renderDescribe(apps: AppDetails[], now = Date.now()): string {
   const out: string[] = [];
   for (const app of apps) {
@@ -117,6 +135,7 @@ export function renderDescribe(apps: AppDetails[], now = Date.now()): string {
       `  cwd           ${spec.cwd}`,
       `  instances     ${spec.pool ? instances.length : spec.instances}`,
       ...formatPool(app, now),
+      ...formatSchedule(app, now),
       `  env           ${env.length > 0 ? env.join(' ') : '-'}`,
       `  stop          ${spec.stop.signal}, SIGKILL after ${spec.stop.killTimeoutMs} ms`,
       `  restart       ${spec.recovery.autoRestart}, max ${spec.recovery.maxRestarts} in ${spec.recovery.restartWindowMs} ms, delay ${spec.recovery.restartDelayMs} ms, min uptime ${spec.recovery.minUptimeMs} ms`,

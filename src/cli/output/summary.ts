@@ -18,3 +18,9 @@ export function printSummary(infos: ProcessInfo[], options: { json: boolean; sta
   if (options.startsRuns === false) return;
   for (const p of infos) if (p.status === 'errored') failCommand(`${p.name}:${p.index} errored: ${p.reason}`);
 }
+
+/** What applying a config did to each app, and why: `web: restarted (env changed)`. */
+export function printChanges(changes: ReadonlyArray<{ app: string; outcome: string }>): void {
+  if (changes.length > 0)
+    process.stdout.write(`${changes.map((c) => `${c.app}: ${c.outcome}`).join('\n')}\n`);
+}

@@ -13,7 +13,9 @@ import type {
   RecoveryPolicy,
   RlimitsSpec,
   RunAsSpec,
+  ScheduleSpec,
   StopPolicy,
+  WatchSpec,
 } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { quoteText } from '../../protocol/escape-text.js';
@@ -50,6 +52,8 @@ export interface AppInput {
   waitReady?: boolean;
   type?: 'task';
   dependsOn?: Dependency[];
+  schedule?: ScheduleSpec;
+  watch?: WatchSpec;
 }
 
 export interface BuildContext {
@@ -108,6 +112,8 @@ export function buildAppSpec(input: AppInput, context: BuildContext): AppSpec {
     ...(input.waitReady && { waitReady: true }),
     ...(input.type === 'task' && { type: 'task' as const }),
     ...(input.dependsOn && input.dependsOn.length > 0 && { dependsOn: input.dependsOn }),
+    ...(input.schedule && { schedule: input.schedule }),
+    ...(input.watch && { watch: input.watch }),
   };
 }
 

@@ -284,6 +284,26 @@ const app = section(
       map('App → condition.', dependency, APP_NAME_KEYS),
       list('Apps that must be started first.', string('An app of this file.', 'db', APP_NAME_RULE)),
     ),
+    watch: either(
+      'Restart when a file changes (a rolling reload with listen:): true for the whole cwd, or paths and globs relative to it.',
+      boolean('true: every file below cwd.'),
+      list('Paths or globs (src/**/*.js) relative to cwd.', string('A path or glob.', 'src/**/*.js'), 100),
+    ),
+    watch_ignore: list(
+      'Globs not watched, beside node_modules and .git (a name alone matches at any depth).',
+      string('A glob.', '*.log'),
+      100,
+    ),
+    watch_delay: duration('A restart waits until no change came for this long.', '500ms'),
+    cron: string(
+      'Run this task on a schedule: 5 cron fields, or 6 with seconds first; a run still going when the next is due is skipped (an event).',
+      '0 3 * * *',
+    ),
+    cron_restart: string(
+      'Restart this service on a schedule (5 cron fields, or 6 with seconds).',
+      '0 4 * * *',
+    ),
+    timezone: string("The IANA time zone of cron: or cron_restart: (default: the daemon's).", 'Europe/Paris'),
     instances: count('A fixed number of instances (instead of pool:).', 0, 10_000),
     pool,
     listen: either(

@@ -11,13 +11,16 @@ import type {
   ProbeSpec,
   RlimitsSpec,
   RunAsSpec,
+  ScheduleSpec,
+  WatchSpec,
 } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { quoteText } from '../../protocol/escape-text.js';
 import { buildAppSpec } from '../app-spec/build-app-spec.js';
+import { whyNotCron, whyNotTimezone } from '../app-spec/check-schedule.js';
 import { checkRlimits, type HardLimits, readHardLimits } from '../app-spec/rlimits.js';
 import { currentHost, type RunAsHost, resolveRunAs } from '../app-spec/run-as.js';
-import { DEFAULT_POOL, DEFAULT_PROBE } from '../defaults.js';
+import { DEFAULT_POOL, DEFAULT_PROBE, DEFAULT_WATCH_DELAY_MS, DEFAULT_WATCH_IGNORE } from '../defaults.js';
 import { checkDependencies, type DependencyNode, readDependsOn } from './check-dependencies.js';
 import type { AppEntry, ConfigFile } from './config-format.js';
 import type { ConfigIssue } from './config-issue.js';
@@ -94,6 +97,51 @@ function resolveListen(app: AppEntry, at: string, r: Resolution): ListenAddress[
   return addresses;
 }
 
+/** cron: runs a task, cron_restart: restarts a service; both are checked as croner reads them. */
+function resolveSchedule(app: AppEntry, at: string, r: Resolution): ScheduleSpec | undefined {
+  const { cron, cron_restart: cronRestart, timezone } = app;
+  const task = app.type === 'task';
+  if (cron !== undefined && !task) {
+    r.report(`${at}.cron`, 'cron: runs a task: add type: task, or restart a service with cron_restart:');
+    return undefined;
+  }
+  if (cronRestart !== undefined && task) {
+    r.report(`${at}.cron_restart`, 'a task is run on a schedule with cron:, not restarted');
+    return undefined;
+  }
+  const expression = cron ?? cronRestart;
+  if (expression === undefined) {
+    if (timezone !== undefined) r.report(`${at}.timezone`, 'timezone: goes with cron: or cron_restart:');
+    return undefined;
+  }
+  const badZone = timezone === undefined ? null : whyNotTimezone(timezone);
+  if (badZone) {
+    r.report(`${at}.timezone`, `found ${quoteText(timezone!)}: ${badZone}`);
+    return undefined;
+  }
+  const why = whyNotCron(expression, timezone);
+  if (why) {
+    r.report(`${at}.${cron ? 'cron' : 'cron_restart'}`, `found ${quoteText(expression)}: ${why}`);
+    return undefined;
+  }
+  return { cron: expression, action: cron ? 'run' : 'restart', ...(timezone !== undefined && { timezone }) };
+}
+
+/** watch: true (the whole cwd) or paths and globs; watch_ignore and watch_delay go with it. */
+function resolveWatch(app: AppEntry, at: string, r: Resolution): WatchSpec | undefined {
+  const { watch, watch_ignore: ignore, watch_delay: delayMs } = app;
+  if (watch === undefined || watch === false) {
+    if (ignore !== undefined) r.report(`${at}.watch_ignore`, 'watch_ignore: goes with watch:');
+    if (delayMs !== undefined) r.report(`${at}.watch_delay`, 'watch_delay: goes with watch:');
+    return undefined;
+  }
+  return {
+    paths: watch === true ? [] : watch,
+    ignore: [...DEFAULT_WATCH_IGNORE, ...(ignore ?? [])],
+    delayMs: delayMs ?? DEFAULT_WATCH_DELAY_MS,
+  };
+}
+
 /** process_management.pool on its own: checked even when no app uses it. */
 function checkSharedPool(r: Resolution): void {
   const { min_size: minSize, max_size: maxSize } = r.config.process_management?.pool ?? {};
@@ -156,6 +204,8 @@ function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): A
   const health = resolveHealth(app, at, r);
   const isolation = resolveIsolation(app, at, r);
   const listen = resolveListen(app, at, r);
+  const schedule = resolveSchedule(app, at, r);
+  const watch = resolveWatch(app, at, r);
   if (!build || r.issues.length > before) return undefined;
   const shared = r.config.process_management ?? {};
   try {
@@ -188,6 +238,8 @@ function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): A
         listenTimeoutMs: app.listen_timeout,
         waitReady: app.wait_ready,
         type: app.type === 'task' ? 'task' : undefined,
+        schedule,
+        watch,
         dependsOn: readDependsOn(app, at).map(({ app, condition, restart }) => ({ app, condition, restart })),
       },
       { baseDir: r.configDir, baseEnv: r.baseEnv },

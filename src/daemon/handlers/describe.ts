@@ -23,4 +23,5 @@ export const describe = async (
         scaling: false,
       },
     }),
+    ...(app.spec.schedule && { schedule: ctx.scheduler.info(app.spec.name) ?? { nextAt: null, last: null } }),
   }));

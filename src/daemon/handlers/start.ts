@@ -22,7 +22,14 @@ export const apply = async (r: RequestOf<'apply'>, ctx: DaemonContext): Promise<
   const apps = r.apps.map((spec) => ({ ...spec, baseEnv: ctx.envs.intern(spec.baseEnv) }));
   checkLimits(ctx.cgroups, r.apps, { events: ctx.events, notify: (text) => ctx.notices.add(text) });
   if (r.settings) await ctx.settings.apply(r.settings);
-  return ctx.pool.apply(apps, r.reload);
+  let changes: ResponseOf['apply']['changes'] = [];
+  const instances = await ctx.pool.apply(apps, r.reload, {
+    force: r.force === true,
+    onChanges: (described) => {
+      changes = described;
+    },
+  });
+  return { instances, changes };
 };
 
 export const start = (r: RequestOf<'start'>, ctx: DaemonContext): Promise<ResponseOf['start']> =>

@@ -126,3 +126,27 @@ test('stop all signals the dependents first, and what they depend on once they a
   await stopping;
   assert.deepEqual(w.signalsTo(db!), ['SIGTERM']);
 });
+
+test('a crash restart of a dependency restarts the dependents that ask for it, once it holds again', async () => {
+  const w = new FakeWorld();
+  const pool = new ProcessPool(w.poolDeps(10));
+  const on = (restart: boolean) => [{ app: 'db', condition: 'started' as const, restart }];
+  await pool.apply([
+    testSpec({ name: 'db' }),
+    testSpec({ name: 'web', dependsOn: on(true) }),
+    testSpec({ name: 'cron', dependsOn: on(false) }),
+  ]);
+  await w.advance(10);
+  const pids = () => Object.fromEntries(pool.list().map((p) => [p.name, p.pid]));
+  const before = pids();
+  w.exit(before.db!, 1); // a crash: restarted by its policy at once
+  await w.advance(10);
+  const after = pids();
+  assert.notEqual(after.db, before.db, 'db restarted');
+  assert.notEqual(after.web, before.web, 'web asked to be restarted with db');
+  assert.equal(after.cron, before.cron, 'cron did not ask');
+  assert.deepEqual(
+    pool.list().map((p) => p.status),
+    ['online', 'online', 'online'],
+  );
+});

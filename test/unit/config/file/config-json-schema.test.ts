@@ -87,6 +87,12 @@ const keyPath = (at: Array<string | number>) =>
     .replace(/^\./, '');
 
 const BASE = { apps: [{ name: 'web', script: 'server.js' }] };
+const COMPANIONS: Record<string, Record<string, unknown>> = {
+  cron: { type: 'task' },
+  timezone: { cron_restart: '0 4 * * *' },
+  watch_ignore: { watch: true },
+  watch_delay: { watch: true },
+};
 
 function loadsWith(at: Array<string | number>, object: Record<string, unknown>): string[] {
   const file = writeConfig(stringify(withValue(BASE, at, object)), { '.env': 'A=1\n' });
@@ -130,7 +136,8 @@ for (const [at, object] of objectLocations(schema, [])) {
   test(`the loader takes every key the schema lists at ${where}, and refuses a misspelt one`, () => {
     assert.equal(object.additionalProperties, false, `${where} must refuse unknown keys in the schema too`);
     for (const [key, child] of Object.entries(object.properties!)) {
-      const base = minimal(object, key);
+      // Keys valid only beside another: cron: runs a task, timezone: goes with a schedule.
+      const base = { ...minimal(object, key), ...COMPANIONS[key] };
       // A dependency must name another app of the file, which no sample of the schema can know.
       const value = key === 'depends_on' ? [] : sample(child);
       const errors = loadsWith(at, { ...base, [key]: value });
