@@ -1,7 +1,8 @@
 // A ring of one instance's recent samples in one buffer, so that 1000 instances with five minutes of
 // history each cost a few megabytes and no garbage per tick. The ring starts small and doubles up
-// to its capacity: with many instances each is sampled every few seconds, and a ring sized for one
-// sample a second would stay mostly empty (1000 of them: 4.8 MB).
+// to its capacity, and only while it holds less than its window: with many instances each is
+// sampled every few seconds, and a ring sized for one sample a second would fill in 40 minutes
+// with history the window does not ask for (1000 of them: 4.8 MB).
 import type { Spread, UsageStats, UsageTrail } from '../protocol/monitoring.js';
 
 /** A slot: its epoch ms (Float64), CPU percent (Float32) and memory in KiB (Uint32, up to 4 TiB). */
@@ -16,6 +17,8 @@ export class UsageHistory {
 
   constructor(
     readonly capacity: number,
+    /** The time the ring is to cover; none: it grows up to its capacity. */
+    private readonly windowMs = Number.POSITIVE_INFINITY,
     initial = Math.min(capacity, INITIAL_SLOTS),
   ) {
     this.view = new DataView(new ArrayBuffer(initial * SLOT_BYTES));
@@ -31,8 +34,10 @@ export class UsageHistory {
   }
 
   push(cpuPercent: number, memoryBytes: number, at: number): void {
-    // Full and not wrapped yet (next is back at 0): grow while under the capacity.
-    if (this.count === this.slots && this.next === 0 && this.slots < this.capacity) this.grow();
+    // Full and not wrapped yet (next is back at 0, the oldest sample in slot 0): grow while under
+    // the capacity and the window.
+    const full = this.count === this.slots && this.next === 0;
+    if (full && this.slots < this.capacity && at - this.atOf(0) < this.windowMs) this.grow();
     this.write(this.next, at, cpuPercent, Math.min(0xffffffff, Math.round(memoryBytes / 1024)));
     this.next = (this.next + 1) % this.slots;
     if (this.count < this.slots) this.count += 1;
@@ -65,7 +70,7 @@ export class UsageHistory {
   }
 
   private grow(): void {
-    const larger = new UsageHistory(this.capacity, Math.min(this.capacity, this.slots * 2));
+    const larger = new UsageHistory(this.capacity, this.windowMs, Math.min(this.capacity, this.slots * 2));
     this.copyLast(this.count, larger);
     this.view = larger.view;
     this.next = this.count;
@@ -74,7 +79,7 @@ export class UsageHistory {
   /** A ring of another capacity holding the most recent samples of this one (the interval changed). */
   resized(capacity: number): UsageHistory {
     const n = Math.min(capacity, this.count);
-    const copy = new UsageHistory(capacity, Math.max(n, Math.min(capacity, INITIAL_SLOTS)));
+    const copy = new UsageHistory(capacity, this.windowMs, Math.max(n, Math.min(capacity, INITIAL_SLOTS)));
     this.copyLast(n, copy);
     copy.count = n;
     copy.next = n % copy.slots;
