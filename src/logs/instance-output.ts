@@ -144,9 +144,10 @@ export class InstanceOutput {
     const { logs, name } = this.spec;
     const path = this.paths.log[stream];
     const shared = logs.merge || (stream === 'out' ? logs.outFile : logs.errFile) !== undefined;
+    // The app's log settings are the file's rotation options as they are: no copy per file.
     const file = this.deps.files.acquire(
       path,
-      { maxSizeBytes: logs.maxSizeBytes, maxFiles: logs.maxFiles, compress: logs.compress },
+      logs,
       shared ? { app: name } : { app: name, index: this.index },
     );
     const format = createLineFormatter(logs, { app: name, index: this.index, stream });

@@ -51,7 +51,12 @@ function toJsonLines(lines: Buffer, head: string): Buffer {
   return intoScratch(out, 'utf8');
 }
 
-// Chosen once per stream, so the hot path does not test the settings per block.
+const asIs: FormatLines = (lines) => lines;
+const timestamped: FormatLines = (lines, nowMs, continues) =>
+  prefixLines(lines, `${new Date(nowMs).toISOString()} `, continues);
+
+// Chosen once per stream, so the hot path does not test the settings per block; the text formats
+// are one function for all streams.
 export function createLineFormatter(
   spec: Pick<LogSpec, 'format' | 'timestamps'>,
   origin: LineOrigin,
@@ -60,6 +65,5 @@ export function createLineFormatter(
     const who = `"app":${JSON.stringify(origin.app)},"instance":${origin.index},"stream":"${origin.stream}"`;
     return (lines, nowMs) => toJsonLines(lines, `{"ts":"${new Date(nowMs).toISOString()}",${who},"line":`);
   }
-  if (!spec.timestamps) return (lines) => lines;
-  return (lines, nowMs, continues) => prefixLines(lines, `${new Date(nowMs).toISOString()} `, continues);
+  return spec.timestamps ? timestamped : asIs;
 }

@@ -1,17 +1,18 @@
 // One writer per file path, shared by every stream that writes there (all instances of an app
 // with `merge`, or out and err sent to one file): the writer keeps their lines apart.
+import type { LogLabel } from './log-destination.js';
 import { LogFile, type LogFileDeps, type LogFileOptions } from './log-file.js';
 
 // Counted users: the last one to let go closes the file.
 export class LogFileRegistry {
   private readonly files = new Map<string, LogFile>();
 
-  constructor(private readonly deps: Omit<LogFileDeps, 'label'>) {}
+  constructor(private readonly deps: LogFileDeps) {}
 
-  acquire(path: string, options: LogFileOptions, label: LogFileDeps['label']): LogFile {
+  acquire(path: string, options: LogFileOptions, label: LogLabel): LogFile {
     let file = this.files.get(path);
     if (!file) {
-      file = new LogFile(path, options, { ...this.deps, label });
+      file = new LogFile(path, options, this.deps, label);
       file.open();
       this.files.set(path, file);
     }

@@ -3,7 +3,7 @@
 // fast app is slowed by its pipe filling while the daemon writes. Rotation is checked before each
 // write, and a failing file falls back without losing or tearing a line.
 import fs from 'node:fs';
-import { type DestinationDeps, LogDestination } from './log-destination.js';
+import { type DestinationDeps, LogDestination, type LogLabel } from './log-destination.js';
 import { type RotationPolicy, rotateFile } from './rotate-file.js';
 
 export interface LogFileOptions extends RotationPolicy {
@@ -41,8 +41,9 @@ export class LogFile {
     readonly path: string,
     private readonly options: LogFileOptions,
     private readonly deps: LogFileDeps,
+    label: LogLabel,
   ) {
-    this.destination = new LogDestination(path, deps);
+    this.destination = new LogDestination(path, deps, label);
   }
 
   /** The fallback file the lines go to now, if they go to one. */

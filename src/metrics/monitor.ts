@@ -194,7 +194,7 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
   private historyOf(id: number): UsageHistory {
     let history = this.histories.get(id);
     if (!history) {
-      history = new UsageHistory(this.historyLength);
+      history = new UsageHistory(this.historyLength, this.options.historyWindowMs);
       this.histories.set(id, history);
     }
     return history;

@@ -1,5 +1,5 @@
 // Processes adopted from an earlier daemon are not our children: no 'exit' event reaches us, so
-// their exit is found by polling /proc, for all of them in one pass.
+// their exit is found by polling /proc, a slice of them at each poll.
 import { isAlive, readProcEntry } from './proc-table.js';
 
 interface Watch {
@@ -8,35 +8,54 @@ interface Watch {
   onExit: () => void;
 }
 
+/** /proc reads per poll. All of 1000 adopted processes every 200 ms (5000 reads a second) cost 11 %
+ * of a core at idle after a `pm update`; at this many (125 a second, about 0.35 %) each of them is
+ * read every 8 s, the pace at which the monitor samples 1000 instances, and up to 25 of them at
+ * every poll, as before. */
+const MAX_CHECKS_PER_POLL = 25;
+
 export class ExitPoller {
-  private readonly watches = new Set<Watch>();
+  private watches: Watch[] = [];
+  /** Where the next poll's slice starts. */
+  private next = 0;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly intervalMs = 200) {}
+  constructor(
+    private readonly intervalMs = 200,
+    private readonly perPoll = MAX_CHECKS_PER_POLL,
+  ) {}
 
   /** Calls onExit once the process is gone (or its pid now belongs to a different process). */
   watch(pid: number, startTime: number, onExit: () => void): () => void {
     const watch = { pid, startTime, onExit };
-    this.watches.add(watch);
+    this.watches.push(watch);
     this.timer ??= setInterval(() => this.poll(), this.intervalMs);
     return () => this.unwatch(watch);
   }
 
   private unwatch(watch: Watch): void {
-    this.watches.delete(watch);
-    if (this.watches.size === 0 && this.timer) {
+    const at = this.watches.indexOf(watch);
+    if (at === -1) return;
+    this.watches.splice(at, 1);
+    if (at < this.next) this.next -= 1;
+    if (this.watches.length === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = null;
     }
   }
 
   private poll(): void {
-    for (const watch of this.watches) {
+    const count = Math.min(this.perPoll, this.watches.length);
+    const gone: Watch[] = [];
+    for (let i = 0; i < count; i++) {
+      const watch = this.watches[(this.next + i) % this.watches.length]!;
       const entry = readProcEntry(watch.pid);
-      if (!isAlive(entry) || entry!.startTime !== watch.startTime) {
-        this.unwatch(watch);
-        watch.onExit();
-      }
+      if (!isAlive(entry) || entry!.startTime !== watch.startTime) gone.push(watch);
+    }
+    this.next = (this.next + count) % Math.max(1, this.watches.length);
+    for (const watch of gone) {
+      this.unwatch(watch);
+      watch.onExit();
     }
   }
 }

@@ -16,6 +16,29 @@ export interface HomeProcess {
 }
 
 const SLICE = 256;
+/** Most environments fit: a read buffer starts at this and doubles for one that does not. */
+const ENVIRON_START_BYTES = 4096;
+
+/**
+ * A /proc environ, whose size stat does not tell: readFile reads such a file 64 KiB at a time,
+ * and 256 reads at once (1000 processes found at a daemon's start) left it 6 MB of malloc'd
+ * memory it never gave back.
+ */
+async function readEnviron(pid: number): Promise<Buffer> {
+  const file = await fs.open(`/proc/${pid}/environ`, 'r');
+  try {
+    let buffer = Buffer.allocUnsafe(ENVIRON_START_BYTES);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
+      const { bytesRead } = await file.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) return buffer.subarray(0, length);
+      length += bytesRead;
+    }
+  } finally {
+    await file.close();
+  }
+}
 
 /** Whether a /proc environ holds the `\0NAME=value\0` of `marker` (the first entry has no leading NUL). */
 function carries(environ: Buffer, marker: Buffer): boolean {
@@ -36,7 +59,7 @@ function variables(environ: Buffer, names: readonly string[]): Map<string, strin
 async function readHomeProcess(pid: number, marker: Buffer): Promise<HomeProcess | null> {
   let environ: Buffer;
   try {
-    environ = await fs.readFile(`/proc/${pid}/environ`);
+    environ = await readEnviron(pid);
   } catch {
     return null; // gone, or not ours to read
   }
@@ -76,7 +99,7 @@ export async function runsSince(
     const slice = await Promise.all(
       candidates.slice(i, i + SLICE).map(async ({ pid }) => {
         try {
-          return { pid, run: variables(await fs.readFile(`/proc/${pid}/environ`), ['PM_RUN']).get('PM_RUN') };
+          return { pid, run: variables(await readEnviron(pid), ['PM_RUN']).get('PM_RUN') };
         } catch {
           return null; // gone, or not ours to read
         }

@@ -17,6 +17,8 @@ import { type InstanceRecord, planRestore, type RestoreOutcome } from './records
 import { RunHistory } from './run-history.js';
 import type { Child, InstanceTree, Output, TimerHandle, World } from './world.js';
 
+const ignore = (): void => {};
+
 export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
   #state: InstanceState = { status: 'stopped', lastExit: null };
   health: Health = 'unknown';
@@ -336,13 +338,14 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     this.usage = null;
     this.openFds = null;
     this.startRun(pid, this.tree.startTime(pid));
-    child.once('spawn', () => {
+    // `on`, not `once`: each comes once anyway, and a once-wrapper per child is 0.2 KB kept.
+    child.on('spawn', () => {
       if (this.child === child) this.apply({ type: 'ready' });
     });
     // On Linux a failed exec comes back from spawn() without a pid (handled above); a later 'error'
     // (a failed child.kill) says nothing about the run, which the 'exit' event reports.
-    child.on('error', () => {});
-    child.once('exit', (code, signal) => {
+    child.on('error', ignore);
+    child.on('exit', (code, signal) => {
       if (this.child === child) this.onMainExit(code, signal);
     });
     this.apply({ type: 'spawned', pid, at: this.world.clock.now() });

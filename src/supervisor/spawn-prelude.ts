@@ -27,7 +27,11 @@ export function preludeScript(
   if (nproc !== undefined) steps.push(`{ ulimit -u ${nproc} 2>/dev/null || ulimit -p ${nproc}; }`);
   if (core !== undefined) steps.push(`ulimit -c ${Math.floor(core / 512)}`);
   if (memlock !== undefined) steps.push(`ulimit -l ${Math.floor(memlock / 1024)}`);
-  if (steps.length === 0 && !gated) return null;
+  if (steps.length === 0) return gated ? GATED_ONLY : null;
+  return script(gated, steps);
+}
+
+function script(gated: boolean, steps: string[]): string {
   return [
     ...(gated ? [`read -r _ || exit ${GATE_CLOSED_EXIT}`] : []),
     'set -e',
@@ -36,3 +40,6 @@ export function preludeScript(
     'exec "$0" "$@" </dev/null',
   ].join('\n');
 }
+
+/** Most runs where there are cgroups: one string that every such child's spawnargs keep, not one each. */
+const GATED_ONLY = script(true, []);

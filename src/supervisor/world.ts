@@ -66,8 +66,8 @@ export interface InstanceTree extends ProcessTree {
 /** A forked run as the supervisor sees it: a ChildProcess fits, and so does a test's fake. */
 export interface Child {
   readonly pid?: number | undefined;
-  once(event: 'spawn', listener: () => void): unknown;
-  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  on(event: 'spawn', listener: () => void): unknown;
+  on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 

@@ -19,7 +19,7 @@ function refuseUnrunnable(apps: RequestOf<'apply'>['apps']): void {
 // The settings first: a port that cannot be served refuses the whole request, as a bad file does.
 export const apply = async (r: RequestOf<'apply'>, ctx: DaemonContext): Promise<ResponseOf['apply']> => {
   refuseUnrunnable(r.apps);
-  const apps = r.apps.map((spec) => ({ ...spec, baseEnv: ctx.envs.intern(spec.baseEnv) }));
+  const apps = r.apps.map((spec) => ctx.envs.internSpec(spec));
   checkLimits(ctx.cgroups, r.apps, { events: ctx.events, notify: (text) => ctx.notices.add(text) });
   if (r.settings) await ctx.settings.apply(r.settings);
   let changes: ResponseOf['apply']['changes'] = [];

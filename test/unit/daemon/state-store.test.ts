@@ -99,6 +99,26 @@ test('a state file of format 1 (environments inline) is still read; the next wri
   assert.deepEqual(written.pool.envs, [{ PATH: '/bin' }]);
 });
 
+test('restored apps share their environment and their equal parts, as applied ones do', async () => {
+  const file = path.join(dir, 'state.json');
+  const baseEnv = { PATH: '/bin', HOME: '/root' };
+  state = {
+    pool: {
+      nextId: 2,
+      apps: ['a', 'b'].map((name) => ({ spec: testSpec({ name, baseEnv: { ...baseEnv } }), instances: [] })),
+    },
+    settings: {},
+  };
+  await store(file).save();
+  const [a, b] = store(file)
+    .load()
+    .state!.pool.apps.map((app) => app.spec);
+  assert.deepEqual([a!.name, b!.name], ['a', 'b']);
+  assert.deepEqual(b!.baseEnv, baseEnv);
+  assert.equal(b!.baseEnv, a!.baseEnv);
+  assert.equal(b!.recovery, a!.recovery);
+});
+
 test('changes made while a write is in flight go into one next write, and flush waits for it', async () => {
   const file = path.join(dir, 'state.json');
   const s = store(file);

@@ -26,14 +26,14 @@ const NO_ROTATION: LogFileOptions = { maxSizeBytes: 0, maxFiles: 5, compress: fa
 
 function logFile(name: string, options: LogFileOptions = NO_ROTATION, retryMs = 20): LogFile {
   let clock = Date.parse('2026-01-01T00:00:00.000Z');
-  const file = new LogFile(path.join(dir, name), options, {
-    events: { record: (event) => events.push(event) },
+  const deps = {
+    events: { record: (event: PmEventInput) => events.push(event) },
     fallbackDirs: [dirInHome(path.join(dir, 'fallback'))],
     home: dir,
-    label: { app: 'web', index: 0 },
     now: () => (clock += 1000),
     retryMs,
-  });
+  };
+  const file = new LogFile(path.join(dir, name), options, deps, { app: 'web', index: 0 });
   file.open();
   open.push(file);
   return file;

@@ -70,3 +70,16 @@ test('a ring grows from a few slots to its capacity, keeping order, then drops t
   assert.deepEqual([stats.samples, stats.cpuPercent.min, stats.cpuPercent.max], [100, 51, 150]);
   assert.deepEqual(history.resized(10).trail(2).cpuPercent, [149, 150]);
 });
+
+test('a ring sampled less often than its capacity assumes stops growing once it covers its window', () => {
+  // Sized for a sample a second over 5 minutes, sampled every 8 s (1000 instances).
+  const history = new UsageHistory(300, 300_000);
+  for (let i = 0; i < 200; i++) history.push(i, i * 1024, i * 8000);
+  const stats = history.stats()!;
+  assert.equal(stats.samples, 64, 'doubled from 8 to 64 slots, past the window, then wrapped');
+  assert.equal(stats.windowMs, 63 * 8000);
+  assert.equal(stats.cpuPercent.max, 199);
+  const resized = history.resized(150);
+  for (let i = 200; i < 400; i++) resized.push(i, i * 1024, i * 8000);
+  assert.equal(resized.stats()!.samples, 64, 'a resized ring keeps its window');
+});

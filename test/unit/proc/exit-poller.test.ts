@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mock, test } from 'node:test';
+import { ExitPoller } from '../../../src/proc/exit-poller.js';
+import { liveStartTime } from '../../../src/proc/proc-table.js';
+
+test('a slice of the watched processes is read at each poll, and every exit is found within a round', () => {
+  mock.timers.enable({ apis: ['setInterval'] });
+  try {
+    const self = process.pid;
+    const started = liveStartTime(self)!;
+    const gone = spawnSync('true').pid!;
+    const exited: string[] = [];
+    const poller = new ExitPoller(200, 2);
+    poller.watch(self, started, () => exited.push('self'));
+    poller.watch(self, started + 1, () => exited.push('reused pid'));
+    poller.watch(self, started, () => exited.push('self again'));
+    poller.watch(gone, 1, () => exited.push('gone'));
+    mock.timers.tick(200);
+    assert.deepEqual(exited, ['reused pid'], 'the first two only');
+    mock.timers.tick(200);
+    assert.deepEqual(exited, ['reused pid', 'gone']);
+    mock.timers.tick(1000);
+    assert.deepEqual(exited, ['reused pid', 'gone'], 'a live process is never reported');
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('an unwatched process is no longer read, and the last one stops the timer', () => {
+  mock.timers.enable({ apis: ['setInterval'] });
+  try {
+    const gone = spawnSync('true').pid!;
+    const exited: number[] = [];
+    const poller = new ExitPoller(200, 1);
+    const stop = poller.watch(gone, 1, () => exited.push(1));
+    poller.watch(gone, 1, () => exited.push(2));
+    stop();
+    mock.timers.tick(200);
+    assert.deepEqual(exited, [2]);
+    mock.timers.tick(1000);
+    assert.deepEqual(exited, [2]);
+  } finally {
+    mock.timers.reset();
+  }
+});
