@@ -19,7 +19,7 @@ const COMMANDS: Array<{ words: string[]; load: () => Promise<Register> }> = [
   { words: ['run'], load: async () => (await import('./commands/run.js')).registerRun },
   { words: ['reset'], load: async () => (await import('./commands/reset.js')).registerReset },
   { words: ['scale'], load: async () => (await import('./commands/scale.js')).registerScale },
-  { words: ['list', 'ls'], load: async () => (await import('./commands/list.js')).registerList },
+  { words: ['list', 'ls', 'status'], load: async () => (await import('./commands/list.js')).registerList },
   {
     words: ['describe', 'show'],
     load: async () => (await import('./commands/describe.js')).registerDescribe,
@@ -27,7 +27,7 @@ const COMMANDS: Array<{ words: string[]; load: () => Promise<Register> }> = [
   { words: ['logs'], load: async () => (await import('./commands/logs.js')).registerLogs },
   { words: ['flush'], load: async () => (await import('./commands/flush.js')).registerFlush },
   { words: ['events'], load: async () => (await import('./commands/events.js')).registerEvents },
-  { words: ['top'], load: async () => (await import('./commands/top.js')).registerTop },
+  { words: ['top', 'monit'], load: async () => (await import('./commands/top.js')).registerTop },
   { words: ['metrics'], load: async () => (await import('./commands/metrics.js')).registerMetrics },
   { words: ['ping', 'kill'], load: async () => (await import('./commands/daemon.js')).registerDaemon },
   { words: ['update'], load: async () => (await import('./commands/update.js')).registerUpdate },
@@ -39,7 +39,14 @@ const COMMANDS: Array<{ words: string[]; load: () => Promise<Register> }> = [
     load: async () => (await import('./commands/startup.js')).registerStartup,
   },
   { words: ['init'], load: async () => (await import('./commands/init.js')).registerInit },
+  {
+    words: ['completion'],
+    load: async () => (await import('./commands/completion.js')).registerCompletion,
+  },
 ];
+
+/** Every command word (aliases too), for shell completion. */
+export const commandWords = (): string[] => COMMANDS.flatMap((c) => c.words).sort();
 
 async function buildProgram(word: string | undefined): Promise<Command> {
   const program = new Command('pm')

@@ -238,6 +238,8 @@ export interface AppSpec {
   schedule?: ScheduleSpec;
   /** Restart (a rolling reload with listen:) when a watched file changes. */
   watch?: WatchSpec;
+  /** This env variable, a number, is its value plus the instance's index in each instance (PM2's increment_var). */
+  incrementVar?: string;
 }
 
 /** Restart on file change (`watch:`). */

@@ -200,6 +200,7 @@ export const appSpec: Check<AppSpec> = object({
       delayMs: int(0, MAX_MS),
     } satisfies ShapeOf<WatchSpec>),
   ),
+  incrementVar: optional(str),
   schedule: optional(
     object({
       cron: str,

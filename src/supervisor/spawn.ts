@@ -139,9 +139,15 @@ export function instanceEnv(options: Omit<SpawnOptions, 'stdoutFd' | 'stderrFd'>
     PM_HOME: home,
     PM_APP_NAME: spec.name,
     PM_INSTANCE: String(index),
+    // PM2's name for the index, which Node apps written for PM2 read.
+    NODE_APP_INSTANCE: String(index),
     PM_ID: String(id),
     PM_RUN: run,
   };
+  // increment_var: each instance its own port (or other number) without code: the value + index.
+  const incremented = spec.incrementVar === undefined ? undefined : env[spec.incrementVar];
+  if (incremented !== undefined && /^\d+$/.test(incremented))
+    env[spec.incrementVar!] = String(Number(incremented) + index);
   const listen = spec.listen ?? [];
   if (listen.length > 0) {
     // systemd's protocol (sd_listen_fds); LISTEN_PID is set by the prelude, once the pid is known.

@@ -21,6 +21,7 @@ export function registerList(program: Command): void {
   program
     .command('list')
     .alias('ls')
+    .alias('status')
     .description('list every instance: id, name, pid, state, health, uptime, restarts, cpu, memory')
     .option('--json', 'print a JSON array (stable schema, see docs/cli.md)')
     .action(async (options: { json?: boolean }) => {

@@ -68,11 +68,12 @@ export function registerLogs(program: Command): void {
   program
     .command('logs')
     .description(
-      'show the last lines of the output of all or some instances, merged by time; --follow for new ones',
+      'show the last lines of the output of all or some instances, merged by time, then the new ones as they come in a terminal (as PM2 does; not when piped: --follow / --no-follow decide)',
     )
     .argument('[target]', 'app name, id, name:index or "all"', 'all')
     .option('-n, --lines <count>', 'lines per stream', countOption, 20)
-    .option('-f, --follow', 'keep printing new lines as they are written')
+    .option('-f, --follow', 'keep printing new lines as they are written (the default in a terminal)')
+    .option('--no-follow', 'print the last lines and exit (the default when stdout is not a terminal)')
     .option('--err', 'only stderr')
     .option('--out', 'only stdout')
     .option('--since <duration>', 'only lines newer than this (e.g. 10m)', durationOption)
@@ -89,7 +90,8 @@ export function registerLogs(program: Command): void {
             type: 'logs',
             target: parseTarget(target),
             lines: options.lines,
-            follow: Boolean(options.follow),
+            // In a terminal a person watches, as with `pm2 logs`; a script wants the lines and an exit.
+            follow: options.follow ?? Boolean(process.stdout.isTTY),
             streams,
             ...(options.since !== undefined && { sinceMs: Date.now() - options.since }),
             ...(options.grep !== undefined && { grep: options.grep }),

@@ -12,6 +12,7 @@ import { printNotices } from '../session.js';
 export function registerTop(program: Command): void {
   program
     .command('top')
+    .alias('monit')
     .description('live view of every instance: state, health, cpu and memory with sparklines; keys to act')
     .option('--once', 'print one snapshot table and exit (what happens anyway when stdout is not a terminal)')
     .action(async (options: { once?: boolean }) => {

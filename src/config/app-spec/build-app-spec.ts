@@ -54,6 +54,7 @@ export interface AppInput {
   dependsOn?: Dependency[];
   schedule?: ScheduleSpec;
   watch?: WatchSpec;
+  incrementVar?: string;
 }
 
 export interface BuildContext {
@@ -114,6 +115,7 @@ export function buildAppSpec(input: AppInput, context: BuildContext): AppSpec {
     ...(input.dependsOn && input.dependsOn.length > 0 && { dependsOn: input.dependsOn }),
     ...(input.schedule && { schedule: input.schedule }),
     ...(input.watch && { watch: input.watch }),
+    ...(input.incrementVar !== undefined && { incrementVar: input.incrementVar }),
   };
 }
 

@@ -34,6 +34,7 @@ const ENV_NAME = {
   pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
   hint: 'a name of letters, digits and "_", not starting with a digit',
 };
+const ENV_NAME_RULE = { pattern: ENV_NAME.pattern, patternHint: ENV_NAME.hint };
 
 /** A uid or gid fits in 32 bits; 4294967295 is (uid_t)-1, "no change" to setuid. */
 const MAX_ID = 4_294_967_294;
@@ -283,6 +284,11 @@ const app = section(
       'Apps of this file to wait for before starting: a map of app → condition, or a list of apps (started).',
       map('App → condition.', dependency, APP_NAME_KEYS),
       list('Apps that must be started first.', string('An app of this file.', 'db', APP_NAME_RULE)),
+    ),
+    increment_var: string(
+      "An env variable holding a number (PORT: 3000): instance N gets the number + N (3000, 3001, …), as PM2's increment_var.",
+      'PORT',
+      ENV_NAME_RULE,
     ),
     watch: either(
       'Restart when a file changes (a rolling reload with listen:): true for the whole cwd, or paths and globs relative to it.',

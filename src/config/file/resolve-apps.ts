@@ -206,6 +206,13 @@ function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): A
   const listen = resolveListen(app, at, r);
   const schedule = resolveSchedule(app, at, r);
   const watch = resolveWatch(app, at, r);
+  const counted = app.increment_var === undefined ? undefined : env?.[app.increment_var];
+  if (app.increment_var !== undefined && (counted === undefined || !/^\d+$/.test(counted))) {
+    r.report(
+      `${at}.increment_var`,
+      `found ${quoteText(app.increment_var)}, expected a variable of env: holding a whole number (PORT: 3000)${counted === undefined ? '' : `, not ${quoteText(counted)}`}`,
+    );
+  }
   if (!build || r.issues.length > before) return undefined;
   const shared = r.config.process_management ?? {};
   try {
@@ -240,6 +247,7 @@ function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): A
         type: app.type === 'task' ? 'task' : undefined,
         schedule,
         watch,
+        incrementVar: app.increment_var,
         dependsOn: readDependsOn(app, at).map(({ app, condition, restart }) => ({ app, condition, restart })),
       },
       { baseDir: r.configDir, baseEnv: r.baseEnv },

@@ -21,7 +21,14 @@ const BASE_ENV = {
   TERM: 'x',
 };
 const ids = { index: 0, id: 7, home: '/pm-home', run: 'r1' };
-const PM_VARS = { PM_HOME: '/pm-home', PM_APP_NAME: 'web', PM_INSTANCE: '0', PM_ID: '7', PM_RUN: 'r1' };
+const PM_VARS = {
+  PM_HOME: '/pm-home',
+  PM_APP_NAME: 'web',
+  PM_INSTANCE: '0',
+  NODE_APP_INSTANCE: '0',
+  PM_ID: '7',
+  PM_RUN: 'r1',
+};
 const nobody = { user: 'nobody', uid: 65534, gid: 65534, home: '/nonexistent' };
 
 test('an app inherits the whole environment by default, with its env and pm variables on top', () => {

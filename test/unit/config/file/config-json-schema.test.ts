@@ -91,6 +91,7 @@ const COMPANIONS: Record<string, Record<string, unknown>> = {
   cron: { type: 'task' },
   timezone: { cron_restart: '0 4 * * *' },
   watch_ignore: { watch: true },
+  increment_var: { env: { PORT: '3000' } },
   watch_delay: { watch: true },
 };
 
