@@ -15,12 +15,14 @@ import { quoteText } from '../protocol/escape-text.js';
  */
 export type AppDefinition = Omit<AppInput, 'source'>;
 
-/** Options that only a config file takes, as `pm start file --env <profile> --only a,b`. */
-export interface ConfigLoadOptions {
+/** Options that only a config file takes, as `pm start file --env <profile> --only a,b --force`. */
+export interface ConfigStartOptions {
   /** Use each app's `env_<profile>:`. */
   profile?: string;
   /** Start only these apps of the file (the whole file is still checked). */
   only?: string[];
+  /** Replace apps of the same names defined elsewhere (the command line, another file). */
+  force?: boolean;
 }
 
 export interface AppsToStart {
@@ -45,7 +47,7 @@ export function buildDefinedApp(definition: AppDefinition): AppSpec {
   return spec;
 }
 
-export async function loadConfigApps(file: string, options: ConfigLoadOptions): Promise<AppsToStart> {
+export async function loadConfigApps(file: string, options: ConfigStartOptions): Promise<AppsToStart> {
   if (!isConfigPath(file)) {
     throw new PmError(
       'bad-request',
@@ -54,6 +56,6 @@ export async function loadConfigApps(file: string, options: ConfigLoadOptions): 
   }
   // The YAML loader only when a config file is started.
   const { loadConfig } = await import('../config/file/load-config.js');
-  const { apps, settings, warnings } = loadConfig(file, options);
+  const { apps, settings, warnings } = loadConfig(file, { profile: options.profile, only: options.only });
   return { apps, ...(Object.keys(settings).length > 0 && { settings }), warnings };
 }

@@ -14,7 +14,7 @@ export type {
   RestartRecord,
 } from '../protocol/process-info.js';
 export type { Target } from '../protocol/target.js';
-export type { AppDefinition, ConfigLoadOptions } from './app-definition.js';
+export type { AppDefinition, ConfigStartOptions } from './app-definition.js';
 export { type ConnectOptions, connect } from './connect.js';
 export type {
   EventsOptions,
@@ -22,7 +22,6 @@ export type {
   PmClient,
   ReloadOptions,
   ScaleCount,
-  StartOptions,
   StartResult,
 } from './pm-client.js';
 export type { TargetInput } from './target-input.js';

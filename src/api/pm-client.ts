@@ -11,16 +11,11 @@ import {
   type AppDefinition,
   type AppsToStart,
   buildDefinedApp,
-  type ConfigLoadOptions,
+  type ConfigStartOptions,
   loadConfigApps,
 } from './app-definition.js';
 import { iterateStream, StreamSet } from './event-stream.js';
 import { type TargetInput, toTarget } from './target-input.js';
-
-export interface StartOptions {
-  /** Replace apps of the same names defined elsewhere (the command line, another file), as `--force`. */
-  force?: boolean;
-}
 
 /** What a start applied: the instances of the apps, per app what happened, and the file's warnings. */
 export interface StartResult extends ApplyReply {
@@ -78,17 +73,17 @@ export class PmClient {
   }
 
   /** Applies a config file (start what is missing, restart what changed), as `pm start pm.yaml`. */
-  start(configFile: string, options?: StartOptions & ConfigLoadOptions): Promise<StartResult>;
+  start(configFile: string, options?: ConfigStartOptions): Promise<StartResult>;
   /** Defines and starts apps, as `pm start <script>`; an app of the same name is redefined. */
-  start(apps: AppDefinition | AppDefinition[], options?: StartOptions): Promise<StartResult>;
+  start(apps: AppDefinition | AppDefinition[]): Promise<StartResult>;
   async start(
     what: string | AppDefinition | AppDefinition[],
-    options: StartOptions & ConfigLoadOptions = {},
+    options: ConfigStartOptions = {},
   ): Promise<StartResult> {
     const client = this.open();
     const { apps, settings, warnings }: AppsToStart =
       typeof what === 'string'
-        ? await loadConfigApps(what, { profile: options.profile, only: options.only })
+        ? await loadConfigApps(what, options)
         : { apps: [what].flat().map(buildDefinedApp), warnings: [] };
     if (apps.length === 0 && !settings) return { instances: [], changes: [], warnings };
     const applied = await applyInBatches(client, apps, settings, { force: options.force === true });
