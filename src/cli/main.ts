@@ -39,6 +39,7 @@ const COMMANDS: Array<{ words: string[]; load: () => Promise<Register> }> = [
     load: async () => (await import('./commands/startup.js')).registerStartup,
   },
   { words: ['init'], load: async () => (await import('./commands/init.js')).registerInit },
+  { words: ['import'], load: async () => (await import('./commands/import.js')).registerImport },
 ];
 
 async function buildProgram(word: string | undefined): Promise<Command> {
