@@ -3,7 +3,14 @@
 
 import { MIN_MEMORY_BYTES } from '../file/config-format.js';
 import { parseSize } from '../units.js';
-import { type AppDraft, type ImportContext, put, warnNoEquivalent, warnUnreadable } from './app-draft.js';
+import {
+  type AppDraft,
+  type ImportContext,
+  put,
+  warn,
+  warnNoEquivalent,
+  warnUnreadable,
+} from './app-draft.js';
 import type { Pm2App } from './load-ecosystem.js';
 import { toDuration, toList, toSize } from './pm2-values.js';
 import { pm2Cwd, relocate } from './translate-process.js';
@@ -101,7 +108,8 @@ function translateLimits(app: Pm2App, draft: AppDraft): void {
     return;
   }
   if ((parseSize(size) ?? 0) < MIN_MEMORY_BYTES) {
-    warnUnreadable(draft, 'max_memory_restart', app.max_memory_restart);
+    // No program runs in less: pm refuses such a limit, which would restart the app forever.
+    warn(draft, 'max_memory_restart', `${size} is below 1M, the least pm accepts: left out`);
     return;
   }
   put(draft, 'limits.max_memory', size);

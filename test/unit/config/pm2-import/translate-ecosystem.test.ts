@@ -119,7 +119,7 @@ test('aliases, a program on the PATH, uid/gid, sizes and names pm would refuse',
   assert.equal(apps[1]!.entry.cron_restart, '0 3 * * *');
   assert.equal(apps[2]!.entry.limits, undefined);
   assert.equal(apps[2]!.entry.instances, undefined);
-  assert.ok(warnings.some((line) => /^small: max_memory_restart: found "100K"/.test(line)));
+  assert.ok(warnings.some((line) => /^small: max_memory_restart: 100K is below 1M/.test(line)));
   assert.ok(warnings.some((line) => /^small: instances: found "lots"/.test(line)));
   assert.ok(warnings.some((line) => /^my-app: name: "my app" .* renamed "my-app"/.test(line)));
 });
