@@ -43,6 +43,7 @@ const COMMANDS: Array<{ words: string[]; load: () => Promise<Register> }> = [
     words: ['completion'],
     load: async () => (await import('./commands/completion.js')).registerCompletion,
   },
+  { words: ['import'], load: async () => (await import('./commands/import.js')).registerImport },
 ];
 
 /** Every command word (aliases too), for shell completion. */
