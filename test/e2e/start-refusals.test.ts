@@ -64,7 +64,7 @@ test('a PM2 ecosystem file is refused with one line saying what it is, by its na
     assert.equal(result.code, 1, `${file}: ${result.stderr}`);
     assert.match(
       result.stderr,
-      /^pm: \S+: this is a PM2 ecosystem file: pm reads YAML configs \(see docs\/config.md\); converting ecosystem files is not supported yet\n$/,
+      /^pm: \S+: this is a PM2 ecosystem file: pm reads YAML configs; `pm import pm2 <file> -o pm.yaml` translates it \(docs\/config.md\)\n$/,
     );
   }
   assert.deepEqual(processesOf(t.home), []);

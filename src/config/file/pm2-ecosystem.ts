@@ -24,7 +24,7 @@ function head(file: string): string {
 }
 
 export const ECOSYSTEM_MESSAGE =
-  'this is a PM2 ecosystem file: pm reads YAML configs (see docs/config.md); converting ecosystem files is not supported yet';
+  'this is a PM2 ecosystem file: pm reads YAML configs; `pm import pm2 <file> -o pm.yaml` translates it (docs/config.md)';
 
 /** Whether `script` (relative to `cwd`) is a PM2 ecosystem file. */
 export function isPm2Ecosystem(script: string, cwd: string): boolean {

@@ -29,9 +29,7 @@ const NAMING = 'write the name the app should have in pm as its name:';
 
 /** PM2 options with no equivalent in pm, and what to do instead. */
 export const NO_EQUIVALENT: Readonly<Record<string, string>> = {
-  increment_var:
-    'compute the value in the app from PM_INSTANCE (the index of each instance), or share one port with listen:',
-  instance_var: 'each instance gets its index in PM_INSTANCE: read that instead of NODE_APP_INSTANCE',
+  instance_var: 'each instance gets its index in PM_INSTANCE and NODE_APP_INSTANCE: read one of those',
   source_map_support: SOURCE_MAPS,
   disable_source_map_support: SOURCE_MAPS,
   vizion: 'pm records no git metadata: nothing to do',

@@ -26,6 +26,7 @@ export const POLICY_KEYS = [
   'max_memory_restart',
   'listen_timeout',
   'wait_ready',
+  'increment_var',
   'cron_restart',
   'watch',
   'ignore_watch',
@@ -126,6 +127,22 @@ function translateReadiness(app: Pm2App, draft: AppDraft): void {
   );
 }
 
+/** pm needs the variable in env: as a whole number, as PM2 does to count from it. */
+function translateIncrement(app: Pm2App, draft: AppDraft): void {
+  const name = app.increment_var;
+  if (name === undefined) return;
+  const value = (app.env as Record<string, unknown> | undefined)?.[String(name)];
+  if (typeof name === 'string' && /^\d+$/.test(String(value ?? ''))) {
+    put(draft, 'increment_var', name);
+    return;
+  }
+  warn(
+    draft,
+    'increment_var',
+    `pm counts from ${String(name)} in env: as a whole number, and env has none: left out`,
+  );
+}
+
 function translateSchedule(app: Pm2App, draft: AppDraft): void {
   if (app.cron_restart === undefined) return;
   if (typeof app.cron_restart !== 'string') {
@@ -197,6 +214,7 @@ export function translatePolicies(app: Pm2App, context: ImportContext, draft: Ap
   translateLimits(app, draft);
   translateReadiness(app, draft);
   translateSchedule(app, draft);
+  translateIncrement(app, draft);
   translateWatch(app, draft);
   translateLogs(app, context, draft);
   translateUser(app, draft);

@@ -79,7 +79,6 @@ test('every option with no equivalent is a warning that says what to do, and the
     'legacy: automation',
     'legacy: deep_monitoring',
     'legacy: force',
-    'legacy: increment_var',
     'legacy: instance_var',
     'legacy: log_file',
     'legacy: made_up_option',
