@@ -44,6 +44,7 @@ const COMMANDS: Array<{ words: string[]; load: () => Promise<Register> }> = [
     load: async () => (await import('./commands/completion.js')).registerCompletion,
   },
   { words: ['import'], load: async () => (await import('./commands/import.js')).registerImport },
+  { words: ['export'], load: async () => (await import('./commands/export.js')).registerExport },
 ];
 
 /** Every command word (aliases too), for shell completion. */
