@@ -35,9 +35,9 @@ export function mapWorkload(
   if (spec.runAs) notes.push(`runAsUser/runAsGroup are ${spec.runAs.user}'s ids on the exporting host.`);
   const metadata = metadataOf(context, namespace);
   if (spec.type !== 'task') {
-    const replicas = spec.pool?.minSize ?? spec.instances;
+    // pm starts a pool with `instances` (its min_size in a config); the HPA takes it from there.
     const deployment = {
-      replicas,
+      replicas: spec.instances,
       selector: { matchLabels: labelsOf(context.name) },
       template: pod.value,
     };

@@ -55,6 +55,8 @@ export function podOf(objects: Manifest[]): Loose {
 /** Every setting of the exporter's tests at once: each key set, none at its default. */
 export const EVERY_KEY: AppSpec = specOf({
   name: 'api',
+  run: { file: '/usr/local/bin/api', args: ['--port', '8080'], display: 'api --port 8080' },
+  cwd: '/srv/api',
   env: { LOG_LEVEL: 'debug' },
   instances: 3,
   stop: { signal: 'SIGINT', killTimeoutMs: 12_500 },

@@ -12,7 +12,7 @@ const probe = {
   startPeriodMs: 2000,
 } as const;
 
-test('replicas are instances:, or the pool minimum', () => {
+test('replicas are instances:, which a pool starts with', () => {
   const rows = [
     { spec: specOf({ instances: 3 }), replicas: 3 },
     { spec: specOf({ instances: 2, pool: { ...DEFAULT_POOL, minSize: 2, maxSize: 5 } }), replicas: 2 },
