@@ -28,7 +28,10 @@ const EXAMPLES = [
 ];
 
 function objectsOf(content: string): { apiVersion: string; kind: string; metadata: { name: string } }[] {
-  return parseAllDocuments(content).map((document) => document.toJS());
+  const documents = parseAllDocuments(content);
+  if (!Array.isArray(documents)) throw new Error('not a YAML stream');
+  for (const document of documents) assert.deepEqual(document.errors, [], content);
+  return documents.map((document) => document.toJS());
 }
 
 test('-o writes one file per object, each valid against the Kubernetes schemas', async () => {
@@ -43,7 +46,7 @@ test('-o writes one file per object, each valid against the Kubernetes schemas',
     assert.deepEqual(fs.readdirSync(out).sort(), files);
     for (const name of files) {
       const content = fs.readFileSync(path.join(out, name), 'utf8');
-      assert.match(content, /^# Exported by `pm export kubernetes` from /);
+      assert.match(content, /^---\n# Exported by `pm export kubernetes` from /);
       for (const object of objectsOf(content)) {
         assert.doesNotThrow(() => validateManifest(object), name);
         assert.equal(name, `${object.metadata.name}.${object.kind.toLowerCase()}.yaml`);
@@ -73,7 +76,13 @@ test('without -o the files go to stdout, each under its name, and the report to 
   assert.equal(result.code, 0, result.stderr);
   const names = [...result.stdout.matchAll(/^# (\S+\.yaml)$/gm)].map((match) => match[1]);
   assert.deepEqual(names, ['db.deployment.yaml', 'migrate.job.yaml', 'web.deployment.yaml']);
-  for (const object of objectsOf(result.stdout)) assert.doesNotThrow(() => validateManifest(object));
+  const objects = objectsOf(result.stdout);
+  assert.deepEqual(
+    objects.map((object) => object.kind),
+    ['Deployment', 'Job', 'Deployment'],
+    'stdout is one YAML stream, a document per file',
+  );
+  for (const object of objects) assert.doesNotThrow(() => validateManifest(object));
   const lines = result.stderr.trimEnd().split('\n');
   for (const line of lines) assert.match(line, /^pm: not mapped: (db|migrate|web): /);
   assert.match(result.stderr, /^pm: not mapped: migrate: depends_on\.db: /m);

@@ -46,7 +46,8 @@ function toFile(object: Manifest, app: string, source: string): ExportedFile {
   const header = [`Exported by \`pm export kubernetes\` from ${source} (app ${app}).`, ...notes];
   return {
     name: `${object.metadata.name}.${object.kind.toLowerCase()}.yaml`,
-    content: `${header.map((line) => `# ${line}`).join('\n')}\n${stringify(manifest)}`,
+    // A leading `---` keeps the files apart when they are printed one after another to stdout.
+    content: `---\n${header.map((line) => `# ${line}`).join('\n')}\n${stringify(manifest)}`,
   };
 }
 
