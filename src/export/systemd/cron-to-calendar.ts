@@ -104,8 +104,10 @@ export function cronToCalendar(cron: string, timezone?: string): CalendarResult 
   if (fields.length !== 5 && fields.length !== 6)
     return { problem: `found ${fields.length} fields, expected 5 or 6` };
   const [second, minute, hour, dayOfMonth, month, weekday] = fields.length === 6 ? fields : ['0', ...fields];
-  const unsupported = fields.find((field) => /[LW#]/i.test(field) && field.toUpperCase() !== 'L');
-  if (unsupported !== undefined || /L/i.test(weekday!))
+  // Names (JAN, SAT) hold these letters too: look at what is left without them.
+  const special = (field: string) => /[LW#]/i.test(field.replace(/[A-Z]{3}/gi, ''));
+  const unsupported = fields.find((field) => special(field) && field.toUpperCase() !== 'L');
+  if (unsupported !== undefined || special(weekday!))
     return { problem: `"${unsupported ?? weekday}" (W, #, L on a weekday) has no OnCalendar= equivalent` };
   try {
     const time = [
