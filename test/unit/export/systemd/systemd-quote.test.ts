@@ -8,7 +8,7 @@ const ARGS: [arg: string, word: string][] = [
   ['say "hi"', '"say \\"hi\\""'],
   ['100%', '100%%'],
   ['$HOME', '$$HOME'],
-  ['${A} and %i', '"$${A} and %%i"'],
+  ['$A and %i', '"$$A and %%i"'],
   ["it's", '"it\'s"'],
   ['back\\slash', '"back\\\\slash"'],
   ['two\nlines\t', '"two\\nlines\\t"'],
