@@ -1,8 +1,15 @@
-// Placeholder until the systemd exporter lands: refuses with a clear line.
+// `pm export systemd`: each app of a config as systemd units (a service or a template, its sockets
+// and timers), with a report line for every setting systemd cannot carry.
 import type { AppSpec } from '../../protocol/app-spec.js';
-import { PmError } from '../../protocol/errors.js';
 import type { ExportResult } from '../export-result.js';
+import { appUnits } from './service-unit.js';
 
-export function exportSystemd(_apps: AppSpec[], _options: { user: boolean; file: string }): ExportResult {
-  throw new PmError('bad-request', 'pm export systemd is not built yet');
+export function exportSystemd(apps: AppSpec[], options: { user: boolean; file: string }): ExportResult {
+  const result: ExportResult = { files: [], report: [] };
+  for (const spec of apps) {
+    const { files, report } = appUnits(spec, { ...options, apps });
+    result.files.push(...files);
+    result.report.push(...report);
+  }
+  return result;
 }
