@@ -99,7 +99,19 @@ test('umask, rlimits and env_inherit: false reach the app: its files, its limits
     .filter((name) => !['PWD', 'OLDPWD', 'SHLVL', '_'].includes(name));
   assert.deepEqual(
     names.sort(),
-    ['GIVEN', 'HOME', 'LANG', 'NODE_APP_INSTANCE', 'PATH', 'PM_APP_NAME', 'PM_HOME', 'PM_ID', 'PM_INSTANCE', 'PM_RUN', 'USER']
+    [
+      'GIVEN',
+      'HOME',
+      'LANG',
+      'NODE_APP_INSTANCE',
+      'PATH',
+      'PM_APP_NAME',
+      'PM_HOME',
+      'PM_ID',
+      'PM_INSTANCE',
+      'PM_RUN',
+      'USER',
+    ]
       .filter((name) => name !== 'USER' || process.env.USER !== undefined)
       .sort(),
   );

@@ -27,8 +27,10 @@ export interface UnitLocation {
 }
 
 /** One argument or assignment as systemd reads it: quoted, with `%` and `$` escaped. */
-function quote(value: string): string {
-  const escaped = value.replaceAll('%', '%%').replaceAll('$', '$$$$');
+/** `%` is a specifier everywhere; `$` is a variable only in Exec lines (Environment= keeps it). */
+function quote(value: string, inExec = true): string {
+  const percent = value.replaceAll('%', '%%');
+  const escaped = inExec ? percent.replaceAll('$', '$$$$') : percent;
   return /^[A-Za-z0-9_@%+=:,./$-]+$/.test(value) ? escaped : `"${escaped.replace(/(["\\])/g, '\\$1')}"`;
 }
 
@@ -50,7 +52,7 @@ export function unitLocation(
 
 /** Oneshot + RemainAfterExit: the daemon outlives `pm resurrect` inside the unit, and `pm kill` stops it. */
 export function renderSystemdUnit(options: UnitOptions): string {
-  const pm = (verb: string) => [options.nodePath, options.pmBin, verb].map(quote).join(' ');
+  const pm = (verb: string) => [options.nodePath, options.pmBin, verb].map((word) => quote(word)).join(' ');
   return [
     '# Written by `pm startup`; remove it with `pm unstartup`.',
     '[Unit]',
@@ -62,8 +64,8 @@ export function renderSystemdUnit(options: UnitOptions): string {
     'Type=oneshot',
     'RemainAfterExit=yes',
     ...(options.scope === 'system' ? [`User=${options.user}`] : []),
-    `Environment=${quote(`PM_HOME=${options.home}`)}`,
-    `Environment=${quote(`PATH=${options.pathEnv}`)}`,
+    `Environment=${quote(`PM_HOME=${options.home}`, false)}`,
+    `Environment=${quote(`PATH=${options.pathEnv}`, false)}`,
     `ExecStart=${pm('resurrect')}`,
     `ExecStop=${pm('kill')}`,
     'TimeoutStartSec=300',

@@ -39,7 +39,8 @@ test('paths with spaces, quotes, % and $ are quoted and escaped for systemd', ()
     renderSystemdUnit({ ...options, home: '/home/a b/%h"$x', pmBin: '/opt/my pm/bin/pm' }),
   );
   assert.deepEqual(unit.Service?.ExecStart, ['/usr/bin/node "/opt/my pm/bin/pm" resurrect']);
-  assert.equal(unit.Service?.Environment?.[0], '"PM_HOME=/home/a b/%%h\\"$$x"');
+  // systemd expands no $ in Environment=: it stays one.
+  assert.equal(unit.Service?.Environment?.[0], '"PM_HOME=/home/a b/%%h\\"$x"');
 });
 
 test('user units go under XDG_CONFIG_HOME, system units under /etc, each with the link that enables it', () => {
