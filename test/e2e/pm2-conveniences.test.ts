@@ -41,6 +41,21 @@ test('each instance gets NODE_APP_INSTANCE, and increment_var gives each its own
   );
 });
 
+test('--node-args go to node before the script; a program run directly refuses them', async () => {
+  const script = path.join(t.home, 'args.js');
+  fs.writeFileSync(
+    script,
+    "console.log('execArgv', JSON.stringify(process.execArgv)); setInterval(() => {}, 1000);\n",
+  );
+  await pm(['start', script, '--name', 'n', '--node-args', '--max-old-space-size=64 --no-warnings'], t.env);
+  const [app] = await listApps(t.env);
+  const out = await waitFor(() => (fs.existsSync(app!.outLog) ? fs.readFileSync(app!.outLog, 'utf8') : null));
+  assert.match(out, /execArgv \["--max-old-space-size=64","--no-warnings"\]/);
+  const refused = await runCli(['start', 'sleep', '--name', 's', '--node-args', '--x', '--', '100'], t.env);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /^pm: interpreter arguments \(--x\) need a script run by an interpreter/);
+});
+
 test('pm status is pm list, pm monit is pm top, and pm logs ends when its output is not a terminal', async () => {
   await pm(['start', 'sleep', '--name', 'web', '--', '100000'], t.env);
   assert.match((await pm(['status'], t.env)).stdout, /web:0 .* online/);

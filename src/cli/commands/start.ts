@@ -38,6 +38,7 @@ interface StartOptions extends RecoveryOptions, IsolationOptions {
   env?: EnvOption;
   only?: string;
   interpreter?: string;
+  nodeArgs?: string;
   killTimeout?: number;
   stopSignal?: StopSignal;
   alertWebhook?: string;
@@ -229,6 +230,7 @@ async function start(script: string, args: string[], options: StartOptions): Pro
         cwd: options.cwd,
         env: options.env?.vars,
         interpreter: options.interpreter,
+        interpreterArgs: options.nodeArgs?.split(/\s+/).filter(Boolean),
         stop: {
           ...(options.killTimeout !== undefined && { killTimeoutMs: options.killTimeout }),
           ...(options.stopSignal !== undefined && { signal: options.stopSignal }),
@@ -286,6 +288,10 @@ export function registerStart(program: Command): void {
       'with a config file: replace apps of the same names started from the command line or another file',
     )
     .option('--interpreter <program>', 'run the script with this program (`none`: execute it directly)')
+    .option(
+      '--node-args <args>',
+      'arguments of the interpreter (node), before the script: "--max-old-space-size=512"',
+    )
     .option(
       '--kill-timeout <duration>',
       'wait this long after the stop signal before SIGKILL (default 5s)',

@@ -29,6 +29,8 @@ export interface AppInput {
   script: string;
   args?: string[];
   interpreter?: string;
+  /** Arguments of the interpreter, before the script (`--node-args`). */
+  interpreterArgs?: string[];
   /** Relative to `baseDir`. */
   cwd?: string;
   env?: Record<string, string>;
@@ -86,6 +88,7 @@ export function buildAppSpec(input: AppInput, context: BuildContext): AppSpec {
     args: input.args ?? [],
     cwd,
     interpreter: input.interpreter,
+    interpreterArgs: input.interpreterArgs,
   });
   return {
     name,

@@ -65,9 +65,26 @@ export interface RunInput {
   cwd: string;
   /** Explicit interpreter (`node`, `python3`, `none`). */
   interpreter?: string;
+  /** Arguments of the interpreter, before the script (`--node-args`, PM2's node_args). */
+  interpreterArgs?: string[];
 }
 
-export function resolveRun({ script, args, cwd, interpreter }: RunInput): RunSpec {
+export function resolveRun(input: RunInput): RunSpec {
+  const run = resolveProgram(input);
+  const extra = input.interpreterArgs ?? [];
+  if (extra.length === 0) return run;
+  const file = path.resolve(input.cwd, input.script.trim());
+  // Only where an interpreter runs the script: its arguments go before the script's path.
+  if (run.args[0] !== file) {
+    throw new PmError(
+      'bad-request',
+      `interpreter arguments (${extra.join(' ')}) need a script run by an interpreter (node, python3, …); ${input.script.trim()} is run directly`,
+    );
+  }
+  return { ...run, args: [...extra, ...run.args] };
+}
+
+function resolveProgram({ script, args, cwd, interpreter }: RunInput): RunSpec {
   const trimmed = script.trim();
   if (trimmed === '') throw new PmError('bad-request', 'nothing to start: give a script or a command');
   const display = [trimmed, ...args].join(' ');

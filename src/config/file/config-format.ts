@@ -276,6 +276,11 @@ const app = section(
     env,
     env_file: string('KEY=VALUE lines read before env: (relative to the config file).', '.env'),
     interpreter: string('Run the script with this program (`none`: execute it directly).', 'node'),
+    node_args: either(
+      'Arguments of the interpreter (node), before the script, as PM2 has them.',
+      list('One argument each.', text('An argument.', '--max-old-space-size=512')),
+      string('Arguments separated by spaces.', '--max-old-space-size=512 --enable-source-maps'),
+    ),
     type: oneOf(
       'service (the default) keeps running; task runs to completion: exit 0 is completed and never restarted, a failure is restarted only if recovery.auto_restart says so.',
       ['service', 'task'],

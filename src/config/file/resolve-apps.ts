@@ -222,6 +222,8 @@ function resolveApp(app: AppEntry, at: string, r: Resolution, build: boolean): A
         script: app.script ?? app.command!,
         args: typeof app.args === 'string' ? app.args.split(/\s+/).filter(Boolean) : app.args,
         interpreter: app.interpreter,
+        interpreterArgs:
+          typeof app.node_args === 'string' ? app.node_args.split(/\s+/).filter(Boolean) : app.node_args,
         cwd: app.cwd,
         env,
         instances: pool ? pool.minSize : app.instances,
