@@ -104,7 +104,9 @@ export async function waitUntilReady(
 ): Promise<ProcessInfo[]> {
   if (timeoutMs === null) return started;
   const sinceMs = COMMAND_STARTED;
-  const ids = new Set(started.map((p) => p.id));
+  // What the command left stopped is not what it started: a scheduled task waiting for its time,
+  // an instance stopped by hand that a scale did not touch.
+  const ids = new Set(started.filter((p) => p.status !== 'stopped').map((p) => p.id));
   const names = [...new Set(started.map((p) => p.name))];
   const details = await client.request({ type: 'describe', target: { kind: 'all' } });
   const kinds = new Map(

@@ -12,6 +12,7 @@ import {
   type InstanceView,
 } from './dependencies.js';
 import type { ManagedProcess } from './managed-process.js';
+import { Pacer } from './pacer.js';
 import type { Clock } from './world.js';
 
 export interface GateDeps {
@@ -26,8 +27,12 @@ export interface GateDeps {
 const RUNNING: ReadonlySet<ProcessStatus> = new Set(['starting', 'online', 'paused']);
 
 export class DependencyGate {
-  private readonly held = new Set<ManagedProcess>();
+  /** Each held instance and what it is to do once its dependencies hold: a changed definition held
+   * back must still restart, not only start. */
+  private readonly held = new Map<ManagedProcess, 'start' | 'restart'>();
   private checkScheduled = false;
+  /** A change came while a check ran: what it changed may not have been looked at. */
+  private recheck = false;
   /** Each instance's status and pid at its last change: a crash goes from running to a new run
    * (or to waiting-restart) without stopping first. */
   private readonly last = new WeakMap<ManagedProcess, { status: ProcessStatus; pid: number | null }>();
@@ -39,17 +44,16 @@ export class DependencyGate {
 
   /** Starts (or restarts) `proc` now if its dependencies hold, else holds it until they do. */
   startOrHold(proc: ManagedProcess, type: 'start' | 'restart'): void {
-    if (!proc.spec.dependsOn?.length) {
-      proc.apply({ type });
-      return;
-    }
-    const state = dependenciesState(proc.spec, (dep) => this.stateOf(dep));
+    const state: DependencyState = proc.spec.dependsOn?.length
+      ? dependenciesState(proc.spec, (dep) => this.stateOf(dep))
+      : { met: true };
     if (state.met) {
       this.release(proc);
       proc.apply({ type });
       return;
     }
-    this.held.add(proc);
+    // A restart asked for before stays one.
+    this.held.set(proc, this.held.get(proc) === 'restart' ? 'restart' : type);
     const status = state.blocked ? 'blocked' : 'waiting';
     const was = proc.status;
     proc.setHold({ status, reason: state.why });
@@ -86,13 +90,32 @@ export class DependencyGate {
       before !== undefined &&
       RUNNING.has(before.status) &&
       (now.status === 'waiting-restart' || (RUNNING.has(now.status) && now.pid !== before.pid));
-    if (crashed) this.restartDependents(proc.name);
-    if (this.held.size === 0 || this.checkScheduled) return;
+    if (crashed) void this.restartDependents(proc.name);
+    if (this.held.size === 0) return;
+    if (this.checkScheduled) {
+      this.recheck = true;
+      return;
+    }
+    this.scheduleCheck();
+  }
+
+  private scheduleCheck(): void {
     this.checkScheduled = true;
-    void this.deps.clock.nextTurn().then(() => {
-      this.checkScheduled = false;
-      for (const held of [...this.held]) if (this.held.has(held)) this.startOrHold(held, 'start');
-    });
+    this.recheck = false;
+    void this.deps.clock.nextTurn().then(() => this.checkHeld());
+  }
+
+  /** Starts the held instances whose dependencies hold now, a batch per turn: 1000 instances
+   * waiting on one app must not fork in one turn of the daemon's loop. */
+  private async checkHeld(): Promise<void> {
+    const pacer = new Pacer(this.deps.clock);
+    for (const [proc, type] of [...this.held]) {
+      if (this.held.get(proc) !== type) continue;
+      this.startOrHold(proc, type);
+      await pacer.step();
+    }
+    this.checkScheduled = false;
+    if (this.recheck && this.held.size > 0) this.scheduleCheck();
   }
 
   /** One dependency's state, judged again only after an instance of its app changed: starting 1000
@@ -109,13 +132,16 @@ export class DependencyGate {
     return state;
   }
 
-  /** `app` crashed: dependents with `restart: true` stop, and start again once it holds again. */
-  private restartDependents(app: string): void {
+  /** `app` crashed: dependents with `restart: true` stop, and start again once it holds again (a
+   * turn at a time, as any long change). */
+  private async restartDependents(app: string): Promise<void> {
+    const pacer = new Pacer(this.deps.clock);
     for (const proc of this.deps.all()) {
       if (!proc.spec.dependsOn?.some((dep) => dep.app === app && dep.restart)) continue;
       if (!RUNNING.has(proc.state.status)) continue;
       proc.apply({ type: 'stop' });
       this.startOrHold(proc, 'start');
+      await pacer.step();
     }
   }
 }

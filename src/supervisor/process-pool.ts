@@ -294,7 +294,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
         const [fresh] = await this.addInstances(app.spec, [old.index], pacer);
         fresh!.wantsReadyNotice = true;
         this.reloadMarks.set(fresh!, 'replacement');
-        await this.startWritingAhead(pacer, [fresh!], [[fresh!, 'start']]);
+        await this.startWritingAhead(pacer, [fresh!], [[fresh!, 'start']], false);
         return fresh!;
       },
       promote: async (fresh, old) => {
@@ -471,12 +471,14 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
         entry.instances.push(proc);
         if (record.reload) dropped.push(proc);
         // Its dependencies decide when it starts: once every app is back.
-        const holdStart = Boolean(spec.dependsOn?.length);
+        // A reload's marked instance is dropped below: never started first.
+        const holdStart = Boolean(spec.dependsOn?.length) || record.reload !== undefined;
         const outcome = proc.restore(record, holdStart);
         if (outcome === 'adopted') adopted += 1;
-        if (outcome === 'started') started += 1;
+        if (outcome === 'started' && !record.reload) started += 1;
         if (
           holdStart &&
+          !record.reload &&
           (outcome === 'started' || record.status === 'waiting' || record.status === 'blocked')
         )
           gated.push(proc);
@@ -536,17 +538,23 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
 
   /** Persists the state with `toStart` marked as starting, then applies the steps, a batch per
    * turn of the event loop: forking thousands of instances must not hold the daemon. */
+  /** `gated: false`: started whatever their dependencies (a reload's replacement, which takes the
+   * place of an instance that passed them). */
   private async startWritingAhead(
     pacer: Pacer,
     toStart: ManagedProcess[],
     steps: ReadonlyArray<readonly [ManagedProcess, 'start' | 'restart']>,
+    gated = true,
   ): Promise<void> {
     for (const proc of toStart) this.pendingStart.add(proc);
     try {
       await this.deps.persist();
       for (let i = 0; i < steps.length; i++) {
         const [proc, type] = steps[i]!;
-        if (!this.removed.has(proc)) this.gate.startOrHold(proc, type);
+        if (this.removed.has(proc)) {
+          // dropped while queued
+        } else if (gated) this.gate.startOrHold(proc, type);
+        else proc.apply({ type });
         this.pendingStart.delete(proc);
         await pacer.step();
       }

@@ -72,3 +72,26 @@ test('watch_ignore without watch is a config error; pm start --watch watches the
     /watch +every file below cwd \(not node_modules, \.git\), restart after 500ms quiet/,
   );
 });
+
+test("the app's own log file inside the watched tree is not a change", async () => {
+  const project = path.join(t.home, 'chatty');
+  fs.mkdirSync(path.join(project, 'logs'), { recursive: true });
+  fs.writeFileSync(path.join(project, 'app.conf'), '1');
+  const file = path.join(project, 'pm.yaml');
+  fs.writeFileSync(
+    file,
+    `apps:
+  - name: chatty
+    command: sh -c 'while :; do echo tick; sleep 0.1; done'
+    watch: true
+    watch_delay: 200ms
+    logs: { out_file: logs/chatty.out.log }
+`,
+  );
+  await pm(['start', file], t.env);
+  await waitFor(() => readEvents(t.home).some((e) => e.type === 'watching'), { message: 'the watch set up' });
+  fs.writeFileSync(path.join(project, 'app.conf'), '2');
+  const changed = await waitFor(() => readEvents(t.home).find((e) => e.type === 'file-changed'));
+  assert.equal(changed.data?.file, 'app.conf');
+  assert.equal(changed.data?.files, 1, 'the log file the app writes all the time is not counted');
+});

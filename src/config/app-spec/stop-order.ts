@@ -9,13 +9,13 @@ export function stopOrder<T extends { spec: Pick<AppSpec, 'name' | 'dependsOn'> 
   if (!items.some((item) => item.spec.dependsOn?.length)) return [[...items]];
   const names = new Set(items.map((item) => item.spec.name));
   // An app's wave: one more than the deepest wave of the apps of the set that depend on it.
-  const dependents = new Map<string, string[]>();
+  const dependents = new Map<string, Set<string>>();
   for (const item of items) {
     for (const dep of item.spec.dependsOn ?? []) {
       if (!names.has(dep.app)) continue;
-      const list = dependents.get(dep.app) ?? [];
-      list.push(item.spec.name);
-      dependents.set(dep.app, list);
+      const set = dependents.get(dep.app) ?? new Set<string>();
+      set.add(item.spec.name);
+      dependents.set(dep.app, set);
     }
   }
   const wave = new Map<string, number>();
@@ -24,7 +24,8 @@ export function stopOrder<T extends { spec: Pick<AppSpec, 'name' | 'dependsOn'> 
     if (known !== undefined) return known;
     if (seen.has(name)) return 0; // a cycle (a config refuses them; a state file could hold one)
     seen.add(name);
-    const value = Math.max(-1, ...(dependents.get(name) ?? []).map((d) => waveOf(d, seen))) + 1;
+    let value = 0;
+    for (const dependent of dependents.get(name) ?? []) value = Math.max(value, waveOf(dependent, seen) + 1);
     wave.set(name, value);
     return value;
   };

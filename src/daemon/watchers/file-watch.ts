@@ -11,6 +11,10 @@ import type { Service } from '../services.js';
 import { throttle } from './throttle.js';
 
 const RESYNC_MS = 1000;
+/** What pm keeps directly in its home (config/paths.ts), by the start of the name. */
+const PM_FILES = ['daemon.', 'state.json', 'events.log', 'dump.yaml', 'logs', 'pipes'];
+/** A window of changes ends this many watch_delays after its first change at the latest. */
+const MAX_WAIT_FACTOR = 10;
 
 interface Watched {
   key: string;
@@ -18,6 +22,8 @@ interface Watched {
   timer: NodeJS.Timeout | null;
   /** The files that changed in this quiet window (relative to cwd), the last one last. */
   changed: Set<string>;
+  /** When the first change of the window came. */
+  firstAt: number;
 }
 
 export class FileWatch implements Service {
@@ -61,13 +67,16 @@ export class FileWatch implements Service {
     const { paths, ignore, delayMs } = spec.watch!;
     const relative = (file: string) => path.relative(cwd, file).split(path.sep).join('/');
     const roots = paths.length === 0 ? [cwd] : [...new Set(paths.map((p) => path.resolve(cwd, globRoot(p))))];
+    // The app's own log files (out_file: inside cwd), rotated ones too: each line pm writes would
+    // otherwise restart the app, which writes a line, forever.
+    const logFiles = [spec.logs.outFile, spec.logs.errFile].filter((f): f is string => f !== undefined);
     const ignored = (file: string) => {
-      if (this.isHomeFile(file)) return true;
+      if (this.isHomeFile(file) || logFiles.some((log) => file.startsWith(log))) return true;
       const rel = relative(file);
       return rel !== '' && !rel.startsWith('..') && ignore.some((pattern) => matchesOrIsInside(pattern, rel));
     };
     const watcher = new TreeWatcher(roots, ignored);
-    const entry: Watched = { key, watcher, timer: null, changed: new Set() };
+    const entry: Watched = { key, watcher, timer: null, changed: new Set(), firstAt: 0 };
     watcher.on('change', (file) => {
       const rel = relative(file);
       if (
@@ -77,7 +86,12 @@ export class FileWatch implements Service {
         return;
       entry.changed.delete(rel);
       entry.changed.add(rel);
-      if (entry.timer) clearTimeout(entry.timer);
+      // Quiet for watch_delay, or at the latest MAX_WAIT_FACTOR delays after the first change: an
+      // app that writes into its tree all the time must still restart on a real change.
+      const now = Date.now();
+      if (entry.timer === null) entry.firstAt = now;
+      else if (now - entry.firstAt >= delayMs * MAX_WAIT_FACTOR) return;
+      else clearTimeout(entry.timer);
       entry.timer = setTimeout(() => this.restart(spec, entry), delayMs);
     });
     watcher.once('ready', (dirs) => {
@@ -101,10 +115,12 @@ export class FileWatch implements Service {
     void watcher.start();
   }
 
-  /** pm's own files: what it keeps in its home (state, logs, event log), and the logs and pipes
-   * folders; a project folder inside the home is watched like any other. */
+  /** pm's own files: what it keeps in its home (socket, state, daemon log, event log, dump, and
+   * their temporary and rotated files), and the logs and pipes folders; a project folder inside
+   * the home is watched like any other. */
   private isHomeFile(file: string): boolean {
-    if (file === this.home || path.dirname(file) === this.home) return true;
+    if (path.dirname(file) === this.home)
+      return PM_FILES.some((name) => path.basename(file).startsWith(name));
     return ['logs', 'pipes'].some((dir) => file.startsWith(`${path.join(this.home, dir)}${path.sep}`));
   }
 

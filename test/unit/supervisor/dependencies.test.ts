@@ -150,3 +150,67 @@ test('a crash restart of a dependency restarts the dependents that ask for it, o
     ['online', 'online', 'online'],
   );
 });
+
+test('a changed dependent held back while its dependency restarts is restarted, not only started, once it holds', async () => {
+  const w = new FakeWorld();
+  const pool = new ProcessPool(w.poolDeps(10));
+  const db = testSpec({ name: 'db' });
+  const web = testSpec({ name: 'web', dependsOn: [{ app: 'db', condition: 'started', restart: false }] });
+  await pool.apply([db, web]);
+  await w.advance(10);
+  const before = pool.list().map((p) => p.pid);
+  await pool.apply([
+    { ...db, env: { V: '2' } },
+    { ...web, env: { V: '2' } },
+  ]);
+  await w.advance(100);
+  const after = pool.list().map((p) => p.pid);
+  assert.notEqual(after[0], before[0], 'db restarted');
+  assert.notEqual(after[1], before[1], 'web restarted under its new definition');
+});
+
+test("a reload's replacement is not held back by dependencies the instance it replaces passed", async () => {
+  const w = new FakeWorld();
+  const pool = new ProcessPool(w.poolDeps(10));
+  const migrate = testSpec({
+    name: 'migrate',
+    type: 'task',
+    recovery: { ...DEFAULT_RECOVERY, autoRestart: 'never' },
+  });
+  const web = testSpec({
+    name: 'web',
+    listenTimeoutMs: 100,
+    dependsOn: [{ app: 'migrate', condition: 'completed_successfully', restart: false }],
+  });
+  await pool.apply([migrate, web]);
+  w.exit(pool.list().find((p) => p.name === 'migrate')!.pid!, 0);
+  await w.advance(10);
+  await pool.start({ kind: 'name', name: 'migrate' }); // running again: web's condition does not hold now
+  const reloading = pool.reload({ kind: 'name', name: 'web' }, { parallel: 1 });
+  await w.advance(200);
+  const [after] = (await reloading).filter((p) => p.name === 'web');
+  assert.equal(after!.status, 'online');
+  assert.ok(w.eventTypes().includes('reloaded'));
+});
+
+test('an instance held back whose depends_on goes away is let go, and not started again at every change', async () => {
+  const w = new FakeWorld();
+  const pool = new ProcessPool(w.poolDeps(10));
+  const task = testSpec({
+    name: 'job',
+    type: 'task',
+    recovery: { ...DEFAULT_RECOVERY, autoRestart: 'never' },
+    dependsOn: [{ app: 'db', condition: 'healthy', restart: false }],
+  });
+  await pool.apply([testSpec({ name: 'db' }), task]);
+  assert.equal(pool.list().find((p) => p.name === 'job')!.status, 'waiting');
+  await pool.apply([testSpec({ name: 'db' }), { ...task, dependsOn: undefined }]);
+  const job = () => pool.list().find((p) => p.name === 'job')!;
+  w.exit(job().pid!, 0);
+  await w.advance(10);
+  const forks = w.forks.length;
+  await pool.restart({ kind: 'name', name: 'db' });
+  await w.advance(10);
+  assert.equal(job().status, 'completed');
+  assert.equal(w.forks.length, forks + 1, 'only db forked again');
+});
