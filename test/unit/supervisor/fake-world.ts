@@ -1,34 +1,13 @@
 // A supervisor world without processes: a manual clock, a process table the test writes, signals
 // that are recorded (and kill, unless a process ignores them), and forks that make fake children.
 import { EventEmitter } from 'node:events';
-import {
-  DEFAULT_LOGS,
-  DEFAULT_MONITORING,
-  DEFAULT_RECOVERY,
-  DEFAULT_STOP,
-} from '../../../src/config/defaults.js';
-import type { AppSpec } from '../../../src/protocol/app-spec.js';
 import type { PmEventInput } from '../../../src/protocol/events.js';
 import type { PoolDeps } from '../../../src/supervisor/process-pool.js';
 import type { Output, RunRequest, World } from '../../../src/supervisor/world.js';
+import { specWithDefaults } from '../../helpers/app-spec.js';
 
-export function testSpec(overrides: Partial<AppSpec> = {}): AppSpec {
-  return {
-    name: 'web',
-    run: { file: '/bin/app', args: [], display: 'app' },
-    cwd: '/',
-    env: {},
-    baseEnv: {},
-    instances: 1,
-    stop: DEFAULT_STOP,
-    recovery: DEFAULT_RECOVERY,
-    limits: {},
-    health: [],
-    logs: DEFAULT_LOGS,
-    monitoring: DEFAULT_MONITORING,
-    ...overrides,
-  };
-}
+/** An AppSpec with pm's defaults (see test/helpers/app-spec.ts). */
+export const testSpec = specWithDefaults;
 
 interface FakeProcess {
   pid: number;

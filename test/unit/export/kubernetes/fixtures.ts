@@ -1,30 +1,18 @@
 // AppSpecs for the exporter's tests: pm's defaults, so that each test names only what it sets.
-import {
-  DEFAULT_LOGS,
-  DEFAULT_MONITORING,
-  DEFAULT_RECOVERY,
-  DEFAULT_STOP,
-} from '../../../../src/config/defaults.js';
+
+import { DEFAULT_LOGS } from '../../../../src/config/defaults.js';
 import { type KubernetesOptions, mapApp } from '../../../../src/export/kubernetes/export-kubernetes.js';
 import type { Manifest } from '../../../../src/export/kubernetes/manifest.js';
 import type { AppSpec } from '../../../../src/protocol/app-spec.js';
+import { specWithDefaults } from '../../../helpers/app-spec.js';
 
 export function specOf(overrides: Partial<AppSpec> = {}): AppSpec {
-  return {
-    name: 'web',
+  return specWithDefaults({
     run: { file: '/usr/bin/node', args: ['/srv/web/server.js'], display: 'server.js' },
     cwd: '/srv/web',
-    env: {},
     baseEnv: { PATH: '/usr/bin', HOME: '/root' },
-    instances: 1,
-    stop: DEFAULT_STOP,
-    recovery: DEFAULT_RECOVERY,
-    limits: {},
-    health: [],
-    logs: DEFAULT_LOGS,
-    monitoring: DEFAULT_MONITORING,
     ...overrides,
-  };
+  });
 }
 
 /** The objects and report of one app, exported beside `others` (the apps it may depend on). */
