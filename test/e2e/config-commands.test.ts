@@ -25,7 +25,7 @@ test('pm validate prints a summary of a good config and changes nothing', async 
       'examples/pm.yaml is valid: 3 apps',
       '  web: 1 instance, hello-server.js, http liveness probe',
       '  worker: pool of 2 to 4, worker.js',
-      '  migrate: 1 instance, migrate.js, runs once',
+      '  migrate: 1 instance, migrate.js, a task',
       '',
     ].join('\n'),
   );
@@ -146,7 +146,7 @@ test('examples/pm.yaml runs: the web app answers, two workers run, and the task 
       return (
         of('web')[0]?.status === 'online' &&
         of('worker').filter((p) => p.status === 'online').length === 2 &&
-        of('migrate')[0]?.status === 'stopped' &&
+        of('migrate')[0]?.status === 'completed' &&
         of('migrate')[0]?.lastExit?.code === 0
       );
     },

@@ -50,6 +50,7 @@ apps:
   #   pool: { min_size: 2, max_size: 8 }
 
   # - name: migrate
+  #   type: task                          # runs to completion: completed or failed
   #   command: npm run migrate
-  #   recovery: { auto_restart: never }   # runs once
+  #   cron: "0 3 * * *"                   # optional: run it every day at 03:00
 `;

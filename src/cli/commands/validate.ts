@@ -20,7 +20,7 @@ function describeApp(spec: AppSpec): string {
     ? `pool of ${spec.pool.minSize} to ${spec.pool.maxSize}`
     : `${spec.instances} instance${spec.instances === 1 ? '' : 's'}`;
   const probes = spec.health.map((probe) => `${probe.check.type} ${probe.kind} probe`);
-  const once = spec.recovery.autoRestart === 'never' ? ['runs once'] : [];
+  const once = spec.type === 'task' ? ['a task'] : spec.recovery.autoRestart === 'never' ? ['runs once'] : [];
   return `  ${spec.name}: ${[count, spec.run.display, ...probes, ...once].join(', ')}`;
 }
 
