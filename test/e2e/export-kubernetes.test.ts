@@ -15,7 +15,7 @@ const EXAMPLES = [
   {
     config: 'examples/pm.yaml',
     files: [
-      'migrate.deployment.yaml',
+      'migrate.job.yaml',
       'web.deployment.yaml',
       'worker.deployment.yaml',
       'worker.horizontalpodautoscaler.yaml',

@@ -35,17 +35,19 @@ export function registerRun(program: Command): void {
       const target = parseTarget(text);
       const code = await withDaemon(async (client) => {
         const since = Date.now();
-        const output = client.stream(
-          { type: 'logs', target, lines: 0, follow: true, streams: ['out', 'err'] },
-          (line) => (line.stream === 'err' ? process.stderr : process.stdout).write(`${line.line}\n`),
-        );
+        // Its failure (an unknown app) is the start's to report: caught here, never unhandled.
+        const output = client
+          .stream({ type: 'logs', target, lines: 0, follow: true, streams: ['out', 'err'] }, (line) =>
+            (line.stream === 'err' ? process.stderr : process.stdout).write(`${line.line}\n`),
+          )
+          .catch(() => {});
         const ids = new Set((await client.request({ type: 'start', target })).map((p) => p.id));
         for (;;) {
           const runs = (await client.request({ type: 'list' })).filter((p) => ids.has(p.id));
           if (runs.every((p) => ended(p, since))) {
             await sleep(LAST_LINES_MS);
             client.close();
-            await output.catch(() => {});
+            await output;
             return Math.max(0, ...runs.map(exitCodeOf));
           }
           await sleep(POLL_MS);
