@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { detachDaemon } from '../../../src/daemon/detach.js';
 import { type Service, ServiceList } from '../../../src/daemon/services.js';
 import { shutdownDaemon } from '../../../src/daemon/shutdown.js';
@@ -26,8 +26,14 @@ function setup(names: string[], failing?: string) {
   return { calls, list: new ServiceList(services), server };
 }
 
+const made: string[] = [];
+after(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function tempFiles(pid: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-services-'));
+  made.push(dir);
   const paths = { socket: path.join(dir, 'daemon.sock'), pidFile: path.join(dir, 'daemon.pid') };
   fs.writeFileSync(paths.socket, '');
   fs.writeFileSync(paths.pidFile, `${pid}\n`);
