@@ -3,19 +3,14 @@
 import path from 'node:path';
 import type {
   AppSpec,
-  Dependency,
   LimitsSpec,
-  ListenAddress,
   LogSpec,
   MonitoringSpec,
   PoolSpec,
   ProbeSpec,
   RecoveryPolicy,
-  RlimitsSpec,
   RunAsSpec,
-  ScheduleSpec,
   StopPolicy,
-  WatchSpec,
 } from '../../protocol/app-spec.js';
 import { PmError } from '../../protocol/errors.js';
 import { quoteText } from '../../protocol/escape-text.js';
@@ -23,8 +18,26 @@ import { APP_NAME_PATTERN } from '../../protocol/target.js';
 import { DEFAULT_LOGS, DEFAULT_MONITORING, DEFAULT_RECOVERY, DEFAULT_STOP } from '../defaults.js';
 import { defaultAppName, resolveRun } from './resolve-run.js';
 
-/** An app as the user described it; units already parsed; anything missing takes its default. */
-export interface AppInput {
+/** An app as the user described it; units already parsed; anything missing takes its default.
+ * The keys taken as given are AppSpec's own. */
+export interface AppInput
+  extends Partial<
+    Pick<
+      AppSpec,
+      | 'source'
+      | 'umask'
+      | 'rlimits'
+      | 'envInherit'
+      | 'listen'
+      | 'listenTimeoutMs'
+      | 'waitReady'
+      | 'type'
+      | 'dependsOn'
+      | 'schedule'
+      | 'watch'
+      | 'incrementVar'
+    >
+  > {
   name?: string;
   script: string;
   args?: string[];
@@ -43,20 +56,8 @@ export interface AppInput {
   logs?: Partial<LogSpec>;
   pool?: PoolSpec;
   monitoring?: Partial<MonitoringSpec>;
-  source?: string;
   /** Already resolved (run-as.ts): the user may not exist where the spec is built in tests. */
   runAs?: RunAsSpec;
-  umask?: number;
-  rlimits?: RlimitsSpec;
-  envInherit?: boolean;
-  listen?: ListenAddress[];
-  listenTimeoutMs?: number;
-  waitReady?: boolean;
-  type?: 'task';
-  dependsOn?: Dependency[];
-  schedule?: ScheduleSpec;
-  watch?: WatchSpec;
-  incrementVar?: string;
 }
 
 export interface BuildContext {
