@@ -1,0 +1,39 @@
+// The process-table work behind one interface: read the table (to find a tree), sample CPU and
+// memory, find a home's processes by their environment, kill a tree, tell whether a pid is still
+// the same process. Two backends: /proc on Linux (procfs-backend.ts: one scan serves every
+// instance) and `ps`, pidusage and tree-kill on hosts without /proc (portable/).
+// Chosen once at daemon start (choose-backend.ts).
+import type { HomeProcess } from './home-processes.js';
+import type { ProcSource } from './proc-snapshot.js';
+import type { ProcTable } from './proc-table.js';
+
+export type ProcBackendName = 'procfs' | 'portable';
+
+export interface ProcBackend {
+  readonly name: ProcBackendName;
+  /** Every process, read now. */
+  readTable(): ProcTable;
+  /** These processes, read now (with one read for all of them where the backend can); a pid that
+   * is gone is absent. */
+  readEntries(pids: readonly number[]): ProcTable;
+  /** The monitor's source of the table, kept from tick to tick (proc-snapshot.ts). */
+  snapshotSource(): ProcSource;
+  /** What a ProcEntry's cpuTicks and rssPages count: ticks per second of CPU time, bytes per page. */
+  units(): { ticksPerSecond: number; pageBytes: number };
+  /** The live processes of runs of this home, found by their environment (PM_HOME, PM_ID, PM_RUN),
+   * except the daemon itself. */
+  findHomeProcesses(home: string): Promise<HomeProcess[]>;
+  /** The PM_RUN of every live process of `table` started since `since` (a start time), except the
+   * daemon: run id → pids. */
+  runsSince(since: number, table: ProcTable): Promise<Map<string, number[]>>;
+  /** Open file descriptors summed over the pids (a pid gone counts none); null where the host
+   * cannot tell. */
+  countOpenFds(pids: Iterable<number>): number | null;
+  /** Where a process's descriptors point (paths); empty when they cannot be read. */
+  fdTargets(pid: number): string[];
+  /** SIGKILL to each pid and to every descendant found at this moment, for the kill timeout of a
+   * run without a cgroup; absent where the caller's own scan already reaches the same processes. */
+  killTrees?(pids: Iterable<number>): void;
+  /** How often a stop checks whether the tree is gone. */
+  readonly reapIntervalMs: number;
+}
