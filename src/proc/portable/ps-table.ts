@@ -1,0 +1,78 @@
+// The process table from `ps`, for hosts without /proc. The keywords below exist in procps-ng,
+// macOS and the BSDs; lstart comes last because it holds spaces. With LC_ALL=C and TZ=UTC every
+// dialect prints it as `Mon Dec  7 18:32:31 2026`, parsed here by hand into seconds since the
+// epoch: with the pid, what identifies a process (the same in every read of it).
+import type { ProcEntry, ProcTable } from '../proc-table.js';
+import { type CommandOutput, runCommand, runCommandSync } from './run-command.js';
+
+const FIELDS = ['-o', 'pid=,ppid=,pgid=,stat=,lstart='];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+const LSTART = /^[A-Z][a-z]{2} +([A-Z][a-z]{2}) +(\d{1,2}) +(\d{1,2}):(\d{2}):(\d{2}) +(\d{4})$/;
+const LINE = /^\s*(\d+)\s+(\d+)\s+(-?\d+)\s+(\S+)\s+(.+?)\s*$/;
+
+/** `Mon Dec  7 18:32:31 2026` (UTC) → seconds since the epoch; null for anything else. */
+export function parseLstart(text: string): number | null {
+  const match = LSTART.exec(text.trim());
+  if (!match) return null;
+  const [, month, day, hours, minutes, seconds, year] = match;
+  const monthIndex = MONTHS.indexOf(month!);
+  if (monthIndex < 0) return null;
+  const ms = Date.UTC(Number(year), monthIndex, Number(day), Number(hours), Number(minutes), Number(seconds));
+  return ms / 1000;
+}
+
+/** One line of `ps -o pid=,ppid=,pgid=,stat=,lstart=`; null for a line that is not one. */
+export function parsePsLine(line: string): ProcEntry | null {
+  const match = LINE.exec(line);
+  if (!match) return null;
+  const [, pid, ppid, pgid, stat, lstart] = match;
+  const startTime = parseLstart(lstart!);
+  if (startTime === null) return null;
+  return {
+    pid: Number(pid),
+    ppid: Number(ppid),
+    pgrp: Number(pgid),
+    // ps has no session id that all dialects print: 0 is no process's group, so a walk by session finds nothing.
+    session: 0,
+    state: stat![0]!,
+    startTime,
+    cpuTicks: 0,
+    rssPages: 0,
+  };
+}
+
+export function parsePsTable(text: string): ProcTable {
+  const table: ProcTable = new Map();
+  for (const line of text.split('\n')) {
+    const entry = parsePsLine(line);
+    if (entry) table.set(entry.pid, entry);
+  }
+  return table;
+}
+
+function psArgs(pids?: readonly number[]): string[] {
+  return pids ? [...FIELDS, '-p', pids.join(',')] : ['-A', ...FIELDS];
+}
+
+function psEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, LC_ALL: 'C', TZ: 'UTC' };
+}
+
+/** ps exits 1 when none of the pids asked for is left: an empty table, not a failure. */
+function toTable({ stdout, status }: CommandOutput, pids?: readonly number[]): ProcTable {
+  if (status !== 0 && !(pids && status === 1)) throw new Error(`ps exited with status ${status}`);
+  return parsePsTable(stdout);
+}
+
+/** Reads the table now, blocking; throws when ps cannot run. Without `pids`, every process. */
+export function readPsTable(pids?: readonly number[]): ProcTable {
+  if (pids?.length === 0) return new Map();
+  return toTable(runCommandSync('ps', psArgs(pids), { env: psEnv() }), pids);
+}
+
+/** readPsTable without blocking the event loop. */
+export async function readPsTableAsync(pids?: readonly number[]): Promise<ProcTable> {
+  if (pids?.length === 0) return new Map();
+  return toTable(await runCommand('ps', psArgs(pids), { env: psEnv() }), pids);
+}
