@@ -33,6 +33,8 @@ export interface DaemonContext {
   envs: EnvInterner;
   /** The cgroups instances get, or none and why. */
   cgroups: CgroupHost;
+  /** Which process backend reads the process table (`pm ping`). */
+  procBackend: string;
   /** Resolves once every change so far is in the state file. */
   flushState: () => Promise<void>;
   /** Stop every app, then exit once the current replies are sent. */

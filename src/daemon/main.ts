@@ -7,7 +7,13 @@ import { ensureHome } from '../config/home.js';
 import { writeNoFollow } from '../config/no-follow.js';
 import { type PmPaths, resolvePaths } from '../config/paths.js';
 import { isSocketLive } from '../ipc/socket-probe.js';
-import { type CgroupHost, describeHost, detectCgroups, ownUnifiedCgroup } from '../isolation/cgroup-host.js';
+import {
+  type CgroupHost,
+  describeHost,
+  detectCgroups,
+  NO_CGROUPS,
+  ownUnifiedCgroup,
+} from '../isolation/cgroup-host.js';
 import { watchDaemonLog } from '../logs/daemon-log.js';
 import { EventLog } from '../logs/event-log.js';
 import { createLogging, type Logging } from '../logs/logging.js';
@@ -15,7 +21,8 @@ import { removeStrayPipes } from '../logs/stray-pipes.js';
 import { Monitor } from '../metrics/monitor.js';
 import { createPrometheusEndpoint } from '../metrics/prometheus-endpoint.js';
 import { UsageSampler } from '../metrics/sample-usage.js';
-import { isPidAlive } from '../proc/proc-table.js';
+import { chooseProcBackend, describeBackend } from '../proc/choose-backend.js';
+import { isPidAliveIn, type ProcBackend } from '../proc/proc-backend.js';
 import type { DaemonSettings } from '../protocol/daemon-settings.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
 import { CgroupService } from './cgroup-service.js';
@@ -50,9 +57,9 @@ function log(message: string): void {
 
 /** False when the pid file names a process that is gone or a zombie: a SIGKILLed daemon's threads may
  * still hold its socket open for a moment after its main thread died. */
-function isPreviousDaemonAlive(pidFile: string): boolean {
+function isPreviousDaemonAlive(pidFile: string, backend: ProcBackend): boolean {
   try {
-    return isPidAlive(Number(fs.readFileSync(pidFile, 'utf8').trim()));
+    return isPidAliveIn(backend, Number(fs.readFileSync(pidFile, 'utf8').trim()));
   } catch {
     return true; // no pid file: a daemon may be starting; the socket says enough
   }
@@ -89,10 +96,11 @@ function createPool(
   events: EventLog,
   logging: Logging,
   cgroups: CgroupHost,
+  backend: ProcBackend,
   persist: () => Promise<unknown>,
 ): ProcessPool {
   return new ProcessPool({
-    ...createWorld(paths.home, events, cgroups),
+    ...createWorld(paths.home, events, cgroups, backend),
     startWaitMs: START_WAIT_MS,
     createOutput: logging.createOutput,
     preparePipes: logging.preparePipes,
@@ -101,11 +109,17 @@ function createPool(
   });
 }
 
-function createMonitor(pool: ProcessPool, settings: DaemonSettings, startedAt: number): Monitor {
-  const monitor = new Monitor(pool, new UsageSampler(), {
+function createMonitor(
+  pool: ProcessPool,
+  settings: DaemonSettings,
+  startedAt: number,
+  backend: ProcBackend,
+): Monitor {
+  const monitor = new Monitor(pool, new UsageSampler(backend), {
     intervalMs: settings.metricsIntervalMs,
     historyWindowMs: METRICS_HISTORY_MS,
     startedAt,
+    countOpenFds: (pids) => backend.countOpenFds(pids),
   });
   // Every `pm top` adds a listener to both.
   monitor.setMaxListeners(0);
@@ -120,7 +134,8 @@ async function main(): Promise<void> {
   const paths = resolvePaths();
   ensureHome(paths.home);
   for (const dir of [paths.logDir, paths.pipeDir]) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if ((await isSocketLive(paths.socket)) && isPreviousDaemonAlive(paths.pidFile)) {
+  const backend = chooseProcBackend();
+  if ((await isSocketLive(paths.socket)) && isPreviousDaemonAlive(paths.pidFile, backend)) {
     log('another daemon is already serving this PM_HOME; exiting');
     return;
   }
@@ -133,15 +148,20 @@ async function main(): Promise<void> {
   const events = new EventLog(paths.eventLog);
   const notices = new Notices();
   const logging = createLogging(paths, events);
+  log(`process table: ${describeBackend(backend)}`);
+  // cgroups are Linux's, read and written beside /proc: the portable backend goes without them.
   // The store needs the pool's snapshot, the pool the store's write: the store comes next.
-  const cgroups = detectCgroups({
-    root: process.env.PM_CGROUP_ROOT || '/sys/fs/cgroup',
-    home: paths.home,
-    uid: process.getuid?.() ?? -1,
-    ownCgroup: ownUnifiedCgroup(),
-  });
+  const cgroups =
+    backend.name === 'portable'
+      ? NO_CGROUPS('the portable process backend runs without them')
+      : detectCgroups({
+          root: process.env.PM_CGROUP_ROOT || '/sys/fs/cgroup',
+          home: paths.home,
+          uid: process.getuid?.() ?? -1,
+          ownCgroup: ownUnifiedCgroup(),
+        });
   log(`isolation: ${describeHost(cgroups)}`);
-  const pool = createPool(paths, events, logging, cgroups, () => store.save());
+  const pool = createPool(paths, events, logging, cgroups, backend, () => store.save());
   // Written only once the services run, by when `settings` exists.
   const store = new StateStore({
     file: paths.stateFile,
@@ -164,7 +184,7 @@ async function main(): Promise<void> {
   // The environment gives the defaults; what configs applied before wins over them.
   const defaults = readMonitoringSettings();
   const applied = saved?.settings ?? {};
-  const monitor = createMonitor(pool, { ...defaults, ...applied }, startedAt);
+  const monitor = createMonitor(pool, { ...defaults, ...applied }, startedAt, backend);
   const settings = new SettingsControl({
     defaults,
     applied,
@@ -180,7 +200,7 @@ async function main(): Promise<void> {
     events,
     saved: saved?.pool ?? null,
     log,
-    sweep: createOrphanSweep(paths.home),
+    sweep: createOrphanSweep(paths.home, backend),
     notify: (text) => notices.add(text),
     sweepPipes: () =>
       removeStrayPipes(paths.pipeDir, new Set(pool.all().flatMap((p) => Object.values(p.output.paths.pipe)))),
@@ -228,6 +248,7 @@ async function main(): Promise<void> {
     loopDelay,
     notices,
     cgroups,
+    procBackend: describeBackend(backend),
     envs: new EnvInterner(),
     flushState: () => store.flush(),
     shutdown: () => {

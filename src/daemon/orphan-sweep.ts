@@ -1,12 +1,11 @@
-// The orphan sweep for real: this home's processes from /proc, and a graceful stop of the strays
-// (SIGTERM, then SIGKILL after the default kill timeout to those still running).
+// The orphan sweep for real: this home's processes from the process table, and a graceful stop of
+// the strays (SIGTERM, then SIGKILL after the default kill timeout to those still running).
 import { DEFAULT_STOP } from '../config/defaults.js';
-import { findHomeProcesses } from '../proc/home-processes.js';
-import { liveStartTime } from '../proc/proc-table.js';
+import { liveStartTimeIn, type ProcBackend } from '../proc/proc-backend.js';
 import { signalPids } from '../proc/signal-pids.js';
 import type { PoolServiceDeps } from './pool-service.js';
 
-function stopStrays(pids: number[]): void {
+function stopStrays(pids: number[], liveStartTime: (pid: number) => number | null): void {
   if (pids.length === 0) return;
   const started = new Map(pids.map((pid) => [pid, liveStartTime(pid)]));
   signalPids(pids, 'SIGTERM');
@@ -17,6 +16,11 @@ function stopStrays(pids: number[]): void {
   }, DEFAULT_STOP.killTimeoutMs).unref();
 }
 
-export function createOrphanSweep(home: string): PoolServiceDeps['sweep'] {
-  return { find: () => findHomeProcesses(home), liveStartTime, stop: stopStrays };
+export function createOrphanSweep(home: string, backend: ProcBackend): PoolServiceDeps['sweep'] {
+  const liveStartTime = (pid: number) => liveStartTimeIn(backend, pid);
+  return {
+    find: () => backend.findHomeProcesses(home),
+    liveStartTime,
+    stop: (pids) => stopStrays(pids, liveStartTime),
+  };
 }

@@ -1,5 +1,5 @@
-// The supervisor's world for real: the system clock, /proc and signals, and forking with output
-// into the instance's pipes. Unit tests pass a fake one instead (test/unit/supervisor/fake-world.ts).
+// The supervisor's world for real: the system clock, the process table (the daemon's backend) and
+// signals, and forking with output into the instance's pipes. Unit tests pass a fake one instead (test/unit/supervisor/fake-world.ts).
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { CgroupHost } from '../isolation/cgroup-host.js';
@@ -7,7 +7,7 @@ import { CgroupPoller, cgroupTree } from '../isolation/cgroup-tree.js';
 import { CounterFiles } from '../isolation/counter-files.js';
 import { InstanceCgroup } from '../isolation/instance-cgroup.js';
 import { ExitPoller } from '../proc/exit-poller.js';
-import { isPidAlive, liveStartTime } from '../proc/proc-table.js';
+import { isPidAliveIn, liveStartTimeIn, type ProcBackend } from '../proc/proc-backend.js';
 import { groupExists, signalPids } from '../proc/signal-pids.js';
 import { staleRunPids } from '../proc/stale-run.js';
 import { TreeReaper } from '../proc/tree-reaper.js';
@@ -18,6 +18,14 @@ import { cgroupName } from './cgroup-service.js';
 import { ListenSockets } from './listen-sockets.js';
 
 let runs = 0;
+
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+}
 
 /** Unique across daemons of a home: the daemon's pid and start, and a count. */
 const nextRunId = (): string =>
@@ -76,10 +84,10 @@ function awaitReadyLine(pipe: Readable, onReady: () => void): void {
   });
 }
 
-export function createWorld(home: string, events: EventSink, host: CgroupHost): World {
-  const reaper = new TreeReaper();
+export function createWorld(home: string, events: EventSink, host: CgroupHost, backend: ProcBackend): World {
+  const reaper = new TreeReaper(backend);
   const sockets = new ListenSockets();
-  const exitPoller = new ExitPoller();
+  const exitPoller = new ExitPoller((pids) => backend.readEntries(pids));
   const poller = new CgroupPoller();
   const cgroups = new Map<string, InstanceCgroup>();
   const counterFiles = new CounterFiles();
@@ -98,18 +106,30 @@ export function createWorld(home: string, events: EventSink, host: CgroupHost): 
     waitGone: (pgid, tracked, mark, onStragglers) => reaper.waitGone(pgid, tracked, mark, onStragglers),
     signal: signalPids,
     groupExists,
-    isAlive: isPidAlive,
-    startTime: liveStartTime,
+    isAlive: (pid) => isPidAliveIn(backend, pid),
+    startTime: (pid) => liveStartTimeIn(backend, pid),
     watchExit: (pid, startTime, onExit) => exitPoller.watch(pid, startTime, onExit),
-    staleRunPids: (run, pipes) => staleRunPids({ ...run, pipes }),
+    staleRunPids: (run, pipes) =>
+      staleRunPids(
+        // Descriptors name resolved paths (/private/tmp on macOS for /tmp).
+        { ...run, pipes: pipes.map(realPath) },
+        {
+          readTable: () => backend.readTable(),
+          readFdTargets: (pids) => backend.fdTargets(pids),
+          selfPid: process.pid,
+        },
+      ),
   };
+  // Without a cgroup, the kill timeout SIGKILLs the tree process by process (signalTree); a backend
+  // that finds trees afresh at kill time adds its own walk.
+  const killTrees = backend.killTrees?.bind(backend) ?? (() => {});
   const treeOf = ({ name, index, id }: { name: string; index: number; id: number }): InstanceTree => {
     const cgroup = cgroupOf(name, id);
     if (!cgroup)
       return {
         ...tree,
         freeze: () => false,
-        killAll: () => {},
+        killAll: (tracked) => killTrees(tracked),
         release: () => {},
         usage: () => null,
         members: () => null,

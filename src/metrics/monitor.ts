@@ -3,7 +3,7 @@
 // Nothing samples on request, so `list` stays cheap with 1000 instances.
 import { EventEmitter } from 'node:events';
 import type { CgroupUsage } from '../isolation/instance-cgroup.js';
-import { countOpenFds } from '../proc/open-fds.js';
+import type { ProcBackend } from '../proc/proc-backend.js';
 import type { DaemonUsage, InstanceUsage, UsageStats, UsageTrail } from '../protocol/monitoring.js';
 import type { TreeUsage, UsageSampler } from './sample-usage.js';
 import { UsageHistory } from './usage-history.js';
@@ -40,6 +40,8 @@ export interface MonitorOptions {
   /** How much history each instance keeps. */
   historyWindowMs: number;
   startedAt: number;
+  /** Open descriptors per pid, read at once (the process backend's). */
+  countOpenFds: ProcBackend['countOpenFds'];
 }
 
 /** An instance costs a sample 10-20 µs of reads (its /proc stat, or its cgroup's counters) and as
@@ -82,6 +84,18 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
       cpuPercent: null,
       memoryBytes: process.memoryUsage.rss(),
     };
+  }
+
+  /** Each instance's open descriptors, with one read for all of their processes; none where the
+   * host cannot tell. */
+  private countFds(instances: MonitoredInstance[]): void {
+    if (instances.length === 0) return;
+    const trees = instances.map((proc) => [...(proc.treePids?.() ?? [])]);
+    const counts = this.options.countOpenFds(trees.flat());
+    if (!counts) return;
+    instances.forEach((proc, i) => {
+      proc.recordOpenFds?.(trees[i]!.reduce((sum, pid) => sum + (counts.get(pid) ?? 0), 0));
+    });
   }
 
   /** Time between samples now; 0 when sampling is off. */
@@ -163,9 +177,7 @@ export class Monitor extends EventEmitter<{ sample: [MonitorSample] }> {
     }
     // Each instance's descriptors are counted at every FDS_EVERY_SAMPLES-th round of the slices.
     const countAll = Math.floor((this.ticks - 1) / slices) % FDS_EVERY_SAMPLES === 0;
-    for (const proc of running)
-      if (countAll || proc.spec.limits?.maxFds !== undefined)
-        proc.recordOpenFds?.(countOpenFds(proc.treePids?.() ?? []));
+    this.countFds(running.filter((proc) => countAll || proc.spec.limits?.maxFds !== undefined));
     for (const proc of running) {
       const sample = sampled.get(proc.id);
       if (!sample) continue;

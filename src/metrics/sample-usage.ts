@@ -1,7 +1,8 @@
-// CPU and memory of every instance's whole process tree, from one /proc scan per tick. The scan
-// that finds each tree already holds every process's CPU ticks and RSS, so nothing is read twice
-// (pidusage would re-read each pid's stat file); ProcSnapshot keeps that scan cheap.
-import { execFileSync } from 'node:child_process';
+// CPU and memory of every instance's whole process tree, from one read of the process table per
+// tick. With /proc, the scan that finds each tree already holds every process's CPU ticks and RSS,
+// so nothing is read twice (pidusage would re-read each pid's stat file); ProcSnapshot keeps that
+// scan cheap. Without /proc, the portable backend fills the same entries from ps and pidusage.
+import type { ProcBackend } from '../proc/proc-backend.js';
 import { treeOf } from '../proc/proc-index.js';
 import { ProcSnapshot } from '../proc/proc-snapshot.js';
 
@@ -21,14 +22,6 @@ export interface TreeUsage {
   pids: number[];
 }
 
-function getconf(name: string, fallback: number): number {
-  try {
-    return Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim()) || fallback;
-  } catch {
-    return fallback;
-  }
-}
-
 /** A pid or an instance not sampled for this long is forgotten (a full round at 10,000 instances
  * takes 80 s). */
 const FORGET_AFTER_MS = 5 * 60_000;
@@ -38,15 +31,14 @@ export class UsageSampler {
   private previous = new Map<number, { startTime: number; cpuTicks: number; at: number }>();
   /** When each instance was last sampled (the monitor samples a slice of them per tick), and its tree then. */
   private trees = new Map<number, { at: number; pids: number[] }>();
-  // Read at the first sample, not at construction: two getconf processes would delay the daemon's
-  // start-up (and every command that starts it).
-  private units: { pageBytes: number; ticksPerSecond: number } | null = null;
+  private readonly snapshot: ProcSnapshot;
 
-  constructor(private readonly snapshot = new ProcSnapshot()) {}
+  constructor(private readonly backend: Pick<ProcBackend, 'snapshotSource' | 'units'>) {
+    this.snapshot = new ProcSnapshot(backend.snapshotSource());
+  }
 
   sample(targets: SampleTarget[], now = Date.now()): Map<number, TreeUsage> {
-    this.units ??= { pageBytes: getconf('PAGESIZE', 4096), ticksPerSecond: getconf('CLK_TCK', 100) };
-    const { pageBytes, ticksPerSecond } = this.units;
+    const { pageBytes, ticksPerSecond } = this.backend.units();
     this.snapshot.update(this.hotPids(targets));
     const { table, index } = this.snapshot;
     const usage = new Map<number, TreeUsage>();

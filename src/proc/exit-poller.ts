@@ -1,6 +1,8 @@
 // Processes adopted from an earlier daemon are not our children: no 'exit' event reaches us, so
-// their exit is found by polling /proc, a slice of them at each poll.
-import { isAlive, readProcEntry } from './proc-table.js';
+// their exit is found by polling the process table, a slice of them at each poll (one read for the
+// slice).
+import type { ProcBackend } from './proc-backend.js';
+import { isAlive } from './proc-table.js';
 
 interface Watch {
   pid: number;
@@ -21,6 +23,7 @@ export class ExitPoller {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
+    private readonly readEntries: ProcBackend['readEntries'],
     private readonly intervalMs = 200,
     private readonly perPoll = MAX_CHECKS_PER_POLL,
   ) {}
@@ -46,12 +49,18 @@ export class ExitPoller {
 
   private poll(): void {
     const count = Math.min(this.perPoll, this.watches.length);
-    const gone: Watch[] = [];
-    for (let i = 0; i < count; i++) {
-      const watch = this.watches[(this.next + i) % this.watches.length]!;
-      const entry = readProcEntry(watch.pid);
-      if (!isAlive(entry) || entry!.startTime !== watch.startTime) gone.push(watch);
+    const slice: Watch[] = [];
+    for (let i = 0; i < count; i++) slice.push(this.watches[(this.next + i) % this.watches.length]!);
+    let table: ReturnType<ProcBackend['readEntries']>;
+    try {
+      table = this.readEntries(slice.map((watch) => watch.pid));
+    } catch {
+      return; // cannot tell now (out of descriptors, say): the next poll reads the same slice
     }
+    const gone = slice.filter((watch) => {
+      const entry = table.get(watch.pid);
+      return !isAlive(entry) || entry!.startTime !== watch.startTime;
+    });
     this.next = (this.next + count) % Math.max(1, this.watches.length);
     for (const watch of gone) {
       this.unwatch(watch);

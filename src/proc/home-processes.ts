@@ -4,6 +4,7 @@
 // the daemon's loop for long.
 import fs from 'node:fs/promises';
 import { isAlive, type ProcTable, readProcEntry } from './proc-table.js';
+import { groupByRun, startedSince } from './run-groups.js';
 
 export interface HomeProcess {
   pid: number;
@@ -93,8 +94,8 @@ export async function runsSince(
   table: ProcTable,
   self = process.pid,
 ): Promise<Map<string, number[]>> {
-  const candidates = [...table.values()].filter((e) => isAlive(e) && e.startTime >= since && e.pid !== self);
-  const runs = new Map<string, number[]>();
+  const candidates = startedSince(table, since, self);
+  const found: Array<{ pid: number; run: string | undefined }> = [];
   for (let i = 0; i < candidates.length; i += SLICE) {
     const slice = await Promise.all(
       candidates.slice(i, i + SLICE).map(async ({ pid }) => {
@@ -105,12 +106,7 @@ export async function runsSince(
         }
       }),
     );
-    for (const found of slice) {
-      if (!found?.run) continue;
-      const pids = runs.get(found.run);
-      if (pids) pids.push(found.pid);
-      else runs.set(found.run, [found.pid]);
-    }
+    for (const process of slice) if (process) found.push(process);
   }
-  return runs;
+  return groupByRun(found);
 }

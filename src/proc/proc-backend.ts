@@ -5,7 +5,7 @@
 // Chosen once at daemon start (choose-backend.ts).
 import type { HomeProcess } from './home-processes.js';
 import type { ProcSource } from './proc-snapshot.js';
-import type { ProcTable } from './proc-table.js';
+import { isAlive, type ProcEntry, type ProcTable } from './proc-table.js';
 
 export type ProcBackendName = 'procfs' | 'portable';
 
@@ -26,14 +26,33 @@ export interface ProcBackend {
   /** The PM_RUN of every live process of `table` started since `since` (a start time), except the
    * daemon: run id → pids. */
   runsSince(since: number, table: ProcTable): Promise<Map<string, number[]>>;
-  /** Open file descriptors summed over the pids (a pid gone counts none); null where the host
+  /** Open file descriptors of each pid, read at once (a pid gone is absent); null where the host
    * cannot tell. */
-  countOpenFds(pids: Iterable<number>): number | null;
-  /** Where a process's descriptors point (paths); empty when they cannot be read. */
-  fdTargets(pid: number): string[];
+  countOpenFds(pids: readonly number[]): Map<number, number> | null;
+  /** Where each process's descriptors point (paths), read at once; a pid whose cannot be read is
+   * absent. */
+  fdTargets(pids: readonly number[]): Map<number, string[]>;
   /** SIGKILL to each pid and to every descendant found at this moment, for the kill timeout of a
    * run without a cgroup; absent where the caller's own scan already reaches the same processes. */
   killTrees?(pids: Iterable<number>): void;
   /** How often a stop checks whether the tree is gone. */
   readonly reapIntervalMs: number;
+}
+
+/** One process as the backend reads it now; null when it is gone or cannot be read. */
+function entryOf(backend: ProcBackend, pid: number): ProcEntry | null {
+  try {
+    return backend.readEntries([pid]).get(pid) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the pid is a live (not zombie) process. */
+export const isPidAliveIn = (backend: ProcBackend, pid: number): boolean => isAlive(entryOf(backend, pid));
+
+/** The start time of a live process: with its pid, what tells it from a later one; null when none. */
+export function liveStartTimeIn(backend: ProcBackend, pid: number): number | null {
+  const entry = entryOf(backend, pid);
+  return isAlive(entry) ? entry!.startTime : null;
 }

@@ -33,7 +33,7 @@ export class ProcSnapshot {
   index: ProcIndex = indexProcTable(this.table);
   private ticks = 0;
 
-  constructor(private readonly source: ProcSource = procSource()) {}
+  constructor(private readonly source: ProcSource) {}
 
   /** Brings the table up to date for this tick, reading `hot` pids again. */
   update(hot: ReadonlySet<number>): void {

@@ -1,6 +1,6 @@
-// The process table read from /proc: the source for whole-tree stop, pause and metrics. One scan
-// serves every instance, instead of one `ps` per app (tree-kill spawns `ps` per level of the tree);
-// proc-index.ts walks it.
+// A process table entry, and the table read from /proc (the procfs backend's): the source for
+// whole-tree stop, pause and metrics. One scan serves every instance, instead of one `ps` per app
+// (tree-kill spawns `ps` per level of the tree); proc-index.ts walks it.
 import fs from 'node:fs';
 
 export interface ProcEntry {
@@ -61,14 +61,4 @@ export function readProcTable(): ProcTable {
 /** A zombie has finished running: it holds no resources but its exit status. */
 export function isAlive(entry: ProcEntry | null | undefined): boolean {
   return entry != null && entry.state !== 'Z' && entry.state !== 'X';
-}
-
-export function isPidAlive(pid: number): boolean {
-  return isAlive(readProcEntry(pid));
-}
-
-/** The start time of a live (not zombie) process: with its pid, what tells it from a later one. */
-export function liveStartTime(pid: number): number | null {
-  const entry = readProcEntry(pid);
-  return isAlive(entry) ? entry!.startTime : null;
 }

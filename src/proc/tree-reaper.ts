@@ -1,10 +1,13 @@
 // Waits until every process of an instance's tree is gone, for all instances with one shared
-// /proc scan per tick, so that `stop all` of many apps does not scan /proc once per app; trees
-// that look empty are confirmed together too (one scan, each environment read once).
-import { runsSince } from './home-processes.js';
+// read of the process table per tick, so that `stop all` of many apps does not read it once per
+// app; trees that look empty are confirmed together too (one read, each environment read once).
+import type { ProcBackend } from './proc-backend.js';
 import { indexProcTable, type ProcIndex, treeOf } from './proc-index.js';
-import { isPidAlive, type ProcTable, readProcTable } from './proc-table.js';
+import { isAlive, type ProcTable } from './proc-table.js';
 import { groupExists } from './signal-pids.js';
+
+/** What the reaper reads through. */
+export type ReaperSource = Pick<ProcBackend, 'readTable' | 'readEntries' | 'runsSince' | 'reapIntervalMs'>;
 
 /** A run's environment mark (PM_RUN) and its main process's start time. */
 export interface RunMark {
@@ -31,10 +34,7 @@ export class TreeReaper {
   /** One scan serves every stop of an event-loop turn: `pm stop all` of 1000 instances reads /proc once. */
   private turnScan: { table: ProcTable; index: ProcIndex } | null = null;
 
-  constructor(
-    private readonly intervalMs = 20,
-    private readonly readTable: () => ProcTable = readProcTable,
-  ) {}
+  constructor(private readonly source: ReaperSource) {}
 
   /** Live pids of the tree that are outside its process group, which one signal to -pgid reaches:
    * signalling those and the group gives each process a signal exactly once. `tracked` becomes the
@@ -58,14 +58,26 @@ export class TreeReaper {
   ): Promise<void> {
     return new Promise((resolve) => {
       const waiter = { pgid, tracked, mark, onStragglers, resolve };
-      if (!groupExists(pgid) && [...tracked].every((pid) => !isPidAlive(pid))) this.confirm(waiter);
+      if (!groupExists(pgid) && !this.anyAlive(tracked)) this.confirm(waiter);
       else this.wait(waiter);
     });
   }
 
+  private anyAlive(pids: Set<number>): boolean {
+    try {
+      return [...this.source.readEntries([...pids]).values()].some(isAlive);
+    } catch {
+      return true; // cannot tell now: the ticks will
+    }
+  }
+
   private wait(waiter: Waiter): void {
     this.waiters.add(waiter);
-    this.timer ??= setInterval(() => this.tick(), this.intervalMs);
+    this.startTicking();
+  }
+
+  private startTicking(): void {
+    this.timer ??= setInterval(() => this.tick(), this.source.reapIntervalMs);
   }
 
   /** The tree looks empty: its run's mark is looked for with every other one of this turn. */
@@ -93,7 +105,7 @@ export class TreeReaper {
     const batch = [...this.confirming];
     try {
       const since = Math.min(...batch.map((w) => w.mark!.since));
-      const runs = await runsSince(since, this.readTable());
+      const runs = await this.source.runsSince(since, this.source.readTable());
       for (const waiter of batch) {
         this.confirming.delete(waiter);
         const stragglers = runs.get(waiter.mark!.id) ?? [];
@@ -107,7 +119,7 @@ export class TreeReaper {
       }
     } catch {
       // Out of descriptors, say: the batch stays, and the next tick tries again.
-      this.timer ??= setInterval(() => this.tick(), this.intervalMs);
+      this.startTicking();
     } finally {
       this.confirmRunning = false;
     }
@@ -117,7 +129,7 @@ export class TreeReaper {
 
   private scanOfTurn(): { table: ProcTable; index: ProcIndex } {
     if (!this.turnScan) {
-      const table = this.readTable();
+      const table = this.source.readTable();
       this.turnScan = { table, index: indexProcTable(table) };
       setImmediate(() => {
         this.turnScan = null;
@@ -129,7 +141,7 @@ export class TreeReaper {
   private tick(): void {
     let table: ProcTable;
     try {
-      table = this.readTable();
+      table = this.source.readTable();
     } catch {
       return; // out of descriptors: the next tick tries again
     }

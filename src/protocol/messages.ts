@@ -123,6 +123,8 @@ export interface PingReply {
   /** Why the Prometheus port is set but not served (it was in use when the daemon started); else absent. */
   prometheusError?: string;
   isolation: IsolationInfo;
+  /** How the daemon reads the process table: `procfs (...)` or `portable (...)`. */
+  processTable: string;
 }
 
 /** What holds each instance's processes: a cgroup per instance, or (none) its process group. */

@@ -1,2 +1,2 @@
 // Bumped on any incompatible change to messages.ts; checked in the hello handshake.
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;

@@ -99,7 +99,7 @@ function restingState(record: InstanceRecord): RestingState {
   return { status: 'stopped', lastExit };
 }
 
-/** `liveStartTime`: the /proc start time of the recorded pid now (null: gone or a zombie). A pid that
+/** `liveStartTime`: the start time of the recorded pid now (null: gone or a zombie). A pid that
  * now belongs to another process (another start time) is never adopted. */
 export function planRestore(record: InstanceRecord, liveStartTime: number | null, now: number): RestorePlan {
   const { pid, pidStartTime } = record;

@@ -22,7 +22,7 @@ export interface SweepPlan {
   stop: number[];
 }
 
-/** `liveStartTime(pid)`: the /proc start time of a live process, null when there is none. */
+/** `liveStartTime(pid)`: the start time of a live process (as the process backend reads it), null when there is none. */
 export function planSweep(
   snapshot: PoolSnapshot,
   found: readonly FoundProcess[],

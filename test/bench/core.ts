@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolvePaths } from '../../src/config/paths.js';
-import { isPidAlive } from '../../src/proc/proc-table.js';
+import { isPidAlive } from '../helpers/proc-entry.js';
 import { PM_BIN } from '../helpers/run-cli.js';
 import { createTempHome } from '../helpers/temp-home.js';
 import { againstFloor, report, rssBytes, timeCommand } from './stats.js';

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { DaemonClient } from '../../src/cli/daemon-client.js';
 import { resolvePaths } from '../../src/config/paths.js';
-import { isPidAlive } from '../../src/proc/proc-table.js';
+import { isPidAlive } from '../helpers/proc-entry.js';
 import { fixtureApp, PM_BIN } from '../helpers/run-cli.js';
 import { createTempHome } from '../helpers/temp-home.js';
 import { report, summarize, timeCommand } from './stats.js';

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { resolvePaths } from '../../src/config/paths.js';
-import { isPidAlive } from '../../src/proc/proc-table.js';
+import { isPidAlive } from '../helpers/proc-entry.js';
 import { freePort } from '../helpers/recovery.js';
 import { PM_BIN, ROOT } from '../helpers/run-cli.js';
 import { createTempHome, killAll, pidsWithEnv } from '../helpers/temp-home.js';

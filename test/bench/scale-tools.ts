@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_STOP } from '../../src/config/defaults.js';
 import { resolvePaths } from '../../src/config/paths.js';
-import { isPidAlive } from '../../src/proc/proc-table.js';
+import { isPidAlive } from '../helpers/proc-entry.js';
 import { PM_BIN } from '../helpers/run-cli.js';
 import { killAll, pidsWithEnv } from '../helpers/temp-home.js';
 

@@ -12,6 +12,7 @@ import type { ProcessInfo } from '../../src/protocol/process-info.js';
 import { homeCgroupDirs } from '../helpers/cgroups.js';
 import { listApps, request } from '../helpers/daemon.js';
 import { isGone, procState, waitForPids } from '../helpers/proc.js';
+import { linuxOnly } from '../helpers/proc-backend.js';
 import { readEvents } from '../helpers/recovery.js';
 import { pm, runCli } from '../helpers/run-cli.js';
 import { setupTempHome } from '../helpers/setup-temp-home.js';
@@ -21,6 +22,8 @@ const t = setupTempHome();
 
 /** Why this host cannot run the cgroup tests, or null when it can. */
 function noCgroups(): string | null {
+  const portable = linuxOnly('a cgroup per instance');
+  if (portable) return portable;
   if (process.getuid?.() !== 0) return 'cgroups need root here (CI runs as root)';
   if (
     !fs.existsSync('/sys/fs/cgroup/cgroup.controllers') &&

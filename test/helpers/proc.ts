@@ -1,7 +1,8 @@
 // Facts about processes read from /proc, for assertions on real process trees.
 import fs from 'node:fs';
 import { DAEMON_ENTRY } from '../../src/installed-package.js';
-import { isPidAlive, readProcEntry } from '../../src/proc/proc-table.js';
+import { readProcEntry } from '../../src/proc/proc-table.js';
+import { isPidAlive } from './proc-entry.js';
 import { processesOf } from './temp-home.js';
 import { waitFor } from './wait-for.js';
 

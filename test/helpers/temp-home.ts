@@ -3,8 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isPidAlive, readProcTable } from '../../src/proc/proc-table.js';
+import { readProcTable } from '../../src/proc/proc-table.js';
 import { removeHomeCgroups } from './cgroups.js';
+import { isPidAlive } from './proc-entry.js';
 import { waitFor } from './wait-for.js';
 
 export interface TempHome {

@@ -29,7 +29,8 @@ export function registerDaemon(program: Command): void {
           `${reply.apps} apps / ${reply.instances} instances, ${formatBytes(reply.memoryBytes)} RSS, home ${reply.home}\n` +
           `settings: ${describeSettings(reply.settings)}${reply.prometheusError ? ` (not served: ${reply.prometheusError})` : ''}\n` +
           `${describeLoopDelay(reply.eventLoopDelay)}\n` +
-          `isolation: ${reply.isolation.summary}\n`,
+          `isolation: ${reply.isolation.summary}\n` +
+          `process table: ${reply.processTable}\n`,
       );
     });
 

@@ -7,30 +7,24 @@ import { resolvePaths } from '../../config/paths.js';
 import { DAEMON_ENTRY } from '../../installed-package.js';
 import { PmError } from '../../protocol/errors.js';
 import { launchDaemon } from '../launch-daemon.js';
+import { probeProcess } from '../process-probe.js';
 import { withDaemon } from '../session.js';
 
 const DETACH_TIMEOUT_MS = 15_000;
 const POLL_MS = 10;
 
-/** Alive and not a zombie, read from /proc. */
-function isRunning(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
-}
+const isRunning = (pid: number): boolean => probeProcess(pid)?.running ?? false;
 
 /** The pid in the pid file when it is a live pm daemon; a stale file may name a reused pid. */
 function runningDaemonPid(pidFile: string): number | null {
+  let pid: number;
   try {
-    const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return Number.isInteger(pid) && pid > 0 && cmdline.includes(DAEMON_ENTRY) && isRunning(pid) ? pid : null;
+    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
   } catch {
     return null;
   }
+  const probe = probeProcess(pid);
+  return probe?.running && probe.command.includes(DAEMON_ENTRY) ? pid : null;
 }
 
 async function waitGone(pid: number): Promise<boolean> {

@@ -19,6 +19,7 @@ export const ping = async (_r: RequestOf<'ping'>, ctx: DaemonContext): Promise<R
   settings: ctx.settings.current(),
   appliedSettings: ctx.settings.snapshot(),
   isolation: isolationInfo(ctx.cgroups),
+  processTable: ctx.procBackend,
   ...(ctx.settings.prometheusError !== null && { prometheusError: ctx.settings.prometheusError }),
 });
 

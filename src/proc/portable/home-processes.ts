@@ -3,6 +3,7 @@
 // that match (the environment read keeps the user's locale, the table read needs LC_ALL=C).
 import type { HomeProcess } from '../home-processes.js';
 import { isAlive, type ProcTable } from '../proc-table.js';
+import { groupByRun, startedSince } from '../run-groups.js';
 import { carriesHome, readEnvirons, variableOf } from './ps-environ.js';
 import { readPsTableAsync } from './ps-table.js';
 
@@ -37,14 +38,6 @@ export async function runsSince(
   table: ProcTable,
   self = process.pid,
 ): Promise<Map<string, number[]>> {
-  const candidates = [...table.values()].filter((e) => isAlive(e) && e.startTime >= since && e.pid !== self);
-  const runs = new Map<string, number[]>();
-  for (const [pid, environ] of await readEnvirons(candidates.map((e) => e.pid))) {
-    const run = variableOf(environ, 'PM_RUN');
-    if (!run) continue;
-    const pids = runs.get(run);
-    if (pids) pids.push(pid);
-    else runs.set(run, [pid]);
-  }
-  return runs;
+  const environs = await readEnvirons(startedSince(table, since, self).map((e) => e.pid));
+  return groupByRun([...environs].map(([pid, environ]) => ({ pid, run: variableOf(environ, 'PM_RUN') })));
 }

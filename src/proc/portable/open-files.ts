@@ -46,14 +46,12 @@ export function readOpenFiles(pids: readonly number[]): Map<number, OpenFiles> |
   }
 }
 
-export function countOpenFds(pids: Iterable<number>): number | null {
+export function countOpenFds(pids: readonly number[]): Map<number, number> | null {
   const files = readOpenFiles([...new Set(pids)]);
-  if (!files) return null;
-  let count = 0;
-  for (const { fds } of files.values()) count += fds;
-  return count;
+  return files && new Map([...files].map(([pid, { fds }]) => [pid, fds]));
 }
 
-export function fdTargets(pid: number): string[] {
-  return readOpenFiles([pid])?.get(pid)?.targets ?? [];
+export function fdTargets(pids: readonly number[]): Map<number, string[]> {
+  const files = readOpenFiles([...new Set(pids)]);
+  return new Map([...(files ?? [])].map(([pid, { targets }]) => [pid, targets]));
 }

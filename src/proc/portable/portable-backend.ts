@@ -17,7 +17,7 @@ export function createPortableBackend(): ProcBackend {
     readTable: () => readPsTable(),
     readEntries: (pids) => readPsTable(pids),
     snapshotSource: () => new PsSnapshotSource(),
-    // pidusage gives CPU time in ms and memory in bytes.
+    // pidusage gives CPU time in ms; ps-table.ts turns RSS into bytes.
     units: () => ({ ticksPerSecond: 1000, pageBytes: 1 }),
     findHomeProcesses: (home) => findHomeProcesses(home),
     runsSince: (since, table) => runsSince(since, table),

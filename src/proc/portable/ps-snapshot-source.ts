@@ -1,6 +1,6 @@
 // The monitor's table (a ProcSource, see proc-snapshot.ts) from ps, refreshed in the background:
 // a fork at every tick would hold the event loop, so each tick reads the last table that arrived
-// while the next one is read. A refresh is `ps -A`, then pidusage for the CPU time and memory of
+// while the next one is read. A refresh is `ps -A` (with RSS), then pidusage for the CPU time of
 // the processes of the trees (the hot pids of the tick before). Only the very first table is read
 // synchronously, so that the first sample has processes to find.
 import pidusage from 'pidusage';
@@ -10,7 +10,7 @@ import { readPsTable, readPsTableAsync } from './ps-table.js';
 
 type Usage = Record<string, pidusage.Status>;
 
-/** CPU time (ms) and memory (bytes) of the pids; none when pidusage fails (no pid matched). */
+/** CPU time (ms) of the pids; none when pidusage fails (no pid matched). */
 async function readUsage(pids: number[]): Promise<Usage> {
   if (pids.length === 0) return {};
   try {
@@ -68,14 +68,9 @@ export class PsSnapshotSource implements ProcSource {
     for (const entry of table.values()) {
       const sampled = usage[entry.pid];
       const before = this.table?.get(entry.pid);
-      if (sampled) {
-        entry.cpuTicks = sampled.ctime;
-        entry.rssPages = sampled.memory;
-      } else if (before && before.startTime === entry.startTime) {
-        // Not sampled this time: the last figures stay, so that CPU time never seems to go back.
-        entry.cpuTicks = before.cpuTicks;
-        entry.rssPages = before.rssPages;
-      }
+      if (sampled) entry.cpuTicks = sampled.ctime;
+      // Not sampled this time: the last figure stays, so that CPU time never seems to go back.
+      else if (before && before.startTime === entry.startTime) entry.cpuTicks = before.cpuTicks;
     }
     this.table = table;
     this.arrived = true;

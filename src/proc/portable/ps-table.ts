@@ -1,15 +1,16 @@
 // The process table from `ps`, for hosts without /proc. The keywords below exist in procps-ng,
-// macOS and the BSDs; lstart comes last because it holds spaces. With LC_ALL=C and TZ=UTC every
+// macOS and the BSDs; lstart comes last because it holds spaces. RSS comes with the table, so that
+// even its first, synchronous read gives memory (pidusage adds CPU time later). With LC_ALL=C and TZ=UTC every
 // dialect prints it as `Mon Dec  7 18:32:31 2026`, parsed here by hand into seconds since the
 // epoch: with the pid, what identifies a process (the same in every read of it).
 import type { ProcEntry, ProcTable } from '../proc-table.js';
 import { type CommandOutput, runCommand, runCommandSync } from './run-command.js';
 
-const FIELDS = ['-o', 'pid=,ppid=,pgid=,stat=,lstart='];
+const FIELDS = ['-o', 'pid=,ppid=,pgid=,stat=,rss=,lstart='];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const LSTART = /^[A-Z][a-z]{2} +([A-Z][a-z]{2}) +(\d{1,2}) +(\d{1,2}):(\d{2}):(\d{2}) +(\d{4})$/;
-const LINE = /^\s*(\d+)\s+(\d+)\s+(-?\d+)\s+(\S+)\s+(.+?)\s*$/;
+const LINE = /^\s*(\d+)\s+(\d+)\s+(-?\d+)\s+(\S+)\s+(\d+)\s+(.+?)\s*$/;
 
 /** `Mon Dec  7 18:32:31 2026` (UTC) → seconds since the epoch; null for anything else. */
 export function parseLstart(text: string): number | null {
@@ -22,11 +23,11 @@ export function parseLstart(text: string): number | null {
   return ms / 1000;
 }
 
-/** One line of `ps -o pid=,ppid=,pgid=,stat=,lstart=`; null for a line that is not one. */
+/** One line of `ps -o pid=,ppid=,pgid=,stat=,rss=,lstart=`; null for a line that is not one. */
 export function parsePsLine(line: string): ProcEntry | null {
   const match = LINE.exec(line);
   if (!match) return null;
-  const [, pid, ppid, pgid, stat, lstart] = match;
+  const [, pid, ppid, pgid, stat, rssKib, lstart] = match;
   const startTime = parseLstart(lstart!);
   if (startTime === null) return null;
   return {
@@ -38,7 +39,8 @@ export function parsePsLine(line: string): ProcEntry | null {
     state: stat![0]!,
     startTime,
     cpuTicks: 0,
-    rssPages: 0,
+    // KiB in every dialect; the backend's units count memory in bytes.
+    rssPages: Number(rssKib) * 1024,
   };
 }
 

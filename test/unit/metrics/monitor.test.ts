@@ -35,7 +35,12 @@ function setup(procs: FakeProc[]) {
     },
   } as unknown as UsageSampler;
   const pool: MonitoredPool = { all: () => procs };
-  const monitor = new Monitor(pool, sampler, { intervalMs: 1000, historyWindowMs: 3000, startedAt: 0 });
+  const monitor = new Monitor(pool, sampler, {
+    intervalMs: 1000,
+    historyWindowMs: 3000,
+    startedAt: 0,
+    countOpenFds: () => null,
+  });
   const samples: MonitorSample[] = [];
   monitor.on('sample', (s) => samples.push(s));
   return { monitor, sampled, samples };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageSampler } from '../../../src/metrics/sample-usage.js';
-import { ProcSnapshot, type ProcSource } from '../../../src/proc/proc-snapshot.js';
+import type { ProcSource } from '../../../src/proc/proc-snapshot.js';
 import type { ProcEntry } from '../../../src/proc/proc-table.js';
 
 /** A /proc in memory: tests add, change and remove processes, and see which pids were read. */
@@ -48,7 +48,10 @@ function setup() {
   const proc = new FakeProc();
   proc.set(1, { pgrp: 1 });
   for (let pid = 500; pid < 520; pid++) proc.set(pid, { ppid: 1 });
-  const sampler = new UsageSampler(new ProcSnapshot(proc));
+  const sampler = new UsageSampler({
+    snapshotSource: () => proc,
+    units: () => ({ ticksPerSecond: 100, pageBytes: PAGE }),
+  });
   return { proc, sampler };
 }
 

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mock, test } from 'node:test';
 import { ExitPoller } from '../../../src/proc/exit-poller.js';
-import { liveStartTime } from '../../../src/proc/proc-table.js';
+import { createProcfsBackend } from '../../../src/proc/procfs-backend.js';
+import { liveStartTime } from '../../helpers/proc-entry.js';
+
+const { readEntries } = createProcfsBackend();
 
 test('a slice of the watched processes is read at each poll, and every exit is found within a round', () => {
   mock.timers.enable({ apis: ['setInterval'] });
@@ -11,7 +14,7 @@ test('a slice of the watched processes is read at each poll, and every exit is f
     const started = liveStartTime(self)!;
     const gone = spawnSync('true').pid!;
     const exited: string[] = [];
-    const poller = new ExitPoller(200, 2);
+    const poller = new ExitPoller(readEntries, 200, 2);
     poller.watch(self, started, () => exited.push('self'));
     poller.watch(self, started + 1, () => exited.push('reused pid'));
     poller.watch(self, started, () => exited.push('self again'));
@@ -32,7 +35,7 @@ test('an unwatched process is no longer read, and the last one stops the timer',
   try {
     const gone = spawnSync('true').pid!;
     const exited: number[] = [];
-    const poller = new ExitPoller(200, 1);
+    const poller = new ExitPoller(readEntries, 200, 1);
     const stop = poller.watch(gone, 1, () => exited.push(1));
     poller.watch(gone, 1, () => exited.push(2));
     stop();

@@ -24,7 +24,7 @@ function deps(entries: ProcEntry[], fds: Record<number, string[]> = {}): StaleRu
   const table: ProcTable = new Map(entries.map((e) => [e.pid, e]));
   return {
     readTable: () => table,
-    readFdTargets: (pid) => fds[pid] ?? [],
+    readFdTargets: (pids) => new Map(pids.map((pid) => [pid, fds[pid] ?? []])),
     selfPid: DAEMON,
   };
 }

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
-import { isPidAlive } from '../../../src/proc/proc-table.js';
 import { instanceEnv, preflight, type SpawnOptions, spawnInstance } from '../../../src/supervisor/spawn.js';
 import { preludeScript } from '../../../src/supervisor/spawn-prelude.js';
+import { isPidAlive } from '../../helpers/proc-entry.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { testSpec } from './fake-world.js';
 

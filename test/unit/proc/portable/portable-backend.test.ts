@@ -104,16 +104,16 @@ test('killTrees kills a sh and its child', async () => {
 });
 
 test('open descriptors are counted with lsof, and a process points at its files', () => {
-  const fds = backend.countOpenFds([process.pid]);
-  assert.ok(fds !== null && fds >= 3, `stdin, stdout and stderr at least (got ${fds})`);
+  const fds = backend.countOpenFds([process.pid])?.get(process.pid);
+  assert.ok(fds !== undefined && fds >= 3, `stdin, stdout and stderr at least (got ${fds})`);
   const file = path.join(home, 'held');
   const fd = fs.openSync(file, 'w');
   try {
-    assert.ok(backend.fdTargets(process.pid).includes(file));
+    assert.ok(backend.fdTargets([process.pid]).get(process.pid)?.includes(file));
   } finally {
     fs.closeSync(fd);
   }
-  assert.deepEqual(backend.fdTargets(spawnSync('true').pid!), []);
+  assert.deepEqual(backend.fdTargets([spawnSync('true').pid!]), new Map());
 });
 
 test("the snapshot source gives a busy process's memory and CPU time, refreshed in the background", async () => {

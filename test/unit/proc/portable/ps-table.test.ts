@@ -1,5 +1,6 @@
 // The ps table parser on literal output of the three dialects (procps-ng, macOS, FreeBSD), all read
-// with LC_ALL=C and TZ=UTC: lstart is seconds since the epoch, the state is stat's first letter.
+// with LC_ALL=C and TZ=UTC: lstart is seconds since the epoch, the state is stat's first letter, RSS
+// is in bytes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseLstart, parsePsTable } from '../../../../src/proc/portable/ps-table.js';
@@ -15,22 +16,22 @@ test('lstart is read by hand as UTC seconds, with a day of one digit or two', ()
 
 const dialects: Record<string, string> = {
   procps: [
-    '    1     0     0 S<Ll Mon Dec  7 10:46:48 2026',
-    '  412     1   412 Ss   Mon Dec  7 10:47:02 2026',
-    ' 5171   412  5171 S+   Tue Dec 15 09:05:59 2026',
-    ' 5172  5171  5171 Z+   Tue Dec 15 09:06:00 2026',
+    '    1     0     0 S<Ll  11520 Mon Dec  7 10:46:48 2026',
+    '  412     1   412 Ss   5120   Mon Dec  7 10:47:02 2026',
+    ' 5171   412  5171 S+   2048   Tue Dec 15 09:05:59 2026',
+    ' 5172  5171  5171 Z+      0   Tue Dec 15 09:06:00 2026',
   ].join('\n'),
   macos: [
-    '    1     0     1 Ss   Mon Dec  7 10:46:48 2026',
-    '  412     1   412 Ss   Mon Dec  7 10:47:02 2026',
-    ' 5171   412  5171 S+   Tue Dec 15 09:05:59 2026',
-    ' 5172  5171  5171 Z+   Tue Dec 15 09:06:00 2026',
+    '    1     0     1 Ss  11520   Mon Dec  7 10:46:48 2026',
+    '  412     1   412 Ss   5120   Mon Dec  7 10:47:02 2026',
+    ' 5171   412  5171 S+   2048   Tue Dec 15 09:05:59 2026',
+    ' 5172  5171  5171 Z+      0   Tue Dec 15 09:06:00 2026',
   ].join('\n'),
   freebsd: [
-    '    1     0     1 ILs  Mon Dec  7 10:46:48 2026',
-    '  412     1   412 Ss   Mon Dec  7 10:47:02 2026',
-    ' 5171   412  5171 I+   Tue Dec 15 09:05:59 2026',
-    ' 5172  5171  5171 Z+   Tue Dec 15 09:06:00 2026',
+    '    1     0     1 ILs  11520  Mon Dec  7 10:46:48 2026',
+    '  412     1   412 Ss   5120   Mon Dec  7 10:47:02 2026',
+    ' 5171   412  5171 I+   2048   Tue Dec 15 09:05:59 2026',
+    ' 5172  5171  5171 Z+      0   Tue Dec 15 09:06:00 2026',
   ].join('\n'),
 };
 
@@ -49,6 +50,7 @@ for (const [dialect, output] of Object.entries(dialects)) {
       rssPages: 0,
     });
     assert.equal(table.get(412)!.startTime, 1_796_640_422);
+    assert.equal(table.get(5171)!.rssPages, 2048 * 1024, 'RSS in bytes (ps prints KiB)');
     assert.equal(isAlive(table.get(5172)), false, 'a zombie is not alive');
     assert.equal(isAlive(table.get(5171)), true);
   });
@@ -57,10 +59,10 @@ for (const [dialect, output] of Object.entries(dialects)) {
 test('a line that is not a process (a header, a blank, a cut line) is skipped', () => {
   const table = parsePsTable(
     [
-      '  PID  PPID  PGID STAT STARTED',
+      '  PID  PPID  PGID STAT    RSS STARTED',
       '',
-      '  77     1    77 Ss   Mon Dec',
-      '  78     1    78 S    Mon Dec  7 10:47:02 2026',
+      '  77     1    77 Ss    100   Mon Dec',
+      '  78     1    78 S    640    Mon Dec  7 10:47:02 2026',
     ].join('\n'),
   );
   assert.deepEqual([...table.keys()], [78]);

@@ -26,7 +26,7 @@ test('the table reads throw, and so does the search of a home', async () => {
 
 test('open descriptors are unknown, and targets empty', () => {
   assert.equal(backend.countOpenFds([process.pid]), null);
-  assert.deepEqual(backend.fdTargets(process.pid), []);
+  assert.deepEqual(backend.fdTargets([process.pid]), new Map());
 });
 
 test('the snapshot source starts empty, refreshes without an unhandled rejection, and recovers', async () => {
