@@ -7,11 +7,19 @@ import type { PoolServiceDeps } from './pool-service.js';
 
 function stopStrays(pids: number[], liveStartTime: (pid: number) => number | null): void {
   if (pids.length === 0) return;
-  const started = new Map(pids.map((pid) => [pid, liveStartTime(pid)]));
+  // A start time that cannot be read (now, or at the SIGKILL) is never matched: no SIGKILL on a guess.
+  const readStart = (pid: number): number | null => {
+    try {
+      return liveStartTime(pid);
+    } catch {
+      return null;
+    }
+  };
+  const started = new Map(pids.map((pid) => [pid, readStart(pid)]));
   signalPids(pids, 'SIGTERM');
   setTimeout(() => {
     // The same processes only: a pid reused meanwhile belongs to someone else.
-    const left = pids.filter((pid) => started.get(pid) !== null && liveStartTime(pid) === started.get(pid));
+    const left = pids.filter((pid) => started.get(pid) !== null && readStart(pid) === started.get(pid));
     signalPids(left, 'SIGKILL');
   }, DEFAULT_STOP.killTimeoutMs).unref();
 }

@@ -87,7 +87,7 @@ function awaitReadyLine(pipe: Readable, onReady: () => void): void {
 export function createWorld(home: string, events: EventSink, host: CgroupHost, backend: ProcBackend): World {
   const reaper = new TreeReaper(backend);
   const sockets = new ListenSockets();
-  const exitPoller = new ExitPoller((pids) => backend.readEntries(pids));
+  const exitPoller = new ExitPoller((pids) => backend.readEntries(pids), backend.exitPollMs);
   const poller = new CgroupPoller();
   const cgroups = new Map<string, InstanceCgroup>();
   const counterFiles = new CounterFiles();
@@ -106,7 +106,13 @@ export function createWorld(home: string, events: EventSink, host: CgroupHost, b
     waitGone: (pgid, tracked, mark, onStragglers) => reaper.waitGone(pgid, tracked, mark, onStragglers),
     signal: signalPids,
     groupExists,
-    isAlive: (pid) => isPidAliveIn(backend, pid),
+    isAlive: (pid) => {
+      try {
+        return isPidAliveIn(backend, pid);
+      } catch {
+        return true; // cannot tell now: taken for alive, so that nothing of the run is forgotten
+      }
+    },
     startTime: (pid) => liveStartTimeIn(backend, pid),
     watchExit: (pid, startTime, onExit) => exitPoller.watch(pid, startTime, onExit),
     staleRunPids: (run, pipes) =>

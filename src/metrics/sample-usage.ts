@@ -5,6 +5,7 @@
 import type { ProcBackend } from '../proc/proc-backend.js';
 import { treeOf } from '../proc/proc-index.js';
 import { ProcSnapshot } from '../proc/proc-snapshot.js';
+import { UNKNOWN_CPU } from '../proc/proc-table.js';
 
 export interface SampleTarget {
   id: number;
@@ -52,8 +53,12 @@ export class UsageSampler {
       for (const pid of pids) {
         const entry = table.get(pid)!;
         const before = this.previous.get(pid);
-        // A pid seen for the first time (or reused) spent all its ticks within this interval.
-        ticks += entry.cpuTicks - (before && before.startTime === entry.startTime ? before.cpuTicks : 0);
+        const same = before !== undefined && before.startTime === entry.startTime;
+        // A pid seen for the first time (or reused) spent all its ticks within this interval; a
+        // first known figure after unknown ones (ps, then pidusage) is only the baseline, or an
+        // adopted process's whole life would count as one interval.
+        if (entry.cpuTicks !== UNKNOWN_CPU && !(same && before.cpuTicks === UNKNOWN_CPU))
+          ticks += entry.cpuTicks - (same ? before.cpuTicks : 0);
         pages += entry.rssPages;
         this.previous.set(pid, { startTime: entry.startTime, cpuTicks: entry.cpuTicks, at: now });
       }

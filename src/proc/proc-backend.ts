@@ -14,7 +14,7 @@ export interface ProcBackend {
   /** Every process, read now. */
   readTable(): ProcTable;
   /** These processes, read now (with one read for all of them where the backend can); a pid that
-   * is gone is absent. */
+   * is gone is absent. Throws when it cannot tell (ps could not run, or left out a live pid). */
   readEntries(pids: readonly number[]): ProcTable;
   /** The monitor's source of the table, kept from tick to tick (proc-snapshot.ts). */
   snapshotSource(): ProcSource;
@@ -37,21 +37,20 @@ export interface ProcBackend {
   killTrees?(pids: Iterable<number>): void;
   /** How often a stop checks whether the tree is gone. */
   readonly reapIntervalMs: number;
+  /** How often the processes adopted from an earlier daemon are checked for their exit. */
+  readonly exitPollMs: number;
 }
 
-/** One process as the backend reads it now; null when it is gone or cannot be read. */
-function entryOf(backend: ProcBackend, pid: number): ProcEntry | null {
-  try {
-    return backend.readEntries([pid]).get(pid) ?? null;
-  } catch {
-    return null;
-  }
-}
+/** One process as the backend reads it now; null when it is gone. Throws when the backend cannot
+ * tell now (ps could not run): never a guess that it is gone. */
+const entryOf = (backend: ProcBackend, pid: number): ProcEntry | null =>
+  backend.readEntries([pid]).get(pid) ?? null;
 
-/** Whether the pid is a live (not zombie) process. */
+/** Whether the pid is a live (not zombie) process; throws when the backend cannot tell. */
 export const isPidAliveIn = (backend: ProcBackend, pid: number): boolean => isAlive(entryOf(backend, pid));
 
-/** The start time of a live process: with its pid, what tells it from a later one; null when none. */
+/** The start time of a live process: with its pid, what tells it from a later one; null when none.
+ * Throws when the backend cannot tell. */
 export function liveStartTimeIn(backend: ProcBackend, pid: number): number | null {
   const entry = entryOf(backend, pid);
   return isAlive(entry) ? entry!.startTime : null;

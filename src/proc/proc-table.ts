@@ -12,15 +12,19 @@ export interface ProcEntry {
   session: number;
   /** One-letter state from /proc/<pid>/stat: R, S, D, T, Z, ... */
   state: string;
-  /** Clock ticks since boot: with the pid it identifies a process, since pids are reused. */
+  /** Clock ticks since boot (seconds since the epoch from ps): with the pid it identifies a
+   * process, since pids are reused. */
   startTime: number;
-  /** CPU time used so far (user + system), in clock ticks. */
+  /** CPU time used so far (user + system), in clock ticks (the backend's units); UNKNOWN_CPU where
+   * it is not known yet (ps's table, before pidusage has read it). */
   cpuTicks: number;
-  /** Resident set size, in pages. */
+  /** Resident set size, in pages (the backend's units). */
   rssPages: number;
 }
 
 export type ProcTable = Map<number, ProcEntry>;
+
+export const UNKNOWN_CPU = -1;
 
 export function parseStat(pid: number, text: string): ProcEntry | null {
   // The command name may contain spaces and parentheses: fields start after the last ')'.

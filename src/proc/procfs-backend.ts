@@ -45,5 +45,6 @@ export function createProcfsBackend(): ProcBackend {
     fdTargets: readFdTargets,
     // A stop polls its tree often: one /proc scan a tick serves every stop at once.
     reapIntervalMs: 20,
+    exitPollMs: 200,
   };
 }

@@ -337,7 +337,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     this.health = 'unknown';
     this.usage = null;
     this.openFds = null;
-    this.startRun(pid, this.tree.startTime(pid));
+    this.startRun(pid, this.startTimeOfNewRun(pid));
     // `on`, not `once`: each comes once anyway, and a once-wrapper per child is 0.2 KB kept.
     child.on('spawn', () => {
       if (this.child === child) this.apply({ type: 'ready' });
@@ -365,6 +365,16 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
     this.pidStartTime = startTime;
     this.runTree.clear();
     this.runTree.add(pid);
+  }
+
+  /** A run whose start time cannot be read now runs on; only a later daemon cannot adopt it (its
+   * orphan sweep stops it, and the instance starts afresh). */
+  private startTimeOfNewRun(pid: number): number | null {
+    try {
+      return this.tree.startTime(pid);
+    } catch {
+      return null;
+    }
   }
 
   private signalTree(signal: NodeJS.Signals): void {

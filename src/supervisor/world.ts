@@ -36,7 +36,9 @@ export interface ProcessTree {
   /** True while some process (possibly a zombie) is in the group. */
   groupExists(pgid: number): boolean;
   isAlive(pid: number): boolean;
-  /** The start time of a live, non-zombie process (with its pid, what tells it from a later one); null when there is none. */
+  /** The start time of a live, non-zombie process (with its pid, what tells it from a later one);
+   * null when there is none. Throws when the process table cannot be read now: a restore must not
+   * take a live process for gone (it would start a second run beside it). */
   startTime(pid: number): number | null;
   /** Calls onExit once a process that is not our child is gone (or its pid is reused); returns an unwatch. */
   watchExit(pid: number, startTime: number, onExit: () => void): () => void;

@@ -2,6 +2,8 @@
 // one (a bad value is one line and exit 2), and a daemon that finds runs recorded by the other
 // backend neither adopts nor duplicates them (start times are measured differently).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { listApps } from '../helpers/daemon.js';
 import { readDaemonPidFile } from '../helpers/proc.js';
@@ -69,4 +71,26 @@ test('the portable run of the suite runs its daemons with the portable backend',
   skip: portableRun,
 }, async () => {
   assert.match((await pm(['ping'], t.env)).stdout, /^process table: portable /m);
+});
+
+test('a ps that fails while a new portable daemon starts is one line and exit 2; nothing is killed, and the next command adopts', async () => {
+  const env = { ...t.env, PM_PROC_BACKEND: 'portable' };
+  await pm(['start', 'sleep 300', '--name', 'nap'], env);
+  const [before] = await listApps(env);
+  process.kill(readDaemonPidFile(t.home)!, 'SIGKILL');
+
+  const shims = fs.mkdtempSync(path.join(t.home, 'shims-'));
+  fs.writeFileSync(path.join(shims, 'ps'), '#!/bin/sh\necho "ps: fork failed" >&2\nexit 1\n', {
+    mode: 0o755,
+  });
+  const failed = await runCli(['list'], { ...env, PATH: `${shims}:${process.env.PATH}` });
+  assert.equal(failed.code, 2, failed.stderr);
+  assert.match(failed.stderr, /daemon failed to start: .*ps: fork failed/);
+  assert.equal(failed.stderr.trim().split('\n').length, 1, failed.stderr);
+  assert.ok(isPidAlive(before!.pid!), 'the app was killed');
+
+  await pm(['ping'], env); // the next daemon, with the portable backend again
+  const [after] = await listApps(env);
+  assert.equal(after!.pid, before!.pid);
+  assert.equal(after!.status, 'online');
 });

@@ -10,6 +10,8 @@ import { readPsTable } from './ps-table.js';
 
 // ps forks at every check of a stop: a tenth of a second is often enough.
 const REAP_INTERVAL_MS = 100;
+// A ps holds the loop 5-10 ms: once a second for the adopted processes, not five times.
+const EXIT_POLL_MS = 1000;
 
 export function createPortableBackend(): ProcBackend {
   return {
@@ -24,9 +26,17 @@ export function createPortableBackend(): ProcBackend {
     countOpenFds,
     fdTargets,
     killTrees: (pids) => {
-      // tree-kill finds the descendants when called; an error means the process is already gone.
-      for (const pid of pids) treeKill(pid, 'SIGKILL', () => {});
+      // tree-kill finds the descendants when called; an error means the process is already gone,
+      // and one it throws (out of descriptors for its ps) must not skip the caller's own SIGKILL.
+      for (const pid of pids) {
+        try {
+          treeKill(pid, 'SIGKILL', () => {});
+        } catch {
+          return;
+        }
+      }
     },
     reapIntervalMs: REAP_INTERVAL_MS,
+    exitPollMs: EXIT_POLL_MS,
   };
 }

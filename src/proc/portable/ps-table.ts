@@ -3,7 +3,7 @@
 // even its first, synchronous read gives memory (pidusage adds CPU time later). With LC_ALL=C and TZ=UTC every
 // dialect prints it as `Mon Dec  7 18:32:31 2026`, parsed here by hand into seconds since the
 // epoch: with the pid, what identifies a process (the same in every read of it).
-import type { ProcEntry, ProcTable } from '../proc-table.js';
+import { type ProcEntry, type ProcTable, UNKNOWN_CPU } from '../proc-table.js';
 import { type CommandOutput, runCommand, runCommandSync } from './run-command.js';
 
 const FIELDS = ['-o', 'pid=,ppid=,pgid=,stat=,rss=,lstart='];
@@ -38,7 +38,7 @@ export function parsePsLine(line: string): ProcEntry | null {
     session: 0,
     state: stat![0]!,
     startTime,
-    cpuTicks: 0,
+    cpuTicks: UNKNOWN_CPU,
     // KiB in every dialect; the backend's units count memory in bytes.
     rssPages: Number(rssKib) * 1024,
   };
@@ -61,20 +61,45 @@ function psEnv(): NodeJS.ProcessEnv {
   return { ...process.env, LC_ALL: 'C', TZ: 'UTC' };
 }
 
-/** ps exits 1 when none of the pids asked for is left: an empty table, not a failure. */
-function toTable({ stdout, status }: CommandOutput, pids?: readonly number[]): ProcTable {
-  if (status !== 0 && !(pids && status === 1)) throw new Error(`ps exited with status ${status}`);
-  return parsePsTable(stdout);
+/** Whether the kernel has a process of that pid (a zombie too), without a fork. */
+function exists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
-/** Reads the table now, blocking; throws when ps cannot run. Without `pids`, every process. */
+/**
+ * ps exits 1 with nothing on stderr when none of the pids asked for is left: an empty table, not a
+ * failure. Any other failure, or a pid ps left out that the kernel still has, throws: "gone" must
+ * never be a guess, since a process taken for gone is restarted beside itself or killed.
+ */
+function toTable({ stdout, stderr, status }: CommandOutput, pids?: readonly number[]): ProcTable {
+  if (status !== 0 && !(pids && status === 1 && stderr === ''))
+    throw new Error(`ps exited with status ${status}${stderr ? `: ${stderr.trim()}` : ''}`);
+  const table = parsePsTable(stdout);
+  for (const pid of pids ?? [])
+    if (!table.has(pid) && exists(pid)) throw new Error(`ps did not list process ${pid}`);
+  return table;
+}
+
+/** Reads the table now, blocking; throws when ps cannot run or cannot tell (after one more try).
+ * Without `pids`, every process; pids the kernel has no process for are not asked about. */
 export function readPsTable(pids?: readonly number[]): ProcTable {
-  if (pids?.length === 0) return new Map();
-  return toTable(runCommandSync('ps', psArgs(pids), { env: psEnv() }), pids);
+  const asked = pids?.filter(exists);
+  if (asked?.length === 0) return new Map();
+  try {
+    return toTable(runCommandSync('ps', psArgs(asked), { env: psEnv() }), asked);
+  } catch {
+    return toTable(runCommandSync('ps', psArgs(asked), { env: psEnv() }), asked);
+  }
 }
 
-/** readPsTable without blocking the event loop. */
+/** readPsTable without blocking the event loop (and without the second try: a refresh comes again). */
 export async function readPsTableAsync(pids?: readonly number[]): Promise<ProcTable> {
-  if (pids?.length === 0) return new Map();
-  return toTable(await runCommand('ps', psArgs(pids), { env: psEnv() }), pids);
+  const asked = pids?.filter(exists);
+  if (asked?.length === 0) return new Map();
+  return toTable(await runCommand('ps', psArgs(asked), { env: psEnv() }), asked);
 }

@@ -1,10 +1,12 @@
 // Runs ps or lsof and hands back its output with its exit status: both exit 1 when a pid they were
-// asked about is gone, which is an answer, not a failure. Only a command that cannot run (absent,
-// killed at the timeout, output too large) throws.
-import { type ExecFileException, execFile, execFileSync } from 'node:child_process';
+// asked about is gone, which is an answer, not a failure, when they say nothing on stderr (they
+// exit 1 on real errors too, with a message). Only a command that cannot run (absent, killed at the
+// timeout, output too large) throws.
+import { type ExecFileException, execFile, spawnSync } from 'node:child_process';
 
 export interface CommandOutput {
   stdout: string;
+  stderr: string;
   status: number;
 }
 
@@ -29,18 +31,10 @@ function settings(options: CommandOptions) {
 
 /** Blocks until the command exits. */
 export function runCommandSync(file: string, args: string[], options: CommandOptions = {}): CommandOutput {
-  try {
-    const stdout = execFileSync(file, args, { ...settings(options), stdio: ['ignore', 'pipe', 'pipe'] });
-    return { stdout, status: 0 };
-  } catch (error) {
-    const { status, signal, stdout } = error as {
-      status?: number | null;
-      signal?: string | null;
-      stdout?: string;
-    };
-    if (typeof status === 'number' && status !== 0 && !signal) return { stdout: stdout ?? '', status };
-    throw error;
-  }
+  const result = spawnSync(file, args, { ...settings(options), stdio: ['ignore', 'pipe', 'pipe'] });
+  if (result.error) throw result.error;
+  if (result.status === null) throw new Error(`${file} was killed by ${result.signal}`);
+  return { stdout: result.stdout, stderr: result.stderr, status: result.status };
 }
 
 /** Never blocks the event loop. */
@@ -50,11 +44,17 @@ export function runCommand(
   options: CommandOptions = {},
 ): Promise<CommandOutput> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, settings(options), (error: ExecFileException | null, stdout: string) => {
-      // An exit status arrives as a numeric code; a spawn failure or the maxBuffer kill as a string.
-      if (!error) resolve({ stdout, status: 0 });
-      else if (typeof error.code === 'number' && !error.killed) resolve({ stdout, status: error.code });
-      else reject(error);
-    });
+    execFile(
+      file,
+      args,
+      settings(options),
+      (error: ExecFileException | null, stdout: string, stderr: string) => {
+        // An exit status arrives as a numeric code; a spawn failure or the maxBuffer kill as a string.
+        if (!error) resolve({ stdout, stderr, status: 0 });
+        else if (typeof error.code === 'number' && !error.killed)
+          resolve({ stdout, stderr, status: error.code });
+        else reject(error);
+      },
+    );
   });
 }

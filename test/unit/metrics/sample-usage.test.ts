@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageSampler } from '../../../src/metrics/sample-usage.js';
 import type { ProcSource } from '../../../src/proc/proc-snapshot.js';
-import type { ProcEntry } from '../../../src/proc/proc-table.js';
+import { type ProcEntry, UNKNOWN_CPU } from '../../../src/proc/proc-table.js';
 
 /** A /proc in memory: tests add, change and remove processes, and see which pids were read. */
 class FakeProc implements ProcSource {
@@ -138,4 +138,17 @@ test('instances sampled in different slices each get their CPU over their own in
   proc.reads = [];
   sampler.sample([a], 4000);
   assert.ok(!proc.reads.includes(20), `b was read with a's slice: ${proc.reads}`);
+});
+
+test('a CPU time not known yet (ps before pidusage) is no sample, and its first figure only the baseline', () => {
+  const { proc, sampler } = setup();
+  // An adopted process that has run for an hour: ps knows it, pidusage has not read it yet.
+  proc.set(10, { pgrp: 10, cpuTicks: UNKNOWN_CPU });
+  const target = { id: 1, pgid: 10, tracked: [] };
+  sampler.sample([target], 0);
+  assert.equal(sampler.sample([target], 1000).get(1)!.cpuPercent, 0);
+  proc.set(10, { cpuTicks: 360_000 });
+  assert.equal(sampler.sample([target], 2000).get(1)!.cpuPercent, 0, 'an hour of CPU is not one interval');
+  proc.set(10, { cpuTicks: 360_050 });
+  assert.equal(Math.round(sampler.sample([target], 3000).get(1)!.cpuPercent), 50);
 });

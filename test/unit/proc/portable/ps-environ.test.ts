@@ -6,6 +6,7 @@ import { homeRunOf } from '../../../../src/proc/portable/home-processes.js';
 import {
   carriesHome,
   environFlag,
+  environsOnly,
   parseEnvirons,
   variableOf,
 } from '../../../../src/proc/portable/ps-environ.js';
@@ -70,6 +71,38 @@ test('a PM_HOME, PM_ID or PM_RUN in the command line counts for nothing: the env
   assert.equal(homeRunOf(environ, HOME), null);
   assert.deepEqual(homeRunOf(environ, '/elsewhere'), { id: 5, run: 'real' });
   assert.equal(variableOf(environ, 'PM_RUN'), 'real');
+});
+
+test('the command line is cut off the environment display: arguments that look like variables are no environment', () => {
+  const withEnv = parseEnvirons(
+    [
+      `  90 sh -c sleep PM_HOME=${HOME} PM_ID=7`,
+      `  91 node a.js PM_HOME=${HOME} PM_ID=1 PM_RUN=r1`,
+      '  92 node b.js',
+      '  93 sh -c exec node c.js LANG=C',
+    ].join('\n'),
+  );
+  const withoutEnv = parseEnvirons(
+    [
+      // 90 is a stranger whose arguments hold PM_HOME and PM_ID; its environment is not shown.
+      `  90 sh -c sleep PM_HOME=${HOME} PM_ID=7`,
+      '  91 node a.js',
+      '  92 node b.js',
+      // 93 exec'd between the two reads: left out.
+      '  93 node c.js',
+    ].join('\n'),
+  );
+  const environs = environsOnly(withEnv, withoutEnv);
+  assert.deepEqual(
+    [...environs],
+    [
+      [90, ''],
+      [91, `PM_HOME=${HOME} PM_ID=1 PM_RUN=r1`],
+      [92, ''],
+    ],
+  );
+  assert.equal(homeRunOf(environs.get(90)!, HOME), null);
+  assert.deepEqual(homeRunOf(environs.get(91)!, HOME), { id: 1, run: 'r1' });
 });
 
 test('a process of the home without an integer PM_ID is none of its runs; one without PM_RUN has a null run', () => {

@@ -46,7 +46,7 @@ for (const [dialect, output] of Object.entries(dialects)) {
       session: 0,
       state: 'Z',
       startTime: 1_797_325_560,
-      cpuTicks: 0,
+      cpuTicks: -1,
       rssPages: 0,
     });
     assert.equal(table.get(412)!.startTime, 1_796_640_422);
