@@ -68,4 +68,21 @@ inEachIsolation((t) => {
     assert.equal(listed.length, 50);
     assert.deepEqual(new Set(listed.map((p) => p.pid)), new Set([...after.values()].flat()));
   });
+
+  test('a stranger whose command line names this home and an instance id is none of its processes: the sweep leaves it', async () => {
+    const { PM_HOME: _, ...withoutHome } = process.env;
+    // Its arguments read `PM_HOME=<home> PM_ID=0 PM_RUN=r`; its environment has no PM_HOME.
+    const stranger = spawn('sh', ['-c', 'sleep 300; true', `PM_HOME=${t.home} PM_ID=0 PM_RUN=r`], {
+      env: withoutHome,
+      stdio: 'ignore',
+      detached: true,
+    });
+    try {
+      await pm(['ping'], t.env);
+      assert.equal(readEvents(t.home).filter((e) => e.type === 'orphans-swept').length, 0);
+      assert.ok(!isGone(stranger.pid!), 'the stranger was stopped');
+    } finally {
+      process.kill(-stranger.pid!, 'SIGKILL'); // sh and its sleep
+    }
+  });
 });
