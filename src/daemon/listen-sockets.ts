@@ -14,6 +14,8 @@ export class ListenSockets {
   private readonly binding = new Map<string, Promise<void>>();
   /** Why the last bind of an app failed, for the runs that could not get their sockets. */
   private readonly failures = new Map<string, string>();
+  /** Apps let go of while a bind was in flight: what that bind gets is closed, not kept. */
+  private readonly cancelled = new Set<string>();
 
   /** Binds the app's sockets unless it holds them already; an app without listen: lets go of its own. */
   async bind(spec: Pick<AppSpec, 'name' | 'listen'>): Promise<void> {
@@ -25,8 +27,13 @@ export class ListenSockets {
     if (this.held.get(spec.name)?.key === key) return;
     const done = bindListeners(listen).then(
       (bound) => {
+        if (this.cancelled.delete(spec.name)) {
+          // The app was deleted (or lost its listen:) meanwhile: its ports must not stay taken.
+          for (const socket of bound) socket.close();
+          return;
+        }
         // The old sockets close here; the runs that have them keep serving on their copies.
-        this.release(spec.name);
+        this.closeHeld(spec.name);
         this.held.set(spec.name, { key, bound });
       },
       (error: Error) => {
@@ -39,6 +46,7 @@ export class ListenSockets {
       await done;
     } finally {
       this.binding.delete(spec.name);
+      this.cancelled.delete(spec.name);
     }
   }
 
@@ -53,7 +61,13 @@ export class ListenSockets {
     return { missing: this.failures.get(spec.name) ?? 'not bound yet' };
   }
 
+  /** The app is gone or listens no more: its sockets close, and so will those of a bind in flight. */
   release(name: string): void {
+    this.closeHeld(name);
+    if (this.binding.has(name)) this.cancelled.add(name);
+  }
+
+  private closeHeld(name: string): void {
     for (const socket of this.held.get(name)?.bound ?? []) socket.close();
     this.held.delete(name);
     this.failures.delete(name);
