@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { listApps } from '../helpers/daemon.js';
+import { readEvents } from '../helpers/recovery.js';
 import { pm, runCli } from '../helpers/run-cli.js';
 import { setupTempHome } from '../helpers/setup-temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -82,6 +83,21 @@ test('a scheduled task is not run when it is defined; a service with cron_restar
     events,
     /"type":"scheduled","severity":"info","app":"svc","message":"restarted on schedule \*\/2 \* \* \* \* \*"/,
   );
+});
+
+test('a service the user stopped stays stopped when its cron_restart is due: the restart is skipped, and said so', async () => {
+  await pm(
+    ['start', writeConfig('  - name: svc\n    command: sleep 100000\n    cron_restart: "* * * * * *"\n')],
+    t.env,
+  );
+  await pm(['stop', 'svc'], t.env);
+  const skipped = await waitFor(() =>
+    readEvents(t.home).find((e) => e.type === 'schedule-skipped' && e.app === 'svc'),
+  );
+  assert.match(skipped.message, /^scheduled restart skipped \(\* \* \* \* \* \*\): the app is stopped$/);
+  const [svc] = await listApps(t.env);
+  assert.equal(svc!.status, 'stopped');
+  assert.equal(svc!.pid, null);
 });
 
 test('a bad cron expression, cron on a service and an unknown time zone are config errors', async () => {

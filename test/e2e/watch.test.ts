@@ -73,6 +73,25 @@ test('watch_ignore without watch is a config error; pm start --watch watches the
   );
 });
 
+test('a change under a watched app the user stopped does not start it', async () => {
+  const project = path.join(t.home, 'resting');
+  fs.mkdirSync(project);
+  fs.writeFileSync(path.join(project, 'app.conf'), '1');
+  const file = path.join(project, 'pm.yaml');
+  fs.writeFileSync(
+    file,
+    'apps:\n  - name: resting\n    command: sleep 100000\n    watch: true\n    watch_delay: 100ms\n',
+  );
+  await pm(['start', file], t.env);
+  await waitFor(() => readEvents(t.home).some((e) => e.type === 'watching'), { message: 'the watch set up' });
+  await pm(['stop', 'resting'], t.env);
+  fs.writeFileSync(path.join(project, 'app.conf'), '2');
+  const changed = await waitFor(() => readEvents(t.home).find((e) => e.type === 'file-changed'));
+  assert.equal(changed.message, 'app.conf changed: not restarted, the app is stopped');
+  const [app] = await listApps(t.env);
+  assert.equal(app!.status, 'stopped');
+});
+
 test("the app's own log file inside the watched tree is not a change", async () => {
   const project = path.join(t.home, 'chatty');
   fs.mkdirSync(path.join(project, 'logs'), { recursive: true });

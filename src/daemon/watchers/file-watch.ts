@@ -32,7 +32,7 @@ export class FileWatch implements Service {
   private readonly onChange = () => this.resyncs.trigger();
 
   constructor(
-    private readonly pool: Pick<ProcessPool, 'specs' | 'restart' | 'reload' | 'on' | 'off'>,
+    private readonly pool: Pick<ProcessPool, 'specs' | 'select' | 'restart' | 'reload' | 'on' | 'off'>,
     private readonly events: EventSink,
     /** pm's own home: its logs and pipes change all the time, and are never watched. */
     private readonly home: string,
@@ -130,7 +130,14 @@ export class FileWatch implements Service {
     const files = [...entry.changed];
     const file = files.at(-1)!;
     const more = files.length > 1 ? ` and ${files.length - 1} more` : '';
-    const how = spec.listen?.length ? 'reloading' : 'restarting';
+    const target = { kind: 'name', name: spec.name } as const;
+    // `pm stop` means stopped until `pm start`: a change restarts an app that runs, and only that.
+    const stopped = this.pool.select(target).every((p) => p.status === 'stopped');
+    const how = stopped
+      ? 'not restarted, the app is stopped'
+      : spec.listen?.length
+        ? 'reloading'
+        : 'restarting';
     this.events.record({
       type: 'file-changed',
       severity: 'info',
@@ -139,7 +146,7 @@ export class FileWatch implements Service {
       data: { file, files: files.length },
     });
     entry.changed.clear();
-    const target = { kind: 'name', name: spec.name } as const;
+    if (stopped) return;
     const done = spec.listen?.length ? this.pool.reload(target, { parallel: 1 }) : this.pool.restart(target);
     void done.catch(() => {}); // a reload that fails says so in its own event
   }

@@ -118,6 +118,13 @@ export class Scheduler implements Service {
     const when = describeSchedule(entry.schedule);
     const now = Date.now();
     if (entry.schedule.action === 'restart') {
+      // `pm stop` means stopped until `pm start`: a scheduled restart is of a service that runs.
+      if (this.pool.select(target).every((p) => p.status === 'stopped')) {
+        const detail = 'the app is stopped';
+        entry.last = { at: now, outcome: 'skipped', detail };
+        this.record(name, 'schedule-skipped', 'info', `scheduled restart skipped (${when}): ${detail}`);
+        return;
+      }
       entry.last = { at: now, outcome: 'restarted', detail: when };
       this.record(name, 'scheduled', 'info', `restarted on schedule ${when}`);
       void this.pool.restart(target).catch(() => {});
