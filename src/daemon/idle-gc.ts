@@ -1,7 +1,8 @@
 // A burst of commands leaves garbage that V8's memory reducer gives back late or never while the
 // monitor keeps allocating: 20 s after a start of 1000 apps the daemon still held 85-100 MB, where
 // full collections leave 61 MB. So the daemon runs them itself (it runs with --expose-gc), once
-// it has had no request in flight for a second, and only when the old generation grew enough.
+// it has had no request in flight for a second, and only when the old generation grew enough or
+// was left fragmented.
 import v8 from 'node:v8';
 
 const IDLE_GC_DELAY_MS = 1000;
@@ -28,15 +29,19 @@ function readOldSpace(): OldSpace {
   return { size: space?.space_size ?? 0, used: space?.space_used_size ?? 0 };
 }
 
+/** Free space in the old generation's pages worth moving objects out of, past a tenth of it. */
+const FRAGMENTATION_WORTH_BYTES = 2 * 2 ** 20;
+
+const freeIn = ({ size, used }: OldSpace) => size - used;
+
 /**
  * Whether a collection left enough free space inside the old generation's pages for a second one
  * to move objects together and give pages back: after the start of 1000 instances, 19.5 MB of
  * pages for 12.4 MB of objects. The first cannot: it chooses the pages to empty before it finds
  * what is garbage in them.
  */
-export function worthCompacting({ size, used }: OldSpace): boolean {
-  const free = size - used;
-  return free > 2 * 2 ** 20 && free > size / 10;
+export function worthCompacting(space: OldSpace): boolean {
+  return freeIn(space) > FRAGMENTATION_WORTH_BYTES && freeIn(space) > space.size / 10;
 }
 
 /** `gc` with V8 favouring memory for this one collection: it then also empties pages that are
@@ -64,7 +69,8 @@ export interface IdleCollectorOptions {
  * Runs a full collection once no request has been in flight for `delayMs`, never while one is:
  * one run in the middle of a start or a `stop all` of 1000 instances added its 15-40 ms to the
  * longest turns of the loop. When it leaves the old generation fragmented, a sparing one follows
- * in a later turn, so that neither pause holds the loop for long.
+ * in a later turn, so that neither pause holds the loop for long; a sparing one alone gives back
+ * the pages V8's own collections emptied.
  */
 export class IdleCollector {
   private inFlight = 0;
@@ -72,15 +78,18 @@ export class IdleCollector {
   private readonly collect: (() => void) | undefined;
   private readonly delayMs: number;
   private readonly oldSpace: () => OldSpace;
-  /** Old-generation bytes in use after the last collection (or at start). */
+  /** Old-generation bytes in use, and free in its pages, after the last collection (or at start). */
   private usedAfterLast: number;
+  private freeAfterLast: number;
   private followUpDue = false;
 
   constructor(options: IdleCollectorOptions = {}) {
     this.collect = 'collect' in options ? options.collect : globalThis.gc;
     this.delayMs = options.delayMs ?? IDLE_GC_DELAY_MS;
     this.oldSpace = options.oldSpace ?? readOldSpace;
-    this.usedAfterLast = this.collect ? this.oldSpace().used : 0;
+    const space = this.collect ? this.oldSpace() : { size: 0, used: 0 };
+    this.usedAfterLast = space.used;
+    this.freeAfterLast = freeIn(space);
   }
 
   /** A request came in: no collection until it has been answered. */
@@ -108,20 +117,23 @@ export class IdleCollector {
 
   private collectIfWorth(collect: () => void): void {
     if (this.inFlight > 0) return;
-    if (this.followUpDue) {
+    const space = this.oldSpace();
+    // V8's own collections may have left less than the last one did.
+    this.usedAfterLast = Math.min(this.usedAfterLast, space.used);
+    const grown = space.used - this.usedAfterLast > this.usedAfterLast * WORTH_COLLECTING_SHARE;
+    // Pages that V8's own collections emptied (a delete of 1000 apps: 25 MB of pages for 5 MB of
+    // objects) stay until a collection moves what is left in them.
+    const emptied = worthCompacting(space) && freeIn(space) > this.freeAfterLast + FRAGMENTATION_WORTH_BYTES;
+    if (this.followUpDue || (emptied && !grown)) {
       this.followUpDue = false;
       sparing(collect)();
-      this.usedAfterLast = this.oldSpace().used;
-      return;
-    }
-    const { used } = this.oldSpace();
-    // V8's own collections may have left less than the last one did.
-    this.usedAfterLast = Math.min(this.usedAfterLast, used);
-    if (used - this.usedAfterLast <= this.usedAfterLast * WORTH_COLLECTING_SHARE) return;
-    collect();
+    } else if (grown) {
+      collect();
+      this.followUpDue = worthCompacting(this.oldSpace());
+      if (this.followUpDue) this.arm(FOLLOW_UP_DELAY_MS);
+    } else return;
     const left = this.oldSpace();
     this.usedAfterLast = left.used;
-    this.followUpDue = worthCompacting(left);
-    if (this.followUpDue) this.arm(FOLLOW_UP_DELAY_MS);
+    this.freeAfterLast = freeIn(left);
   }
 }

@@ -105,7 +105,9 @@ test('no collection for the little a command leaves, until such leftovers add up
 test('growth counts from what V8 left when it collected on its own since', () =>
   withTimers(() => {
     const { heap, collector } = fakeHeap();
-    heap.used -= 4 * WORTH; // V8's own collection after a delete
+    // V8's own collection after a delete, which gave its pages back too.
+    heap.used -= 4 * WORTH;
+    heap.size -= 4 * WORTH;
     collector.activity();
     mock.timers.tick(1000);
     assert.equal(heap.collections, 0);
@@ -143,6 +145,32 @@ test('a fragmented old generation gets one sparing collection 100 ms later, in a
       );
       mock.timers.tick(10_000);
       assert.equal(heap.collections, 2, 'one follow-up, even if the pages stay as they were');
+    });
+  } finally {
+    flags.mock.restore();
+  }
+});
+
+test('pages emptied by V8 (a delete) get one sparing collection, not one per command after it', () => {
+  const flags = mock.method(v8, 'setFlagsFromString', () => {});
+  try {
+    withTimers(() => {
+      const { heap, collector } = fakeHeap();
+      heap.size = 40 * MB; // V8's own collections emptied pages of 1000 apps' objects
+      collector.activity();
+      mock.timers.tick(1000);
+      assert.equal(heap.collections, 1);
+      assert.equal(flags.mock.callCount(), 2, 'a sparing one');
+      // It moved objects, and V8 kept the pages: no second try until more are emptied.
+      for (let i = 0; i < 3; i++) {
+        collector.activity();
+        mock.timers.tick(1000);
+      }
+      assert.equal(heap.collections, 1);
+      heap.size = 44 * MB;
+      collector.activity();
+      mock.timers.tick(1000);
+      assert.equal(heap.collections, 2);
     });
   } finally {
     flags.mock.restore();
