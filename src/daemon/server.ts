@@ -18,7 +18,7 @@ import {
   type StreamHandler,
   streamHandlers,
 } from './handlers/index.js';
-import { idleCollector } from './idle-gc.js';
+import { IdleCollector } from './idle-gc.js';
 import { createStreamWriter } from './stream-writer.js';
 
 function send(socket: net.Socket, reply: ReplyFrame): void {
@@ -41,12 +41,20 @@ async function dispatchStream(frame: RequestFrame, ctx: DaemonContext, socket: n
   stream.end();
 }
 
-/** Answers one request; the connection counts as busy (never idle, never closed to make room) meanwhile. */
-function serveRequest(frame: RequestFrame, ctx: DaemonContext, connection: GuardedConnection): void {
+/** Answers one request; the connection counts as busy (never idle, never closed to make room) meanwhile,
+ * and so does the daemon for its idle collection, except during a stream (which may last for hours). */
+function serveRequest(
+  frame: RequestFrame,
+  ctx: DaemonContext,
+  connection: GuardedConnection,
+  collector: IdleCollector,
+): void {
   const socket = connection.handle;
   const fail = (error: unknown) => send(socket, { id: frame.id, ok: false, error: toWireError(error) });
   connection.active += 1;
-  const served = isStream(frame.type)
+  const stream = isStream(frame.type);
+  if (!stream) collector.begin();
+  const served = stream
     ? dispatchStream(frame, ctx, socket).catch(fail)
     : dispatch(frame, ctx).then(async (data) => {
         // What a reply says has happened is in the state file before the reply leaves. A ping
@@ -56,10 +64,17 @@ function serveRequest(frame: RequestFrame, ctx: DaemonContext, connection: Guard
       }, fail);
   void served.finally(() => {
     connection.active -= 1;
+    if (stream) collector.activity();
+    else collector.end();
   });
 }
 
-function serveConnection(socket: net.Socket, ctx: DaemonContext, guard: ConnectionGuard): void {
+function serveConnection(
+  socket: net.Socket,
+  ctx: DaemonContext,
+  guard: ConnectionGuard,
+  collector: IdleCollector,
+): void {
   socket.on('error', () => socket.destroy());
   const connection = guard.admit(socket);
   if (!connection) return;
@@ -121,7 +136,7 @@ function serveConnection(socket: net.Socket, ctx: DaemonContext, guard: Connecti
         fail(frame.id, new PmError('bad-request', 'send hello with the protocol version first'));
         continue;
       }
-      serveRequest(frame, ctx, connection);
+      serveRequest(frame, ctx, connection, collector);
     }
   });
 }
@@ -137,11 +152,11 @@ export function createServer(
   ctx: DaemonContext,
   limits: ConnectionLimits = readConnectionLimits(),
 ): net.Server {
-  const afterActivity = idleCollector();
+  const collector = new IdleCollector();
   const guard = new ConnectionGuard(limits);
   const server = net.createServer((socket) => {
-    socket.once('close', afterActivity);
-    serveConnection(socket, ctx, guard);
+    socket.once('close', () => collector.activity());
+    serveConnection(socket, ctx, guard, collector);
   });
   // Out of descriptors at accept (EMFILE): libuv closes the waiting connections and the server
   // goes on listening. Without a listener the error would be thrown as uncaught.

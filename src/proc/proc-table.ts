@@ -62,6 +62,27 @@ export function readProcTable(): ProcTable {
   return table;
 }
 
+/** Stat files read in one event-loop turn by readProcTableInSlices: 2-3 ms of reads. */
+const TABLE_SLICE = 128;
+
+/** readProcTable, TABLE_SLICE processes per event-loop turn: at 1000 instances the whole scan
+ * holds the loop for 10-20 ms, 40-80 ms on a loaded machine. */
+export async function readProcTableInSlices(
+  nextTurn: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve)),
+  slice = TABLE_SLICE,
+): Promise<ProcTable> {
+  const pids = (await fs.promises.readdir('/proc')).map(Number).filter(Number.isInteger);
+  const table: ProcTable = new Map();
+  for (let i = 0; i < pids.length; i += slice) {
+    if (i > 0) await nextTurn();
+    for (const pid of pids.slice(i, i + slice)) {
+      const entry = readProcEntry(pid);
+      if (entry) table.set(pid, entry);
+    }
+  }
+  return table;
+}
+
 /** A zombie has finished running: it holds no resources but its exit status. */
 export function isAlive(entry: ProcEntry | null | undefined): boolean {
   return entry != null && entry.state !== 'Z' && entry.state !== 'X';

@@ -1,6 +1,7 @@
 // Waits until every process of an instance's tree is gone, for all instances with one shared
-// read of the process table per tick, so that `stop all` of many apps does not read it once per
-// app; trees that look empty are confirmed together too (one read, each environment read once).
+// read of the process table per loop turn (stops, ticks and confirms of a turn share it), so that
+// `stop all` of many apps does not read it once per app; trees that look empty are confirmed
+// together too, and the run marks of a process are read once for all the confirms of a stop.
 import type { ProcBackend } from './proc-backend.js';
 import { indexProcTable, type ProcIndex, treeOf } from './proc-index.js';
 import { isAlive, type ProcTable } from './proc-table.js';
@@ -8,6 +9,24 @@ import { groupExists } from './signal-pids.js';
 
 /** What the reaper reads through. */
 export type ReaperSource = Pick<ProcBackend, 'readTable' | 'readEntries' | 'runsSince' | 'reapIntervalMs'>;
+
+export interface ReaperOptions {
+  /** The table read a slice per turn, where the backend can (/proc): a confirm does not wait for
+   * it, and a whole scan at 1000 instances holds the loop for 10-20 ms. */
+  readTableInSlices?: () => Promise<ProcTable>;
+  now?: () => number;
+}
+
+/** A scan this recent serves a stop, a tick or a confirm: the stops of a turn, and the tick before
+ * them, share one (it was a scan per turn, and the tick read its own). */
+export const SCAN_SHARED_MS = 10;
+
+/** How long the run marks read by a confirm are kept after the last one. */
+const MARKS_KEPT_MS = 1000;
+
+/** Confirms start at least this far apart: a `stop all` of 1000 instances ends runs for a second,
+ * and a confirm per turn would scan the whole table per turn. */
+export const CONFIRM_INTERVAL_MS = 50;
 
 /** A run's environment mark (PM_RUN) and its main process's start time. */
 export interface RunMark {
@@ -22,6 +41,15 @@ interface Waiter {
   /** Processes of the run found by its mark after its tree looked empty. */
   onStragglers: (pids: number[]) => void;
   resolve: () => void;
+  /** The number of the first scan that can confirm it: one read since its tree looked empty. */
+  confirmableBy?: number;
+}
+
+interface Scan {
+  table: ProcTable;
+  index: ProcIndex;
+  /** Scans are numbered in the order they start. */
+  number: number;
 }
 
 export class TreeReaper {
@@ -30,17 +58,34 @@ export class TreeReaper {
   private readonly confirming = new Set<Waiter>();
   private confirmScheduled = false;
   private confirmRunning = false;
+  private lastConfirmAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | null = null;
-  /** One scan serves every stop of an event-loop turn: `pm stop all` of 1000 instances reads /proc once. */
-  private turnScan: { table: ProcTable; index: ProcIndex } | null = null;
+  /** The last scan, while it is recent: `pm stop all` of 1000 instances reads /proc once a turn. */
+  private recentScan: Scan | null = null;
+  private scans = 0;
+  /**
+   * The run (PM_RUN) of processes found by earlier confirms while some wait: the candidates of
+   * each confirm of a `stop all` are the instances not stopped yet, whose environments were read
+   * again at every confirm (1000 × the confirms). A process keeps its pid and start time, and its
+   * environment names its run from its start; forgotten a second after the last confirm.
+   */
+  private readonly marks = new Map<number, { startTime: number; run: string }>();
+  private forgetMarks: NodeJS.Timeout | undefined;
 
-  constructor(private readonly source: ReaperSource) {}
+  private readonly now: () => number;
+
+  constructor(
+    private readonly source: ReaperSource,
+    private readonly options: ReaperOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   /** Live pids of the tree that are outside its process group, which one signal to -pgid reaches:
    * signalling those and the group gives each process a signal exactly once. `tracked` becomes the
    * whole live tree. */
   outsideGroup(pgid: number, tracked: Set<number>): number[] {
-    const { table, index } = this.scanOfTurn();
+    const { table, index } = this.sharedScan();
     const alive = treeOf(table, index, pgid, tracked);
     tracked.clear();
     for (const pid of alive) tracked.add(pid);
@@ -80,12 +125,14 @@ export class TreeReaper {
     this.timer ??= setInterval(() => this.tick(), this.source.reapIntervalMs);
   }
 
-  /** The tree looks empty: its run's mark is looked for with every other one of this turn. */
-  private confirm(waiter: Waiter): void {
+  /** The tree looks empty (in scan `by`, or now): its run's mark is looked for with every other one
+   * of this turn, in that scan or a later one. */
+  private confirm(waiter: Waiter, by = this.scans + 1): void {
     if (!waiter.mark) {
       waiter.resolve();
       return;
     }
+    waiter.confirmableBy = by;
     this.confirming.add(waiter);
     this.scheduleConfirm();
   }
@@ -93,19 +140,26 @@ export class TreeReaper {
   private scheduleConfirm(): void {
     if (this.confirmScheduled) return;
     this.confirmScheduled = true;
-    setImmediate(() => {
+    const start = () => {
       this.confirmScheduled = false;
       void this.confirmAll();
-    });
+    };
+    const waitMs = this.lastConfirmAt + CONFIRM_INTERVAL_MS - this.now();
+    if (waitMs > 0) setTimeout(start, waitMs);
+    else setImmediate(start);
   }
 
   private async confirmAll(): Promise<void> {
     if (this.confirmRunning || this.confirming.size === 0) return;
     this.confirmRunning = true;
+    this.lastConfirmAt = this.now();
     const batch = [...this.confirming];
     try {
       const since = Math.min(...batch.map((w) => w.mark!.since));
-      const runs = await this.source.runsSince(since, this.source.readTable());
+      const needed = Math.max(...batch.map((w) => w.confirmableBy!));
+      const recent = this.recentScan;
+      const table = recent && recent.number >= needed ? recent.table : await this.readTableSoon();
+      const runs = await this.runsSince(since, table);
       for (const waiter of batch) {
         this.confirming.delete(waiter);
         const stragglers = runs.get(waiter.mark!.id) ?? [];
@@ -125,35 +179,65 @@ export class TreeReaper {
     }
     // Confirms that came while this batch ran.
     if (this.confirming.size > 0) this.scheduleConfirm();
+    clearTimeout(this.forgetMarks);
+    this.forgetMarks = setTimeout(() => this.marks.clear(), MARKS_KEPT_MS);
+    this.forgetMarks.unref();
   }
 
-  private scanOfTurn(): { table: ProcTable; index: ProcIndex } {
-    if (!this.turnScan) {
-      const table = this.source.readTable();
-      this.turnScan = { table, index: indexProcTable(table) };
-      setImmediate(() => {
-        this.turnScan = null;
-      });
+  private readTableSoon(): Promise<ProcTable> {
+    this.scans += 1;
+    return this.options.readTableInSlices?.() ?? Promise.resolve(this.source.readTable());
+  }
+
+  /** The backend's runsSince over the processes whose run no earlier confirm found. */
+  private async runsSince(since: number, table: ProcTable): Promise<Map<string, number[]>> {
+    const runs = new Map<string, number[]>();
+    const unknown: ProcTable = new Map();
+    for (const entry of table.values()) {
+      if (!isAlive(entry) || entry.startTime < since) continue;
+      const known = this.marks.get(entry.pid);
+      if (known?.startTime !== entry.startTime) unknown.set(entry.pid, entry);
+      else addTo(runs, known.run, entry.pid);
     }
-    return this.turnScan;
+    for (const [run, pids] of await this.source.runsSince(since, unknown)) {
+      for (const pid of pids) {
+        addTo(runs, run, pid);
+        const entry = unknown.get(pid);
+        if (entry) this.marks.set(pid, { startTime: entry.startTime, run });
+      }
+    }
+    return runs;
+  }
+
+  private sharedScan(): Scan {
+    if (this.recentScan) return this.recentScan;
+    const number = this.scans + 1;
+    const table = this.source.readTable();
+    this.scans = number;
+    const scan = { table, index: indexProcTable(table), number };
+    this.recentScan = scan;
+    setTimeout(() => {
+      if (this.recentScan === scan) this.recentScan = null;
+    }, SCAN_SHARED_MS).unref();
+    return scan;
   }
 
   private tick(): void {
-    let table: ProcTable;
+    let scan: Scan;
     try {
-      table = this.source.readTable();
+      scan = this.sharedScan();
     } catch {
       return; // out of descriptors: the next tick tries again
     }
     // One index for every waiter of the tick: a `stop all` of many apps walks the table once.
-    const index = indexProcTable(table);
+    const { table, index } = scan;
     for (const waiter of this.waiters) {
       const alive = treeOf(table, index, waiter.pgid, waiter.tracked);
       waiter.tracked.clear();
       for (const pid of alive) waiter.tracked.add(pid);
       if (alive.length === 0) {
         this.waiters.delete(waiter);
-        this.confirm(waiter);
+        this.confirm(waiter, scan.number);
       }
     }
     if (this.confirming.size > 0) void this.confirmAll();
@@ -162,4 +246,10 @@ export class TreeReaper {
       this.timer = null;
     }
   }
+}
+
+function addTo(runs: Map<string, number[]>, run: string, pid: number): void {
+  const pids = runs.get(run);
+  if (pids) pids.push(pid);
+  else runs.set(run, [pid]);
 }

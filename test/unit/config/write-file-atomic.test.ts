@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { writeFileAtomic } from '../../../src/config/write-file-atomic.js';
+import { writeFileAtomic, writeFileAtomicAsync } from '../../../src/config/write-file-atomic.js';
 
 let dir: string;
 beforeEach(() => {
@@ -50,4 +50,19 @@ test('a temp name is never predictable, so a planted link is never followed', ()
   writeFileAtomic(file, 'state', { mode: 0o600 });
   assert.equal(fs.readFileSync(target, 'utf8'), 'keep me');
   assert.equal(fs.readFileSync(file, 'utf8'), 'state');
+});
+
+test('the asynchronous form keeps the replaced file as the backup, and cleans up after a failed rename', async () => {
+  const file = path.join(dir, 'state.json');
+  const backup = `${file}.prev`;
+  await writeFileAtomicAsync(file, 'one', { mode: 0o600, backup });
+  await writeFileAtomicAsync(file, 'two', { mode: 0o600, backup });
+  assert.equal(fs.readFileSync(file, 'utf8'), 'two');
+  assert.equal(fs.readFileSync(backup, 'utf8'), 'one');
+  fs.rmSync(backup);
+  fs.mkdirSync(backup);
+  fs.writeFileSync(path.join(backup, 'x'), '');
+  await assert.rejects(writeFileAtomicAsync(file, 'three', { mode: 0o600, backup }));
+  assert.equal(fs.readFileSync(file, 'utf8'), 'two');
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['state.json', 'state.json.prev']);
 });

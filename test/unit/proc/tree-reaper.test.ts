@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ProcTable } from '../../../src/proc/proc-table.js';
-import { type ReaperSource, TreeReaper } from '../../../src/proc/tree-reaper.js';
+import { CONFIRM_INTERVAL_MS, type ReaperSource, TreeReaper } from '../../../src/proc/tree-reaper.js';
 
 /** A process table that `readTable` gives, and nothing else of the backend. */
 function source(readTable: () => ProcTable, reapIntervalMs: number): ReaperSource {
@@ -43,4 +43,74 @@ test('a scan that fails (EMFILE) is tried again, and the stop completes', async 
   );
   await reaper.waitGone(NO_GROUP, new Set(), { id: 'run', since: FUTURE }, () => {});
   assert.equal(scans, 2);
+});
+
+/** A live process of the fake table, started at `startTime`. */
+function entry(pid: number, startTime: number) {
+  return { pid, ppid: 1, pgrp: pid, session: pid, state: 'S', startTime, cpuTicks: 0, rssPages: 0 };
+}
+
+test('a confirm after a tick uses the scan in which the tree looked empty, not a second one', async () => {
+  let scans = 0;
+  const reaper = new TreeReaper({
+    ...source(() => {
+      scans += 1;
+      return new Map() as ProcTable;
+    }, 5),
+    // The tracked pid is alive when the wait starts: the ticks find it gone.
+    readEntries: (pids) => new Map(pids.map((pid) => [pid, entry(pid, 0)])),
+  });
+  await reaper.waitGone(NO_GROUP, new Set([NO_GROUP]), { id: 'run', since: FUTURE }, () => {});
+  assert.equal(scans, 1);
+});
+
+test('the run marks of a stop all are read once per process, and the confirms are spaced', async () => {
+  // 50 instances still running, started at 100; the others' trees look empty in two waves.
+  const running = new Map(Array.from({ length: 50 }, (_, i) => [1000 + i, entry(1000 + i, 100)]));
+  const asked: number[] = [];
+  const confirmsAt: number[] = [];
+  const reaper = new TreeReaper({
+    ...source(() => new Map(running) as ProcTable, 20),
+    runsSince: async (_since, table) => {
+      confirmsAt.push(Date.now());
+      asked.push(...table.keys());
+      return new Map([...table.keys()].map((pid) => [`run-${pid}`, [pid]]));
+    },
+  });
+  const wave = (from: number) =>
+    Array.from({ length: 10 }, (_, i) =>
+      reaper.waitGone(NO_GROUP + from + i, new Set(), { id: `gone-${from + i}`, since: 50 }, () =>
+        assert.fail('stragglers'),
+      ),
+    );
+  const first = wave(0);
+  await new Promise((resolve) => setImmediate(resolve));
+  const second = wave(10);
+  await Promise.all([...first, ...second]);
+  assert.equal(confirmsAt.length, 2);
+  assert.ok(confirmsAt[1]! - confirmsAt[0]! >= CONFIRM_INTERVAL_MS - 1, 'the second confirm waits');
+  assert.deepEqual(asked.sort(), [...running.keys()].sort(), 'each running process asked about once');
+});
+
+test('a process found by an earlier confirm and still running is still a straggler of its run', async () => {
+  const straggler = entry(2000, 100);
+  const table: ProcTable = new Map([[straggler.pid, straggler]]);
+  let found = 0;
+  const reaper = new TreeReaper({
+    ...source(() => new Map(table), 5),
+    runsSince: async (_since, table) => {
+      found += table.size;
+      return new Map([...table.keys()].map((pid) => [`run-${pid}`, [pid]]));
+    },
+    readEntries: () => new Map(),
+  });
+  const stragglers: number[][] = [];
+  // A run of another instance is confirmed first: the straggler's mark is read then.
+  await reaper.waitGone(NO_GROUP, new Set(), { id: 'other', since: 50 }, () => assert.fail());
+  await reaper.waitGone(NO_GROUP + 1, new Set(), { id: 'run-2000', since: 50 }, (pids) => {
+    stragglers.push(pids);
+    table.delete(straggler.pid); // it gets the signal, and goes
+  });
+  assert.deepEqual(stragglers, [[2000]]);
+  assert.equal(found, 1, 'its environment was read once');
 });

@@ -43,3 +43,35 @@ test('slow steps yield as soon as the turn took its budget, counted after its fi
   // The first step of each turn, then 4, 8, 12 ms (>= 10): 4 steps a turn.
   assert.deepEqual(stepsPerTurn, [4, 4]);
 });
+
+test('a turn gets what the rest of the last loop iteration left of the target, within the budget', async () => {
+  const c = clock();
+  let restMs = 0;
+  c.nextTurn = async () => {
+    c.turns += 1;
+    c.ms += restMs; // what the daemon did between two turns of the change
+  };
+  const pacer = new Pacer(c, { steps: 100, budgetMs: 10 });
+  const stepsPerTurn: number[] = [];
+  const runTurn = async () => {
+    const turns = c.turns;
+    let steps = 0;
+    while (c.turns === turns) {
+      c.ms += 1; // a stop
+      await pacer.step();
+      steps += 1;
+    }
+    stepsPerTurn.push(steps);
+  };
+  restMs = 15; // the exits of the stops of the turn before
+  await runTurn();
+  await runTurn();
+  restMs = 19;
+  await runTurn();
+  restMs = 2;
+  await runTurn();
+  await runTurn();
+  // The first step of each turn, then: 10 ms; 20 - 15 = 5 twice; 20 - 19 = 1, so the least (2);
+  // 20 - 2 = 18, so the budget (10).
+  assert.deepEqual(stepsPerTurn, [11, 6, 6, 3, 11]);
+});
