@@ -8,7 +8,6 @@ import { CounterFiles } from '../isolation/counter-files.js';
 import { InstanceCgroup } from '../isolation/instance-cgroup.js';
 import { ExitPoller } from '../proc/exit-poller.js';
 import { isPidAliveIn, liveStartTimeIn, type ProcBackend } from '../proc/proc-backend.js';
-import { readProcTableInSlices } from '../proc/proc-table.js';
 import { groupExists, signalPids } from '../proc/signal-pids.js';
 import { staleRunPids } from '../proc/stale-run.js';
 import { TreeReaper } from '../proc/tree-reaper.js';
@@ -86,11 +85,7 @@ function awaitReadyLine(pipe: Readable, onReady: () => void): void {
 }
 
 export function createWorld(home: string, events: EventSink, host: CgroupHost, backend: ProcBackend): World {
-  // The /proc backend's table can be read a slice per turn.
-  const reaper = new TreeReaper(
-    backend,
-    backend.name === 'procfs' ? { readTableInSlices: () => readProcTableInSlices() } : {},
-  );
+  const reaper = new TreeReaper(backend, { readTableAsync: () => backend.readTableAsync() });
   const sockets = new ListenSockets();
   const exitPoller = new ExitPoller((pids) => backend.readEntries(pids), backend.exitPollMs);
   const poller = new CgroupPoller();

@@ -13,6 +13,9 @@ export interface ProcBackend {
   readonly name: ProcBackendName;
   /** Every process, read now. */
   readTable(): ProcTable;
+  /** Every process, read without holding the event loop (a slice of /proc per turn, or ps in the
+   * background). */
+  readTableAsync(): Promise<ProcTable>;
   /** These processes, read now (with one read for all of them where the backend can); a pid that
    * is gone is absent. Throws when it cannot tell (ps could not run, or left out a live pid). */
   readEntries(pids: readonly number[]): ProcTable;

@@ -6,7 +6,7 @@ import { findHomeProcesses, runsSince } from './home-processes.js';
 import { countOpenFds, readFdTargets } from './open-fds.js';
 import type { ProcBackend } from './proc-backend.js';
 import { procSource } from './proc-snapshot.js';
-import { type ProcTable, readProcEntry, readProcTable } from './proc-table.js';
+import { type ProcTable, readProcEntry, readProcTable, readProcTableInSlices } from './proc-table.js';
 
 function getconf(name: string, fallback: number): number {
   try {
@@ -26,6 +26,7 @@ export function createProcfsBackend(): ProcBackend {
   return {
     name: 'procfs',
     readTable: readProcTable,
+    readTableAsync: readProcTableInSlices,
     readEntries: (pids) => {
       const table: ProcTable = new Map();
       for (const pid of pids) {

@@ -11,9 +11,9 @@ import { groupExists } from './signal-pids.js';
 export type ReaperSource = Pick<ProcBackend, 'readTable' | 'readEntries' | 'runsSince' | 'reapIntervalMs'>;
 
 export interface ReaperOptions {
-  /** The table read a slice per turn, where the backend can (/proc): a confirm does not wait for
-   * it, and a whole scan at 1000 instances holds the loop for 10-20 ms. */
-  readTableInSlices?: () => Promise<ProcTable>;
+  /** The table read without holding the loop (the backend's readTableAsync): a whole /proc scan at
+   * 1000 instances holds it for 10-20 ms, a ps for as long as ps runs. */
+  readTableAsync?: () => Promise<ProcTable>;
   now?: () => number;
 }
 
@@ -186,7 +186,7 @@ export class TreeReaper {
 
   private readTableSoon(): Promise<ProcTable> {
     this.scans += 1;
-    return this.options.readTableInSlices?.() ?? Promise.resolve(this.source.readTable());
+    return this.options.readTableAsync?.() ?? Promise.resolve(this.source.readTable());
   }
 
   /** The backend's runsSince over the processes whose run no earlier confirm found. */

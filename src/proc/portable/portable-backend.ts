@@ -6,7 +6,7 @@ import type { ProcBackend } from '../proc-backend.js';
 import { findHomeProcesses, runsSince } from './home-processes.js';
 import { countOpenFds, fdTargets } from './open-files.js';
 import { PsSnapshotSource } from './ps-snapshot-source.js';
-import { readPsTable } from './ps-table.js';
+import { readPsTable, readPsTableAsync } from './ps-table.js';
 
 // ps forks at every check of a stop: a tenth of a second is often enough.
 const REAP_INTERVAL_MS = 100;
@@ -17,6 +17,7 @@ export function createPortableBackend(): ProcBackend {
   return {
     name: 'portable',
     readTable: () => readPsTable(),
+    readTableAsync: () => readPsTableAsync(),
     readEntries: (pids) => readPsTable(pids),
     snapshotSource: () => new PsSnapshotSource(),
     // pidusage gives CPU time in ms; ps-table.ts turns RSS into bytes.
