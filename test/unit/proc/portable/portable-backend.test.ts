@@ -97,6 +97,26 @@ test("a home's processes are found by their environment, not another home's nor 
   assert.deepEqual(runs.get('r2')?.length, 1);
 });
 
+test('a home with a non-ASCII letter is found by a daemon started without a locale (as systemd starts it)', async () => {
+  const accented = `${home}/été`;
+  const ours = startSleep({ env: { ...process.env, PM_HOME: accented, PM_ID: '6', PM_RUN: 'r6' } });
+  const locale = { LC_ALL: process.env.LC_ALL, LANG: process.env.LANG };
+  process.env.LC_ALL = 'C';
+  delete process.env.LANG;
+  try {
+    const found = await backend.findHomeProcesses(accented);
+    assert.deepEqual(
+      found.map((p) => p.pid),
+      [ours],
+    );
+  } finally {
+    for (const [name, value] of Object.entries(locale)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+});
+
 test('killTrees kills a sh and its child', async () => {
   const [sh, child] = await startShWithChild();
   backend.killTrees!([sh]);
