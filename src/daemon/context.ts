@@ -5,6 +5,7 @@ import type { Logging } from '../logs/logging.js';
 import type { Monitor } from '../metrics/monitor.js';
 import type { ProcessPool } from '../supervisor/process-pool.js';
 import type { EnvInterner } from './env-interner.js';
+import type { LimitHost } from './limit-check.js';
 import type { LoopDelayMonitor } from './loop-delay.js';
 import type { Notices } from './notices.js';
 import type { SettingsControl } from './settings-control.js';
@@ -35,6 +36,8 @@ export interface DaemonContext {
   cgroups: CgroupHost;
   /** Which process backend reads the process table (`pm ping`). */
   procBackend: string;
+  /** What limits this host can enforce (cgroups, descriptor counts). */
+  limits: LimitHost;
   /** Resolves once every change so far is in the state file. */
   flushState: () => Promise<void>;
   /** Stop every app, then exit once the current replies are sent. */

@@ -65,6 +65,15 @@ function isPreviousDaemonAlive(pidFile: string, backend: ProcBackend): boolean {
   }
 }
 
+/** Whether the backend can count descriptors, found out once, when an app first asks for it. */
+function canCountFds(backend: ProcBackend): () => boolean {
+  let counts: boolean | null = null;
+  return () => {
+    counts ??= backend.countOpenFds([process.pid]) !== null;
+    return counts;
+  };
+}
+
 /** Tell the CLI that started us (cli/launch-daemon.ts) that the socket takes connections. */
 function notifyReady(): void {
   const fd = Number(process.env.PM_READY_FD);
@@ -249,6 +258,7 @@ async function main(): Promise<void> {
     notices,
     cgroups,
     procBackend: describeBackend(backend),
+    limits: { cgroups, countsFds: canCountFds(backend) },
     envs: new EnvInterner(),
     flushState: () => store.flush(),
     shutdown: () => {

@@ -94,3 +94,33 @@ test('a ps that fails while a new portable daemon starts is one line and exit 2;
   assert.equal(after!.pid, before!.pid);
   assert.equal(after!.status, 'online');
 });
+
+/** A PATH with every program of /usr/bin but lsof: a host without /proc and without lsof cannot
+ * count descriptors. */
+function pathWithoutLsof(): string {
+  const dir = fs.mkdtempSync(path.join(t.home, 'no-lsof-'));
+  for (const name of fs.readdirSync('/usr/bin'))
+    if (name !== 'lsof') fs.symlinkSync(path.join('/usr/bin', name), path.join(dir, name));
+  return dir;
+}
+
+test('limits.max_fds is refused where descriptors cannot be counted (portable, no lsof), and reported with best_effort', async () => {
+  const env = { ...t.env, PM_PROC_BACKEND: 'portable', PATH: pathWithoutLsof() };
+  const refused = await runCli(['start', 'sleep 100', '--name', 'fds', '--max-fds', '100'], env);
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.equal(
+    refused.stderr,
+    'pm: app "fds": limits.max_fds cannot be enforced on this host (no /proc and no lsof to count open descriptors); remove it, or set limits.best_effort: true to run without it\n',
+  );
+  assert.deepEqual(await listApps(env), [], 'nothing was defined');
+
+  const config = path.join(t.home, 'fds.yaml');
+  fs.writeFileSync(
+    config,
+    'apps:\n  - name: fds\n    command: sleep 100\n    limits: { max_fds: 100, best_effort: true }\n',
+  );
+  await pm(['start', config], env);
+  const { stderr } = await pm(['list'], env); // the warning comes with the next command
+  assert.match(stderr, /app "fds": limits\.max_fds not enforced \(best_effort\): no \/proc and no lsof/);
+  assert.match((await pm(['describe', 'fds'], env)).stdout, /limits\.max_fds/);
+});

@@ -1,8 +1,8 @@
 // `pm describe <target>`: the selected apps, each instance with its latest usage figures.
 import { describeHost } from '../../isolation/cgroup-host.js';
-import { unenforceable } from '../../isolation/instance-cgroup.js';
 import type { RequestOf, ResponseOf } from '../../protocol/messages.js';
 import type { DaemonContext } from '../context.js';
+import { notEnforced } from '../limit-check.js';
 
 export const describe = async (
   r: RequestOf<'describe'>,
@@ -13,7 +13,7 @@ export const describe = async (
     isolation: {
       summary: describeHost(ctx.cgroups),
       exact: ctx.cgroups.mode !== 'none',
-      notEnforced: unenforceable(ctx.cgroups, app.spec.limits).map((key) => `limits.${key}`),
+      notEnforced: notEnforced(ctx.limits, app.spec.limits).keys,
     },
     instances: app.instances.map((p) => ({ ...p, usage: ctx.monitor.stats(p.id) })),
     ...(app.spec.pool && {

@@ -20,7 +20,7 @@ function refuseUnrunnable(apps: RequestOf<'apply'>['apps']): void {
 export const apply = async (r: RequestOf<'apply'>, ctx: DaemonContext): Promise<ResponseOf['apply']> => {
   refuseUnrunnable(r.apps);
   const apps = r.apps.map((spec) => ctx.envs.internSpec(spec));
-  checkLimits(ctx.cgroups, r.apps, { events: ctx.events, notify: (text) => ctx.notices.add(text) });
+  checkLimits(ctx.limits, r.apps, { events: ctx.events, notify: (text) => ctx.notices.add(text) });
   if (r.settings) await ctx.settings.apply(r.settings);
   let changes: ResponseOf['apply']['changes'] = [];
   const instances = await ctx.pool.apply(apps, r.reload, {
