@@ -85,7 +85,15 @@ export class TreeReaper {
    * signalling those and the group gives each process a signal exactly once. `tracked` becomes the
    * whole live tree. */
   outsideGroup(pgid: number, tracked: Set<number>): number[] {
-    const { table, index } = this.sharedScan();
+    let scan: Scan;
+    try {
+      scan = this.sharedScan();
+    } catch {
+      // The table cannot be read now (out of descriptors, a ps that failed): the group's signal
+      // goes alone; the wait for the tree, the kill timeout's scan and the run's mark find the rest.
+      return [];
+    }
+    const { table, index } = scan;
     const alive = treeOf(table, index, pgid, tracked);
     tracked.clear();
     for (const pid of alive) tracked.add(pid);

@@ -114,3 +114,14 @@ test('a process found by an earlier confirm and still running is still a straggl
   assert.deepEqual(stragglers, [[2000]]);
   assert.equal(found, 1, 'its environment was read once');
 });
+
+test('a stop whose table cannot be read signals the group alone, and keeps what it tracked', () => {
+  const reaper = new TreeReaper(
+    source(() => {
+      throw new Error('ps exited with status 1: fork failed');
+    }, 20),
+  );
+  const tracked = new Set([NO_GROUP, NO_GROUP + 1]);
+  assert.deepEqual(reaper.outsideGroup(NO_GROUP, tracked), []);
+  assert.deepEqual([...tracked], [NO_GROUP, NO_GROUP + 1]);
+});
