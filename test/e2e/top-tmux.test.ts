@@ -77,12 +77,9 @@ const t = setupTempHome({
   },
 });
 
-test('pm top in an 80x24 terminal: rows, keys that act on the selection, panes, filter, resize and quit', async (context) => {
-  if (TMUX_MISSING) {
-    console.log(`# skipped: ${TMUX_MISSING}`);
-    context.skip(TMUX_MISSING);
-    return;
-  }
+test('pm top in an 80x24 terminal: rows, keys that act on the selection, panes, filter, resize and quit', {
+  skip: TMUX_MISSING ?? false,
+}, async () => {
   await pm(['start', fixtureApp('forever.js'), '--name', 'web', '-i', '2'], t.env);
   await pm(['start', 'sleep 3600', '--name', 'sleeper'], t.env);
   openTop();
@@ -174,12 +171,9 @@ test('pm top in an 80x24 terminal: rows, keys that act on the selection, panes, 
   );
 });
 
-test('pm top killed with SIGTERM gives the shell its screen back', async (context) => {
-  if (TMUX_MISSING) {
-    console.log(`# skipped: ${TMUX_MISSING}`);
-    context.skip(TMUX_MISSING);
-    return;
-  }
+test('pm top killed with SIGTERM gives the shell its screen back', {
+  skip: TMUX_MISSING ?? false,
+}, async () => {
   await pm(['start', 'sleep 3600', '--name', 'sleeper'], t.env);
   openTop();
   await waitForScreen((s) => /sleeper:0/.test(s), 'the table');
