@@ -90,10 +90,11 @@ function toTable({ stdout, stderr, status }: CommandOutput, pids?: readonly numb
 export function readPsTable(pids?: readonly number[]): ProcTable {
   const asked = pids?.filter(exists);
   if (asked?.length === 0) return new Map();
+  const read = () => toTable(runCommandSync('ps', psArgs(asked), { env: psEnv() }), asked);
   try {
-    return toTable(runCommandSync('ps', psArgs(asked), { env: psEnv() }), asked);
+    return read();
   } catch {
-    return toTable(runCommandSync('ps', psArgs(asked), { env: psEnv() }), asked);
+    return read();
   }
 }
 

@@ -37,6 +37,18 @@ function withTimers(run: () => void): void {
   }
 }
 
+/** withTimers, with V8's flag changes recorded instead of made. */
+function withFlagsAndTimers(run: (flags: ReturnType<typeof recordFlags>) => void): void {
+  const flags = recordFlags();
+  try {
+    withTimers(() => run(flags));
+  } finally {
+    flags.mock.restore();
+  }
+}
+
+const recordFlags = () => mock.method(v8, 'setFlagsFromString', () => {});
+
 test('one collection a second after the last request of a burst, and again after the next burst', () =>
   withTimers(() => {
     const { heap, collector } = fakeHeap();
@@ -125,78 +137,63 @@ test('compaction is worth it past 2 MB and a tenth of the old generation free, n
 });
 
 test('a fragmented old generation gets one sparing collection 100 ms later, in a later turn', () => {
-  const flags = mock.method(v8, 'setFlagsFromString', () => {});
-  try {
-    withTimers(() => {
-      const { heap, collector } = fakeHeap();
-      heap.size = 24 * MB;
-      heap.used = 30 * MB;
-      collector.activity();
-      mock.timers.tick(1000);
-      assert.equal(heap.collections, 1);
-      assert.equal(flags.mock.callCount(), 0, 'the first collection is a regular one');
-      mock.timers.tick(99);
-      assert.equal(heap.collections, 1);
-      mock.timers.tick(1);
-      assert.equal(heap.collections, 2);
-      assert.deepEqual(
-        flags.mock.calls.map((c) => c.arguments[0]),
-        ['--optimize-for-size', '--no-optimize-for-size'],
-      );
-      mock.timers.tick(10_000);
-      assert.equal(heap.collections, 2, 'one follow-up, even if the pages stay as they were');
-    });
-  } finally {
-    flags.mock.restore();
-  }
+  withFlagsAndTimers((flags) => {
+    const { heap, collector } = fakeHeap();
+    heap.size = 24 * MB;
+    heap.used = 30 * MB;
+    collector.activity();
+    mock.timers.tick(1000);
+    assert.equal(heap.collections, 1);
+    assert.equal(flags.mock.callCount(), 0, 'the first collection is a regular one');
+    mock.timers.tick(99);
+    assert.equal(heap.collections, 1);
+    mock.timers.tick(1);
+    assert.equal(heap.collections, 2);
+    assert.deepEqual(
+      flags.mock.calls.map((c) => c.arguments[0]),
+      ['--optimize-for-size', '--no-optimize-for-size'],
+    );
+    mock.timers.tick(10_000);
+    assert.equal(heap.collections, 2, 'one follow-up, even if the pages stay as they were');
+  });
 });
 
 test('pages emptied by V8 (a delete) get one sparing collection, not one per command after it', () => {
-  const flags = mock.method(v8, 'setFlagsFromString', () => {});
-  try {
-    withTimers(() => {
-      const { heap, collector } = fakeHeap();
-      heap.size = 40 * MB; // V8's own collections emptied pages of 1000 apps' objects
+  withFlagsAndTimers((flags) => {
+    const { heap, collector } = fakeHeap();
+    heap.size = 40 * MB; // V8's own collections emptied pages of 1000 apps' objects
+    collector.activity();
+    mock.timers.tick(1000);
+    assert.equal(heap.collections, 1);
+    assert.equal(flags.mock.callCount(), 2, 'a sparing one');
+    // It moved objects, and V8 kept the pages: no second try until more are emptied.
+    for (let i = 0; i < 3; i++) {
       collector.activity();
       mock.timers.tick(1000);
-      assert.equal(heap.collections, 1);
-      assert.equal(flags.mock.callCount(), 2, 'a sparing one');
-      // It moved objects, and V8 kept the pages: no second try until more are emptied.
-      for (let i = 0; i < 3; i++) {
-        collector.activity();
-        mock.timers.tick(1000);
-      }
-      assert.equal(heap.collections, 1);
-      heap.size = 44 * MB;
-      collector.activity();
-      mock.timers.tick(1000);
-      assert.equal(heap.collections, 2);
-    });
-  } finally {
-    flags.mock.restore();
-  }
+    }
+    assert.equal(heap.collections, 1);
+    heap.size = 44 * MB;
+    collector.activity();
+    mock.timers.tick(1000);
+    assert.equal(heap.collections, 2);
+  });
 });
 
 test('a request between the two puts the follow-up a second after it', () => {
-  const flags = mock.method(v8, 'setFlagsFromString', () => {});
-  try {
-    withTimers(() => {
-      const { heap, collector } = fakeHeap();
-      heap.size = 24 * MB;
-      heap.used = 30 * MB;
-      collector.activity();
-      mock.timers.tick(1050);
-      collector.begin();
-      mock.timers.tick(500);
-      assert.equal(heap.collections, 1);
-      collector.end();
-      mock.timers.tick(1000);
-      assert.equal(heap.collections, 2);
-      assert.equal(flags.mock.callCount(), 2);
-    });
-  } finally {
-    flags.mock.restore();
-  }
+  withFlagsAndTimers((flags) => {
+    const { heap, collector } = fakeHeap();
+    heap.size = 24 * MB;
+    heap.used = 30 * MB;
+    collector.activity();
+    mock.timers.tick(1050);
+    collector.begin();
+    mock.timers.tick(500);
+    assert.equal(heap.collections, 1);
+    collector.end();
+    mock.timers.tick(1000);
+    assert.equal(heap.collections, 2);
+    assert.equal(flags.mock.callCount(), 2);
+  });
 });
 
 test('the sparing collection turns the flag on for its own collection only, even when it throws', () => {
