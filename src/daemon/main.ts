@@ -22,6 +22,7 @@ import { Monitor } from '../metrics/monitor.js';
 import { createPrometheusEndpoint } from '../metrics/prometheus-endpoint.js';
 import { UsageSampler } from '../metrics/sample-usage.js';
 import { chooseProcBackend, describeBackend } from '../proc/choose-backend.js';
+import { awakePipesWithin } from '../proc/own-fd-limit.js';
 import { isPidAliveIn, type ProcBackend } from '../proc/proc-backend.js';
 import type { DaemonSettings } from '../protocol/daemon-settings.js';
 import { ProcessPool } from '../supervisor/process-pool.js';
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
   const loopDelay = startLoopDelayMonitor();
   const events = new EventLog(paths.eventLog);
   const notices = new Notices();
-  const logging = createLogging(paths, events);
+  const logging = createLogging(paths, events, awakePipesWithin);
   log(`process table: ${describeBackend(backend)}`);
   // cgroups are Linux's, read and written beside /proc: the portable backend goes without them.
   // The store needs the pool's snapshot, the pool the store's write: the store comes next.

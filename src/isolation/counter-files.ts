@@ -1,8 +1,10 @@
 // The counter files of the instance cgroups (cpu.stat, the memory charge), read at every monitor
 // sample: kept open and read again in place (pread), which costs a third of open, read and close.
-// At most `maxOpen` stay open (two per instance: 2048 instances); past that, a file is opened for
+// At most `maxOpen` stay open (two per instance: 2048 instances), and at most a tenth of the
+// daemon's open-file limit (own-fd-limit.ts); past that, a file is opened for
 // each read, as is one read seldom (memory.stat); a file that cannot be read is closed.
 import fs from 'node:fs';
+import { keptFilesWithin } from '../proc/own-fd-limit.js';
 
 export class CounterFiles {
   private readonly buffer = Buffer.alloc(8192);
@@ -64,7 +66,7 @@ export class CounterFiles {
     try {
       const length = fs.readSync(fd, this.buffer, 0, this.buffer.length - 1, 0);
       if (!kept) {
-        if (keep && this.open.size < this.maxOpen) this.open.set(file, fd);
+        if (keep && this.open.size < keptFilesWithin(this.maxOpen)) this.open.set(file, fd);
         else fs.closeSync(fd);
       }
       // A stale byte after the end would read as part of the last value.

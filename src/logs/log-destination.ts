@@ -79,7 +79,16 @@ export class LogDestination {
 
   /** The descriptor for the next write. Notices a file removed or replaced under the daemon. */
   fdForWrite(): number {
-    if (this.rung === 0 && fs.statSync(this.path, { throwIfNoEntry: false })?.ino !== this.inode) {
+    if (this.rung !== 0) return this.fd;
+    if (this.isParked) {
+      try {
+        this.unpark();
+        return this.fd;
+      } catch {
+        // removed or replaced while closed: a new file, as below
+      }
+    }
+    if (this.isParked || fs.statSync(this.path, { throwIfNoEntry: false })?.ino !== this.inode) {
       try {
         // Removed by hand or by logrotate: a new file in the same directory. A removed directory
         // is a failure until the periodic check recreates it (lines written meanwhile go to a fallback).
@@ -154,10 +163,16 @@ export class LogDestination {
     }
   }
 
+  /** Closes the file between writes (no writer's pipe is awake); a fallback file stays open. */
+  park(): void {
+    if (this.rung === 0) this.closeCurrent();
+  }
+
   /** `pm flush`: empty the file (it need not be the one written now). */
   truncate(): void {
     if (this.rung === 0) {
-      fs.ftruncateSync(this.fd, 0);
+      if (this.isParked) fs.truncateSync(this.path, 0);
+      else fs.ftruncateSync(this.fd, 0);
       this.sizeBytes = 0;
       return;
     }
@@ -168,6 +183,7 @@ export class LogDestination {
   cutBack(bytes: number): boolean {
     if (this.fd === STDERR_FD) return false;
     try {
+      if (this.isParked) this.unpark();
       fs.ftruncateSync(this.fd, fs.fstatSync(this.fd).size - bytes);
     } catch {
       return false;
@@ -178,6 +194,25 @@ export class LogDestination {
 
   close(): void {
     this.closeCurrent();
+  }
+
+  private get isParked(): boolean {
+    return this.rung === 0 && this.fd < 0;
+  }
+
+  /** Opens a parked file again, the same file: writes go on where they were. Throws when it cannot
+   * be opened or is another file now (removed or replaced while closed). A file removed while
+   * closed frees its inode, which a new one may get at once: shorter than what was written, it is
+   * not the same file. */
+  private unpark(): void {
+    const fd = openAppend(this.path, this.followLinks);
+    const stat = fs.fstatSync(fd);
+    if (stat.ino !== this.inode || stat.size < this.sizeBytes) {
+      fs.closeSync(fd);
+      throw new Error(`${this.path} was replaced`);
+    }
+    this.fd = fd;
+    this.sizeBytes = stat.size;
   }
 
   private openPrimary(): void {

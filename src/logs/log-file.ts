@@ -30,6 +30,9 @@ const NOBODY: Writer = {};
 export class LogFile {
   /** Streams writing here: several with `merge` or a shared `out_file`. */
   writers = 0;
+  /** Of those, the ones whose pipes are awake (output-stream.ts): with none, the file is kept closed
+   * between writes, so quiet instances hold no descriptor. */
+  private awakeWriters = 0;
   private readonly destination: LogDestination;
   private retryTimer: NodeJS.Timeout | null = null;
   /** Who wrote the unfinished line at the end of the file, if there is one. */
@@ -63,6 +66,23 @@ export class LogFile {
   open(): void {
     this.destination.open();
     if (this.destination.isPrimary && this.destination.openedInsideLine) this.openLineOwner = NOBODY;
+    this.settle();
+  }
+
+  /** A writer's pipe woke: its app writes, so the file stays open between its writes. */
+  wake(): void {
+    this.awakeWriters += 1;
+  }
+
+  /** A writer's pipe went to sleep. */
+  rest(): void {
+    this.awakeWriters -= 1;
+    this.settle();
+  }
+
+  /** Closes the descriptor while no writer is awake; the next write opens the file again. */
+  settle(): void {
+    if (this.awakeWriters === 0) this.destination.park();
   }
 
   /** Whether the file ends inside a line that `writer` began: its next block goes on with it. */
@@ -79,6 +99,7 @@ export class LogFile {
     if (this.openLineOwner !== null && this.openLineOwner !== writer) this.put(NEWLINE);
     this.put(bytes);
     this.openLineOwner = bytes[bytes.length - 1] === 10 ? null : writer;
+    this.settle();
   }
 
   /** Ends the line `writer` left open, if it is still the last one in the file. */
@@ -86,6 +107,7 @@ export class LogFile {
     if (this.openLineOwner !== writer) return;
     this.put(NEWLINE);
     this.openLineOwner = null;
+    this.settle();
   }
 
   /** `pm flush`: empties the current file. */

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { instancePipePath, type PmPaths } from '../config/paths.js';
 import type { AppSpec } from '../protocol/app-spec.js';
 import type { EventSink } from '../protocol/events.js';
+import { AwakePipes } from './awake-pipes.js';
 import { ensureFifos, InstanceOutput, makeFifos } from './instance-output.js';
 import { LogFileRegistry } from './log-file-registry.js';
 import { LogHub } from './log-hub.js';
@@ -16,6 +17,8 @@ import { dirInHome, PrivateDir } from './private-dir.js';
 const PARTIAL_FLUSH_MS = 200;
 /** How often a file on a fallback is tried again. */
 const FALLBACK_RETRY_MS = 1000;
+/** A pipe with no output for this long lets go of its descriptor (awake-pipes.ts). */
+const PIPE_IDLE_MS = 10_000;
 
 export interface Logging {
   hub: LogHub;
@@ -29,8 +32,14 @@ export interface Logging {
   fallbackFilesOf: (logFile: string) => string[];
 }
 
-// One registry per daemon: streams writing the same path share one writer.
-export function createLogging(paths: PmPaths, events: EventSink, now: () => number = Date.now): Logging {
+// One registry per daemon: streams writing the same path share one writer. `maxAwakePipes`: how
+// many pipes may hold a descriptor at once (read at each wake: the daemon's limit is raised after start).
+export function createLogging(
+  paths: PmPaths,
+  events: EventSink,
+  maxAwakePipes: () => number,
+  now: () => number = Date.now,
+): Logging {
   const hub = new LogHub();
   const [inHome, inTmp] = fallbackDirs(paths, os.tmpdir(), process.getuid?.() ?? 0);
   const files = new LogFileRegistry({
@@ -43,6 +52,7 @@ export function createLogging(paths: PmPaths, events: EventSink, now: () => numb
   const deps = {
     files,
     hub,
+    awake: new AwakePipes({ max: maxAwakePipes, idleMs: PIPE_IDLE_MS, now }),
     now,
     partialFlushMs: PARTIAL_FLUSH_MS,
     logPathsOf: (spec: AppSpec, index: number) => instanceLogPaths(paths, spec, index),

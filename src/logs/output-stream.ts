@@ -2,8 +2,10 @@
 // live. Each chunk read is written before the next read, so a daemon SIGKILL loses at most the
 // chunk in hand (plus, where lines are held back, the start of one line: see `holdsLines`), and a
 // fast app waits on its full pipe while the daemon writes instead of the daemon buffering.
+// The pipe is held open only while the app writes (awake-pipes.ts): a quiet one is watched instead.
 import fs from 'node:fs';
 import net from 'node:net';
+import type { AwakePipes, Sleeper } from './awake-pipes.js';
 import type { FormatLines, LineOrigin } from './line-format.js';
 import { LineSplitter } from './line-splitter.js';
 import type { LogFile } from './log-file.js';
@@ -21,6 +23,7 @@ export interface StreamSink {
 
 export interface OutputStreamDeps {
   hub: LogHub;
+  awake: AwakePipes;
   now: () => number;
   /** A line still without its newline this long after its first bytes is ended as it is. */
   partialFlushMs: number;
@@ -47,9 +50,20 @@ const MAX_OPEN_LINE_BYTES = 1024 * 1024;
 /** Read errors end in the exit of the instance's run, which says what happened. */
 const ignore = (): void => {};
 
+/** A pipe is watched through inotify, which holds no descriptor per file; elsewhere a watch would
+ * hold one (kqueue), so pipes stay open there. */
+const PIPES_SLEEP = process.platform === 'linux';
+/** Out of descriptors when a pipe wakes: it tries again this much later (its write already woke it). */
+const WAKE_RETRY_MS = 100;
+const OUT_OF_DESCRIPTORS = new Set(['EMFILE', 'ENFILE']);
+
 // Reads with a user buffer, so pausing stops reading the pipe at once.
-export class OutputStream {
+export class OutputStream implements Sleeper {
+  /** Set while awake: the pipe's descriptor, read as the app writes. */
   private reader: net.Socket | null = null;
+  /** Set while asleep: the pipe's watch, which wakes the stream at the app's next write. */
+  private watcher: fs.FSWatcher | null = null;
+  private closed = false;
   /** Cuts whole lines for live readers, and for the file when it holds lines back. */
   private readonly splitter = new LineSplitter();
   private partialTimer: NodeJS.Timeout | null = null;
@@ -71,7 +85,56 @@ export class OutputStream {
     return this.sink.file;
   }
 
+  /** Starts asleep (a new app has not written yet), with what the pipe already holds written out. */
   open(): void {
+    this.closed = false;
+    if (!this.watch()) {
+      this.openReader();
+      return;
+    }
+    this.sink.file.settle();
+    this.drain();
+  }
+
+  /** Lets go of the pipe's descriptor and watches it instead; stays awake when it cannot watch. */
+  sleep(): void {
+    if (this.reader === null || !this.watch()) return;
+    this.reader.destroy();
+    this.reader = null;
+    this.deps.awake.slept(this);
+    // What the app wrote between the last read and the watch would wake nobody: read it now.
+    this.drain();
+    this.sink.file.rest();
+  }
+
+  private readonly wake = (): void => {
+    if (this.closed || this.reader !== null) return;
+    try {
+      this.openReader();
+    } catch (error) {
+      // The write that woke the stream waits in the pipe: try again while descriptors are short.
+      if (OUT_OF_DESCRIPTORS.has((error as NodeJS.ErrnoException).code ?? '')) {
+        setTimeout(this.wake, WAKE_RETRY_MS).unref();
+      }
+      return;
+    }
+    this.watcher?.close();
+    this.watcher = null;
+    this.deps.awake.woke(this);
+  };
+
+  private watch(): boolean {
+    if (!PIPES_SLEEP) return false;
+    try {
+      this.watcher = fs.watch(this.pipePath, { persistent: false }, this.wake);
+    } catch {
+      return false; // out of inotify watches: the pipe stays open
+    }
+    this.watcher.on('error', this.wake);
+    return true;
+  }
+
+  private openReader(): void {
     // Read-write, so the reader never sees EOF between two runs of the instance.
     const fd = fs.openSync(this.pipePath, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
     // A user buffer: pause() stops reading the pipe at once, and nothing is buffered behind our back.
@@ -85,23 +148,38 @@ export class OutputStream {
     const reader = new net.Socket(options);
     reader.on('error', ignore);
     this.reader = reader;
+    this.sink.file.wake();
   }
 
   /** New log settings: the unfinished line ends in the old file, and the next lines go to the new one. */
   setSink(sink: StreamSink): void {
     this.endLine(this.deps.now());
+    if (this.reader !== null) {
+      this.sink.file.rest();
+      sink.file.wake();
+    }
     this.sink = sink;
     this.holding = this.holdsLines();
   }
 
   /** Writes the lines still in the pipe, ends the unfinished one, then stops reading. */
   close(): void {
+    this.closed = true;
+    const wasAwake = this.reader !== null;
     this.reader?.destroy();
     this.reader = null;
-    for (const chunk of readPipeNow(this.pipePath)) this.onChunk(chunk);
+    this.watcher?.close();
+    this.watcher = null;
+    this.deps.awake.slept(this);
+    this.drain();
     this.endLine(this.deps.now());
+    if (wasAwake) this.sink.file.rest();
     if (this.partialTimer) clearTimeout(this.partialTimer);
     this.partialTimer = null;
+  }
+
+  private drain(): void {
+    for (const chunk of readPipeNow(this.pipePath)) this.onChunk(chunk);
   }
 
   // The one closure a stream holds (the reader calls it as a method of itself); the timers get the
@@ -109,6 +187,7 @@ export class OutputStream {
   private readonly onRead = (bytes: number, buffer: Uint8Array): boolean => {
     // A view, not a copy: the splitter copies the tail it keeps, and the file is written before this returns.
     this.onChunk(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+    if (PIPES_SLEEP) this.deps.awake.read(this);
     if (bytes < COALESCE_BELOW_BYTES && !this.coalescing && this.reader !== null) {
       this.coalescing = true;
       this.reader.pause();
@@ -154,7 +233,7 @@ export class OutputStream {
 
   private static onPartialTimeout(stream: OutputStream): void {
     stream.partialTimer = null;
-    if (!stream.splitter.hasPartial || stream.reader === null) return;
+    if (!stream.splitter.hasPartial || stream.closed) return;
     const nowMs = stream.deps.now();
     const waitMs = stream.partialSinceMs + stream.deps.partialFlushMs - nowMs;
     if (waitMs > 0) {

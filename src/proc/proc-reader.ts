@@ -4,10 +4,11 @@
 // open). The pid list is read again at most every LIST_EVERY ticks, and only when a pid was
 // allocated since it was last read: a new grandchild is counted within two seconds.
 import fs from 'node:fs';
+import { keptFilesWithin } from './own-fd-limit.js';
 import { type ProcEntry, parseStat } from './proc-table.js';
 
 // 1000 instances fit: re-reading a kept file costs a third of opening it, and the monitor reads every
-// tree each second (an open file is one descriptor of the daemon's limit).
+// tree each second (an open file is one descriptor of the daemon's limit: see own-fd-limit.ts).
 const MAX_OPEN = 2048;
 const LIST_EVERY = 2;
 
@@ -48,7 +49,8 @@ export class ProcReader {
       return null;
     }
     const entry = this.readFd(pid, fd);
-    if (entry && keepOpen && this.open.size < MAX_OPEN) this.open.set(pid, { fd, tick: this.tick });
+    if (entry && keepOpen && this.open.size < keptFilesWithin(MAX_OPEN))
+      this.open.set(pid, { fd, tick: this.tick });
     else fs.closeSync(fd);
     return entry;
   }

@@ -180,12 +180,13 @@ function openGate(
     gate.destroy();
     return { ok: false, message: error instanceof Error ? error.message : String(error), transient: false };
   }
+  // A one-byte write to a fresh socket pair lands in the kernel before end() returns: the gate
+  // closes now, not when the child gets to exec (a start of many held one descriptor per child
+  // until then, and ran out under a low open-file limit), and the child keeps no socket (0.7 KB).
   gate.end('\n');
-  // Its line written, the gate is shut for good: the child keeps no socket for it (0.7 KB each).
-  gate.once('close', () => {
-    child.stdin = null;
-    child.stdio[0] = null;
-  });
+  gate.destroy();
+  child.stdin = null;
+  child.stdio[0] = null;
   return null;
 }
 

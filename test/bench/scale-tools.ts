@@ -29,8 +29,6 @@ export interface CliOptions {
   timeoutMs?: number;
   /** The command's environment, when not the manager's own. */
   env?: NodeJS.ProcessEnv;
-  /** A wrapper in front of node, e.g. `prlimit --nofile=N:N --`. */
-  wrap?: string[];
 }
 
 export interface Listed {
@@ -58,9 +56,8 @@ export interface Manager {
 }
 
 function runCli(file: string, args: string[], env: NodeJS.ProcessEnv, options: CliOptions): CliRun {
-  const [command, ...argv] = [...(options.wrap ?? []), file, ...args];
   const started = process.hrtime.bigint();
-  const result = spawnSync(command!, argv, {
+  const result = spawnSync(file, args, {
     env: options.env ?? env,
     encoding: 'utf8',
     maxBuffer: 2 ** 30,

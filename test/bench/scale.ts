@@ -9,7 +9,6 @@
 // BENCH_SCALE_RUNS (10) the list runs, BENCH_SCALE_IDLE_SECONDS (10) the idle CPU window,
 // BENCH_SCALE_PM2_10K=1 runs PM2 at 10,000 too. BENCH_SCALE_ONLY=<regexp> runs only the scenarios
 // whose label matches it (e.g. `^pm,` for pm's alone, `one config$|1 app x` for the full env and instances).
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,8 +37,6 @@ interface Scenario {
   config: (dir: string, count: number) => string[];
   /** The environment of the start command, when not the manager's own. */
   startEnv?: (env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
-  /** A wrapper for the command that launches the daemon (its limits are the daemon's). */
-  wrap?: string[];
 }
 
 const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
@@ -78,12 +75,6 @@ const reducedEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
   PM_HOME: env.PM_HOME,
   NO_COLOR: '1',
 });
-
-/** This process's hard open-file limit: the daemon raises its soft limit to it. */
-function hardFdLimit(): number {
-  const limits = fs.readFileSync('/proc/self/limits', 'utf8');
-  return Number(/^Max open files\s+\S+\s+(\d+)/m.exec(limits)?.[1] ?? 1024);
-}
 
 /** Size of the `apply` request that `pm start <file>` sends, against the daemon's frame limit. */
 function applyRequestBytes(file: string, env: NodeJS.ProcessEnv): number {
@@ -169,7 +160,7 @@ async function measure(tool: Manager, scenario: Scenario): Promise<void> {
   const { label, count } = scenario;
   const dir = fs.mkdtempSync(path.join(tool.home, 'cfg-'));
   const startArgs = scenario.config(dir, count);
-  const launched = tool.cli(['ping'], { ...(scenario.wrap && { wrap: scenario.wrap }) });
+  const launched = tool.cli(['ping']);
   const daemon = tool.daemonPid();
   if (launched.status !== 0 || daemon === null) throw new Error(`${label}: no daemon: ${launched.stderr}`);
   const probe = tool.name === 'pm' ? new LoopProbe(tool.env) : null;
@@ -325,33 +316,6 @@ async function runBig(): Promise<void> {
     startEnv: reducedEnv,
   });
   await run(createPm, { label: `pm, 1 app x ${big} instances`, count: big, config: pmInstances });
-  // The most instances the daemon's descriptors allow (about 4 each, and 512 kept /proc files):
-  // the same steps as at 1000, to see how each one grows.
-  const hard = hardFdLimit();
-  const fits = Math.floor((hard - 1000) / 4 / 100) * 100;
-  await run(createPm, {
-    label: `pm, 1 app x ${fits} instances (fd limit ${hard})`,
-    count: fits,
-    config: pmInstances,
-  });
-  // Past the descriptor limit, when this user may raise it (CAP_SYS_RESOURCE): what breaks next.
-  const raised = 65_536;
-  const wrap = ['prlimit', `--nofile=${raised}:${raised}`, '--'];
-  if (spawnSync(wrap[0]!, [...wrap.slice(1), 'true']).status === 0) {
-    await run(createPm, {
-      label: `pm, 1 app x ${big} instances, fd limit ${raised}`,
-      count: big,
-      config: pmInstances,
-      wrap,
-    });
-  } else {
-    report(
-      `pm, 1 app x ${big} instances, fd limit ${raised}: skipped`,
-      '',
-      Number.NaN,
-      'prlimit may not raise the hard limit here',
-    );
-  }
   if (process.env.BENCH_SCALE_PM2_10K === '1') {
     await run(createPm2, { label: `PM2, ${big} apps in one ecosystem file`, count: big, config: pm2Apps });
   }

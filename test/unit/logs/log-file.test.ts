@@ -7,6 +7,7 @@ import { LogFile, type LogFileOptions } from '../../../src/logs/log-file.js';
 import { dirInHome } from '../../../src/logs/private-dir.js';
 import { rotatedFiles } from '../../../src/logs/rotated-files.js';
 import type { PmEventInput } from '../../../src/protocol/events.js';
+import { descriptorsOn } from '../../helpers/open-files.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 let dir: string;
@@ -259,4 +260,23 @@ test("a link planted in pm's home in place of a log file is never written throug
     '000000002',
   ]);
   assert.equal(events[0]?.type, 'log-fallback');
+});
+
+const held = (file: string): boolean => descriptorsOn(file) > 0;
+
+test('with no writer awake the file is closed between writes; with one awake it stays open', () => {
+  const file = logFile('a.log');
+  const at = path.join(dir, 'a.log');
+  file.write(Buffer.from('quiet\n'), app);
+  assert.equal(held(at), false);
+  file.wake();
+  file.write(Buffer.from('busy\n'), app);
+  assert.equal(held(at), true);
+  file.rest();
+  assert.equal(held(at), false);
+  // Removed while closed: the next write makes a new file, with the start of an open line moved whole.
+  file.write(Buffer.from('par'), app);
+  fs.rmSync(at);
+  file.write(Buffer.from('tial\n'), app);
+  assert.deepEqual(readLines(at), ['partial']);
 });
