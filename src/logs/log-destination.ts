@@ -171,8 +171,9 @@ export class LogDestination {
   /** `pm flush`: empty the file (it need not be the one written now). */
   truncate(): void {
     if (this.rung === 0) {
-      if (this.isParked) fs.truncateSync(this.path, 0);
-      else fs.ftruncateSync(this.fd, 0);
+      // Through a descriptor, opened as the writes open it (never through a link planted in the home).
+      if (this.isParked) this.unpark();
+      fs.ftruncateSync(this.fd, 0);
       this.sizeBytes = 0;
       return;
     }

@@ -113,6 +113,7 @@ export class LogFile {
   /** `pm flush`: empties the current file. */
   truncate(): void {
     this.destination.truncate();
+    this.settle();
     if (!this.destination.isPrimary) return;
     // The unfinished line went with the rest: its next bytes start a line of their own.
     this.tail = NOTHING;

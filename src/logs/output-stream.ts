@@ -55,6 +55,9 @@ const ignore = (): void => {};
 const PIPES_SLEEP = process.platform === 'linux';
 /** Out of descriptors when a pipe wakes: it tries again this much later (its write already woke it). */
 const WAKE_RETRY_MS = 100;
+/** Reads a drain of a pipe going to sleep (or opening) takes at most: an app that writes on would
+ * keep it reading, and the event loop held, for as long as it writes. Past it, the pipe wakes. */
+const DRAIN_READS = 4;
 const OUT_OF_DESCRIPTORS = new Set(['EMFILE', 'ENFILE']);
 
 // Reads with a user buffer, so pausing stops reading the pipe at once.
@@ -63,6 +66,9 @@ export class OutputStream implements Sleeper {
   private reader: net.Socket | null = null;
   /** Set while asleep: the pipe's watch, which wakes the stream at the app's next write. */
   private watcher: fs.FSWatcher | null = null;
+  /** False once a watch failed (out of inotify watches): the pipe then stays open, outside the budget. */
+  private watchable = PIPES_SLEEP;
+  private wakeRetry: NodeJS.Timeout | null = null;
   private closed = false;
   /** Cuts whole lines for live readers, and for the file when it holds lines back. */
   private readonly splitter = new LineSplitter();
@@ -92,19 +98,28 @@ export class OutputStream implements Sleeper {
       this.openReader();
       return;
     }
+    this.deps.awake.slept(this);
     this.sink.file.settle();
-    this.drain();
+    // Output a daemon before this one left in the pipe: its app may be writing on.
+    if (this.drain(DRAIN_READS) > 0) this.wake();
   }
 
-  /** Lets go of the pipe's descriptor and watches it instead; stays awake when it cannot watch. */
-  sleep(): void {
-    if (this.reader === null || !this.watch()) return;
+  /** Lets go of the pipe's descriptor and watches it instead; false when it cannot watch. */
+  sleep(): boolean {
+    if (this.reader === null) return true;
+    if (!this.watch()) return false;
     this.reader.destroy();
     this.reader = null;
     this.deps.awake.slept(this);
-    // What the app wrote between the last read and the watch would wake nobody: read it now.
-    this.drain();
+    // What the app wrote between the last read and the watch would wake nobody: read it now. One
+    // that writes on is taken up again in the next turn (not here: this may be another pipe's wake).
+    if (this.drain(DRAIN_READS) === DRAIN_READS) setImmediate(this.wake);
     this.sink.file.rest();
+    return true;
+  }
+
+  check(): void {
+    if (this.reader === null && !this.closed && this.drain(DRAIN_READS) > 0) this.wake();
   }
 
   private readonly wake = (): void => {
@@ -113,23 +128,34 @@ export class OutputStream implements Sleeper {
       this.openReader();
     } catch (error) {
       // The write that woke the stream waits in the pipe: try again while descriptors are short.
-      if (OUT_OF_DESCRIPTORS.has((error as NodeJS.ErrnoException).code ?? '')) {
-        setTimeout(this.wake, WAKE_RETRY_MS).unref();
-      }
+      if (OUT_OF_DESCRIPTORS.has((error as NodeJS.ErrnoException).code ?? '')) this.retryWake();
       return;
     }
     this.watcher?.close();
     this.watcher = null;
-    this.deps.awake.woke(this);
+    if (this.watchable) this.deps.awake.woke(this);
   };
 
+  private retryWake(): void {
+    if (this.wakeRetry !== null) return;
+    this.wakeRetry = setTimeout(OutputStream.onWakeRetry, WAKE_RETRY_MS, this);
+    this.wakeRetry.unref();
+  }
+
+  private static onWakeRetry(stream: OutputStream): void {
+    stream.wakeRetry = null;
+    stream.wake();
+  }
+
   private watch(): boolean {
-    if (!PIPES_SLEEP) return false;
+    if (!this.watchable) return false;
     try {
       this.watcher = fs.watch(this.pipePath, { persistent: false }, this.wake);
     } catch {
-      return false; // out of inotify watches: the pipe stays open
+      this.watchable = false; // out of inotify watches: the pipe stays open
+      return false;
     }
+    // Node has closed the watch: the pipe wakes (or, failing that, the periodic check finds it).
     this.watcher.on('error', this.wake);
     return true;
   }
@@ -170,16 +196,24 @@ export class OutputStream implements Sleeper {
     this.reader = null;
     this.watcher?.close();
     this.watcher = null;
-    this.deps.awake.slept(this);
+    this.deps.awake.forget(this);
     this.drain();
     this.endLine(this.deps.now());
     if (wasAwake) this.sink.file.rest();
     if (this.partialTimer) clearTimeout(this.partialTimer);
     this.partialTimer = null;
+    if (this.wakeRetry) clearTimeout(this.wakeRetry);
+    this.wakeRetry = null;
   }
 
-  private drain(): void {
-    for (const chunk of readPipeNow(this.pipePath)) this.onChunk(chunk);
+  /** Writes out what waits in the pipe, in at most `maxReads` reads; returns the reads made. */
+  private drain(maxReads = Number.POSITIVE_INFINITY): number {
+    let reads = 0;
+    for (const chunk of readPipeNow(this.pipePath)) {
+      this.onChunk(chunk);
+      if (++reads === maxReads) break;
+    }
+    return reads;
   }
 
   // The one closure a stream holds (the reader calls it as a method of itself); the timers get the
@@ -187,7 +221,7 @@ export class OutputStream implements Sleeper {
   private readonly onRead = (bytes: number, buffer: Uint8Array): boolean => {
     // A view, not a copy: the splitter copies the tail it keeps, and the file is written before this returns.
     this.onChunk(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
-    if (PIPES_SLEEP) this.deps.awake.read(this);
+    if (this.watchable) this.deps.awake.read(this);
     if (bytes < COALESCE_BELOW_BYTES && !this.coalescing && this.reader !== null) {
       this.coalescing = true;
       this.reader.pause();

@@ -112,6 +112,17 @@ test('past the budget the streams take turns, and every line of every stream lan
   }
 });
 
+test('the periodic check of a sleeping pipe writes what waits there and wakes it (a watch event lost)', () => {
+  const { stream, deps } = setup();
+  const s = stream('missed');
+  s.write('no event seen yet\n');
+  // Before the loop runs the watch's callback: as if its event had been dropped.
+  s.output.check();
+  assert.deepEqual(lines(s.logPath), ['no event seen yet']);
+  assert.equal(holdsPipe(s.pipePath), true);
+  assert.equal(deps.awake.size, 1);
+});
+
 test('close writes what is still in a sleeping pipe and ends its unfinished line', () => {
   const { stream } = setup();
   const s = stream('last');
