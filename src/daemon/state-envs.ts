@@ -41,13 +41,15 @@ export function unpackEnvs(value: unknown): unknown {
 
 /**
  * The state file's text, as JSON.stringify of `{version, pool: packEnvs(pool), settings}` would
- * write it, with each app's definition and environment turned into JSON once and kept (keyed by
- * the objects, which the pool replaces and never changes in place): at 1000 apps with a 4.5 KB
- * environment each, stringifying every environment again for each write held the loop for 30 ms.
+ * write it, with each app's definition and environment, and each instance's record, turned into
+ * JSON once and kept (keyed by the objects, which the pool replaces and never changes in place):
+ * at 1000 apps with a 4.5 KB environment each, stringifying every environment again for each write
+ * held the loop for 30 ms, and at 10,000 instances the records took most of a write's time.
  */
 export class StateText {
   private readonly specs = new WeakMap<object, string>();
   private readonly envs = new WeakMap<object, string>();
+  private readonly records = new WeakMap<object, string>();
 
   of(version: number, pool: PoolSnapshot, settings: unknown): string {
     const envIndex = new Map<string, number>();
@@ -63,7 +65,10 @@ export class StateText {
         const { baseEnv: _, ...rest } = spec;
         return JSON.stringify(rest);
       });
-      return `{"spec":${specJson},"env":${env},"instances":${JSON.stringify(instances)}}`;
+      const records = instances.map((record) =>
+        this.cached(this.records, record, () => JSON.stringify(record)),
+      );
+      return `{"spec":${specJson},"env":${env},"instances":[${records.join(',')}]}`;
     });
     return `{"version":${version},"pool":{"nextId":${JSON.stringify(pool.nextId)},"envs":[${envs.join(',')}],"apps":[${apps.join(',')}]},"settings":${JSON.stringify(settings)}}`;
   }

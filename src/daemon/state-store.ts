@@ -50,6 +50,8 @@ export interface StateStoreDeps {
   snapshot: () => DaemonState;
   events: EventSink;
   log: (message: string) => void;
+  /** A monotonic clock in ms (performance.now), for the spacing of snapshots. */
+  now?: () => number;
 }
 
 /** Retries of a write that failed: soon, then less often, until the disk takes it again. */
@@ -68,7 +70,8 @@ export class StateStore {
   private queued: Promise<boolean> | null = null;
   private failing: { retryMs: number; timer: NodeJS.Timeout | null } | null = null;
   private readonly text = new StateText();
-  /** When the last snapshot began, and what it took (performance.now() ms). */
+  private readonly now: () => number;
+  /** When the last snapshot began, and what it took (`now` ms). */
   private lastBegin = { at: Number.NEGATIVE_INFINITY, tookMs: 0 };
   private readonly file: string;
   /** The last state written before the current one: what a damaged state.json falls back to. */
@@ -77,6 +80,7 @@ export class StateStore {
   constructor(private readonly deps: StateStoreDeps) {
     this.file = deps.file;
     this.previousFile = `${deps.file}.prev`;
+    this.now = deps.now ?? (() => performance.now());
   }
 
   /** Reads the file and checks it as the daemon checks a request: a file that does not check out
@@ -106,7 +110,7 @@ export class StateStore {
     this.dirty = true;
     if (this.scheduled || this.failing) return;
     this.scheduled = true;
-    const waitMs = this.lastBegin.at + this.lastBegin.tookMs * (1 + LOOP_SHARE_SPACING) - performance.now();
+    const waitMs = this.lastBegin.at + this.lastBegin.tookMs * (1 + LOOP_SHARE_SPACING) - this.now();
     if (waitMs >= 1) setTimeout(StateStore.onScheduled, waitMs, this);
     else setImmediate(StateStore.onScheduled, this);
   }
@@ -140,10 +144,10 @@ export class StateStore {
   /** Takes the state now (one turn: a consistent snapshot) and writes it off the loop. */
   private begin(): Promise<boolean> {
     this.dirty = false;
-    const at = performance.now();
+    const at = this.now();
     const { pool, settings } = this.deps.snapshot();
     const text = this.text.of(FORMAT_VERSION, pool, settings);
-    this.lastBegin = { at, tookMs: performance.now() - at };
+    this.lastBegin = { at, tookMs: this.now() - at };
     const write = this.write(text).finally(() => {
       if (this.inFlight === write) this.inFlight = null;
     });

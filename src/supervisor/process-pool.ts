@@ -12,8 +12,7 @@ import { DependencyGate } from './dependency-gate.js';
 import { ManagedProcess } from './managed-process.js';
 import { Pacer } from './pacer.js';
 import { describeChanges, keepPoolCounts, reconcile, refuseReplacing, resizeSlots } from './reconcile.js';
-import type { ReloadMark } from './records.js';
-import { type PoolSnapshot, recordOf } from './records.js';
+import { type InstanceRecord, type PoolSnapshot, type ReloadMark, recordOf } from './records.js';
 import { type ReloadOptions, rollingReload } from './rolling-reload.js';
 import { isDown, isSettled, settleAll } from './settle.js';
 import type { Output, World } from './world.js';
@@ -63,6 +62,11 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   /** Slots about to be started, recorded as such by the write-ahead persist and every write until
    * their start. */
   private readonly pendingStart = new Set<ManagedProcess>();
+  /** Each instance's last record (see recordFor), dropped at its every change. */
+  private readonly records = new WeakMap<
+    ManagedProcess,
+    { record: InstanceRecord; pending: boolean; mark: ReloadMark | undefined; held: boolean }
+  >();
   /** The last change of the set of instances, which the next one waits for (see exclusive). */
   private changing: Promise<void> = Promise.resolve();
   /** Instances deleted: a start still queued for one of them is dropped. */
@@ -437,20 +441,30 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       nextId: this.nextId,
       apps: [...this.apps.values()].map((app) => ({
         spec: app.spec,
-        instances: app.instances.map((p) => {
-          const mark = this.reloadMarks.get(p);
-          const record = recordOf(p);
-          return {
-            ...record,
-            // A slot the write-ahead names before its fork: a new daemon starts it.
-            ...(this.pendingStart.has(p) && p.pid === null && { status: 'starting' as const }),
-            ...(mark && { reload: mark }),
-            // Held back by its dependencies: a new daemon holds it again, or starts it if they hold.
-            ...(this.gate.isHeld(p) && { status: p.status }),
-          };
-        }),
+        instances: app.instances.map((p) => this.recordFor(p)),
       })),
     };
+  }
+
+  /** An instance's record, the same object until the instance changes: the state file's writer
+   * keeps the JSON of each record object, so that a write at 10,000 instances turns only those
+   * that changed into text. */
+  private recordFor(p: ManagedProcess): InstanceRecord {
+    // A slot the write-ahead names before its fork: a new daemon starts it.
+    const pending = this.pendingStart.has(p) && p.pid === null;
+    const mark = this.reloadMarks.get(p);
+    // Held back by its dependencies: a new daemon holds it again, or starts it if they hold.
+    const held = this.gate.isHeld(p);
+    const kept = this.records.get(p);
+    if (kept && kept.pending === pending && kept.mark === mark && kept.held === held) return kept.record;
+    const record = {
+      ...recordOf(p),
+      ...(pending && { status: 'starting' as const }),
+      ...(mark && { reload: mark }),
+      ...(held && { status: p.status }),
+    };
+    this.records.set(p, { record, pending, mark, held });
+    return record;
   }
 
   /** Rebuild from a snapshot: adopt processes still running, start what should run, keep the rest
@@ -638,6 +652,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     }
     const proc = new ManagedProcess(id, spec, index, output, this.deps);
     proc.on('change', (p) => {
+      this.records.delete(p);
       this.gate.onChange(p);
       this.emit('change', p);
     });

@@ -3,6 +3,7 @@ import { mock, test } from 'node:test';
 import v8 from 'node:v8';
 import {
   IdleCollector,
+  MAX_COLLECTED_BYTES,
   sparing,
   WORTH_COLLECTING_SHARE,
   worthCompacting,
@@ -220,3 +221,13 @@ test('without --expose-gc there is nothing to call, and requests are harmless', 
   collector.end();
   collector.activity();
 });
+
+test('no forced collection past 24 MB kept (10,000 instances): its pause would hold the loop for hundreds of ms', () =>
+  withTimers(() => {
+    const { heap, collector } = fakeHeap(MAX_COLLECTED_BYTES + MB);
+    collector.begin();
+    heap.used *= 2;
+    collector.end();
+    mock.timers.tick(1000);
+    assert.equal(heap.collections, 0);
+  }));

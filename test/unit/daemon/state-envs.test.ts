@@ -51,3 +51,27 @@ test('the state text is the JSON of the packed pool, and stays so when an app is
   assert.deepEqual(JSON.parse(text.of(2, redefined, settings)), expected(redefined));
   assert.equal(text.of(2, pool, settings), JSON.stringify(expected(pool)));
 });
+
+test("the instances' records are in the text as JSON.stringify writes them, a changed one as it is now", () => {
+  const text = new StateText();
+  const record = (id: number, restarts: number) => ({
+    id,
+    index: id,
+    status: 'online' as const,
+    pid: 100 + id,
+    pidStartTime: 5,
+    startedAt: 1,
+    restarts,
+    lastExit: null,
+    runId: `run-${id}`,
+  });
+  const kept = record(1, 0);
+  const withRecords = (second: ReturnType<typeof record>): PoolSnapshot => ({
+    nextId: 3,
+    apps: [{ spec: testSpec({ name: 'a', baseEnv: shell }), instances: [kept, second] }],
+  });
+  const before = withRecords(record(2, 0));
+  assert.equal(text.of(2, before, {}), JSON.stringify({ version: 2, pool: packEnvs(before), settings: {} }));
+  const after = withRecords(record(2, 1));
+  assert.equal(text.of(2, after, {}), JSON.stringify({ version: 2, pool: packEnvs(after), settings: {} }));
+});

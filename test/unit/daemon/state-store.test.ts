@@ -138,3 +138,34 @@ test('changes made while a write is in flight go into one next write, and flush 
   await s.flush();
   assert.equal(JSON.parse(fs.readFileSync(`${file}.prev`, 'utf8')).pool.nextId, 1);
 });
+
+test('a change waits to be written until the loop has run four times as long as the last snapshot took', async () => {
+  let clock = 0;
+  let snapshots = 0;
+  const s = new StateStore({
+    file: path.join(dir, 'state.json'),
+    // A snapshot of many instances: 20 ms of the loop.
+    snapshot: () => {
+      snapshots += 1;
+      clock += 20;
+      return state;
+    },
+    events: { record: (e) => events.push(e) },
+    log: () => {},
+    now: () => clock,
+  });
+  await s.save();
+  clock += 30;
+  s.schedule();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(snapshots, 1, 'not yet: 30 of the 80 ms after the snapshot have passed');
+  mock.timers.tick(49);
+  assert.equal(snapshots, 1);
+  mock.timers.tick(1);
+  assert.equal(snapshots, 2);
+  // A reply's flush does not wait.
+  state = { ...state, pool: { ...state.pool, nextId: 5 } };
+  s.schedule();
+  await s.flush();
+  assert.equal(snapshots, 3);
+});

@@ -261,3 +261,17 @@ test('two scales at once never pick the same index: changes of the set of instan
     [0, 1, 2],
   );
 });
+
+test("the snapshot keeps an unchanged instance's record object, and a changed one's is new and current", async () => {
+  const { pool: p } = pool();
+  await p.apply([testSpec({ instances: 2 })]);
+  const [first, second] = p.snapshot().apps[0]!.instances;
+  const again = p.snapshot().apps[0]!.instances;
+  assert.equal(again[0], first);
+  assert.equal(again[1], second);
+  await p.stop({ kind: 'instance', name: 'web', index: 1 });
+  const after = p.snapshot().apps[0]!.instances;
+  assert.equal(after[0], first);
+  assert.notEqual(after[1], second);
+  assert.equal(after[1]!.status, 'stopped');
+});
