@@ -30,9 +30,11 @@ function readOldSpace(): OldSpace {
 }
 
 /**
- * Past this much live old generation no full collection is forced: its pause holds the loop about
- * 2 ms per MB it keeps (21-23 ms for 12 MB at 1000 instances; 300-400 ms at 10,000, longer than
- * any turn may take). V8's own collections, mostly incremental and concurrent, go on alone there.
+ * Past this much live old generation (what the last collection kept) no full collection is
+ * forced: its pause holds the loop about 2 ms per MB it keeps (21-23 ms for 12 MB at 1000
+ * instances; 300-400 ms at 10,000, longer than any turn may take). Nor past four times as much in
+ * use, live or not (the first collection after a start of 10,000, whose last one kept little).
+ * V8's own collections, mostly incremental and concurrent, go on alone there.
  */
 export const MAX_COLLECTED_BYTES = 24 * 2 ** 20;
 
@@ -127,7 +129,10 @@ export class IdleCollector {
     const space = this.oldSpace();
     // V8's own collections may have left less than the last one did.
     this.usedAfterLast = Math.min(this.usedAfterLast, space.used);
-    if (this.usedAfterLast > MAX_COLLECTED_BYTES) return;
+    if (this.usedAfterLast > MAX_COLLECTED_BYTES || space.used > 4 * MAX_COLLECTED_BYTES) {
+      this.followUpDue = false;
+      return;
+    }
     const grown = space.used - this.usedAfterLast > this.usedAfterLast * WORTH_COLLECTING_SHARE;
     // Pages that V8's own collections emptied (a delete of 1000 apps: 25 MB of pages for 5 MB of
     // objects) stay until a collection moves what is left in them.

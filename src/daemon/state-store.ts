@@ -56,8 +56,10 @@ export interface StateStoreDeps {
 
 /** Retries of a write that failed: soon, then less often, until the disk takes it again. */
 const RETRY_MS = { first: 1_000, max: 30_000 };
-/** The loop's time between two snapshots, as a multiple of what the last one took (see above). */
+/** The loop's time between two snapshots, as a multiple of what the last one took (see above),
+ * and at most this long: one snapshot slowed by a collection must not hold back the next writes. */
 const LOOP_SHARE_SPACING = 4;
+const MAX_SPACING_MS = 500;
 
 type Read = { state: DaemonState; problems: string[] } | { state: null; problems: string[] };
 
@@ -110,7 +112,8 @@ export class StateStore {
     this.dirty = true;
     if (this.scheduled || this.failing) return;
     this.scheduled = true;
-    const waitMs = this.lastBegin.at + this.lastBegin.tookMs * (1 + LOOP_SHARE_SPACING) - this.now();
+    const spacingMs = Math.min(MAX_SPACING_MS, this.lastBegin.tookMs * LOOP_SHARE_SPACING);
+    const waitMs = this.lastBegin.at + this.lastBegin.tookMs + spacingMs - this.now();
     if (waitMs >= 1) setTimeout(StateStore.onScheduled, waitMs, this);
     else setImmediate(StateStore.onScheduled, this);
   }
@@ -167,6 +170,8 @@ export class StateStore {
       this.failing = null;
       this.deps.log('state file saved again');
       this.deps.events.record({ type: 'state-saved', severity: 'info', message: 'state file saved again' });
+      // Changes made while this retry was in flight were left to the retries: they go now.
+      if (this.dirty) this.schedule();
     }
     return true;
   }

@@ -20,10 +20,6 @@ export interface ReaperOptions {
 /** A scan this recent serves a stop, a tick or a confirm: the stops of a turn, and the tick before
  * them, share one (it was a scan per turn, and the tick read its own). */
 export const SCAN_SHARED_MS = 10;
-/** A scan also serves for this many times what it took: with 10,000 processes a scan takes
- * 100-200 ms of the loop, and a fresh one for every turn of a `stop all` spent the loop scanning,
- * for every instance it stopped. */
-const COST_SPACING = 4;
 
 /** How long the run marks read by a confirm are kept after the last one. */
 const MARKS_KEPT_MS = 1000;
@@ -224,15 +220,13 @@ export class TreeReaper {
   private sharedScan(): Scan {
     if (this.recentScan) return this.recentScan;
     const number = this.scans + 1;
-    const startedAt = this.now();
     const table = this.source.readTable();
     this.scans = number;
     const scan = { table, index: indexProcTable(table), number };
     this.recentScan = scan;
-    const sharedMs = Math.max(SCAN_SHARED_MS, (this.now() - startedAt) * COST_SPACING);
     setTimeout(() => {
       if (this.recentScan === scan) this.recentScan = null;
-    }, sharedMs).unref();
+    }, SCAN_SHARED_MS).unref();
     return scan;
   }
 

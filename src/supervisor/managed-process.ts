@@ -114,8 +114,9 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
       }
     } finally {
       this.applying = false;
+      // Even after an effect that threw: the state did change (the pool's kept record goes by this).
+      this.emit('change', this);
     }
-    this.emit('change', this);
   }
 
   /** Bring back what an earlier daemon recorded: adopt its process if it is still the same one.

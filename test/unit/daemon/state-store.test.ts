@@ -169,3 +169,19 @@ test('a change waits to be written until the loop has run four times as long as 
   await s.flush();
   assert.equal(snapshots, 3);
 });
+
+test('a change made while the retry that works is in flight is written after it', async () => {
+  const home = path.join(dir, 'home');
+  fs.mkdirSync(home);
+  const s = store(path.join(home, 'state.json'));
+  fs.renameSync(home, `${home}-away`);
+  assert.equal(await s.save(), false);
+  fs.renameSync(`${home}-away`, home);
+  mock.timers.tick(1_000); // the retry begins, and will work
+  state = { pool: { nextId: 9, apps: [] }, settings: {} };
+  s.schedule(); // still failing when it comes: left to the retry in flight, which began before it
+  await s.flush();
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  await s.flush();
+  assert.equal(JSON.parse(fs.readFileSync(path.join(home, 'state.json'), 'utf8')).pool.nextId, 9);
+});

@@ -125,26 +125,3 @@ test('a stop whose table cannot be read signals the group alone, and keeps what 
   assert.deepEqual(reaper.outsideGroup(NO_GROUP, tracked), []);
   assert.deepEqual([...tracked], [NO_GROUP, NO_GROUP + 1]);
 });
-
-test('a costly scan serves the stops of the next turns for four times what it took; a cheap one for 10 ms', async () => {
-  for (const { costMs, expectedScans } of [
-    { costMs: 30, expectedScans: 1 },
-    { costMs: 0, expectedScans: 2 },
-  ]) {
-    let clock = 0;
-    let scans = 0;
-    const reaper = new TreeReaper(
-      source(() => {
-        scans += 1;
-        clock += costMs;
-        return new Map() as ProcTable;
-      }, 20),
-      { now: () => clock },
-    );
-    reaper.outsideGroup(NO_GROUP, new Set());
-    // 20 ms later, a later turn of the same `stop all`.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    reaper.outsideGroup(NO_GROUP + 1, new Set());
-    assert.equal(scans, expectedScans, `a scan of ${costMs} ms`);
-  }
-});
