@@ -82,7 +82,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       clock: deps.clock,
       events: deps.events,
       instancesOf: (app) => this.apps.get(app)?.instances,
-      all: () => this.all(),
+      apps: () => this.apps.values(),
     });
   }
 

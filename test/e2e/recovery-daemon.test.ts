@@ -115,9 +115,13 @@ inEachIsolation(
       process.kill(before!.pid!, 'SIGKILL');
       await waitFor(() => isGone(before!.pid!), { message: 'the app gone' });
       // Without /proc a start time is a second: a pid reused within the same second would pass for
-      // the same process (docs/recovery.md says so). The stranger comes in a later second.
+      // the same process (docs/recovery.md says so). The stranger comes two seconds later: ps
+      // counts a start from the boot time, which is a whole second, so its second and the clock's
+      // can differ by one.
       if (portableBackend())
-        await waitFor(() => Math.floor(Date.now() / 1000) > listedAt, { message: 'the next second' });
+        await waitFor(() => Math.floor(Date.now() / 1000) > listedAt + 1, {
+          message: 'two seconds later',
+        });
       // A stranger now holds the pid the state file names (same pid, another start time).
       const stranger = spawn('sleep', ['60'], {
         detached: true,
