@@ -31,7 +31,7 @@ const SLEEPS_PER_TURN = 64;
 const CHECKS_PER_TURN = 128;
 /** Each sleeping pipe is checked once per pass: passes are 5 ms per pipe apart, from 30 s to one
  * minute, which keeps the checks near 0.1 % of a core at 1000 instances (2,000 pipes, every 30 s)
- * and under 0.5 % at 10,000 (20,000 pipes, every minute). */
+ * and about 0.5 % at 10,000 (20,000 pipes, every minute). */
 const PASS_MS_PER_PIPE = 5;
 const MIN_PASS_MS = 30_000;
 const MAX_PASS_MS = 60_000;

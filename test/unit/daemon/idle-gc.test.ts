@@ -231,13 +231,3 @@ test('no forced collection past 24 MB kept (10,000 instances): its pause would h
     mock.timers.tick(1000);
     assert.equal(heap.collections, 0);
   }));
-
-test('no forced collection either when a start of thousands took the heap past 96 MB from little', () =>
-  withTimers(() => {
-    const { heap, collector } = fakeHeap();
-    collector.begin();
-    heap.used = 4 * MAX_COLLECTED_BYTES + MB;
-    collector.end();
-    mock.timers.tick(1000);
-    assert.equal(heap.collections, 0);
-  }));
