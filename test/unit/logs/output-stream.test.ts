@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { afterEach, beforeEach, mock, test } from 'node:test';
 import { AwakePipes } from '../../../src/logs/awake-pipes.js';
 import { LogFileRegistry } from '../../../src/logs/log-file-registry.js';
 import { LogHub } from '../../../src/logs/log-hub.js';
@@ -129,4 +129,28 @@ test('close writes what is still in a sleeping pipe and ends its unfinished line
   s.write('whole\nno newline yet');
   s.output.close();
   assert.deepEqual(lines(s.logPath), ['whole', 'no newline yet']);
+});
+
+test('with no inotify watch left, a pipe stays open outside the budget, and its lines still land', async () => {
+  const watch = mock.method(fs, 'watch', () => {
+    throw Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), {
+      code: 'ENOSPC',
+    });
+  });
+  try {
+    const { stream, deps } = setup(1);
+    const s = stream('unwatched');
+    assert.equal(holdsPipe(s.pipePath), true, 'read at once: no watch would wake it');
+    s.write('one\n');
+    await waitFor(() => lines(s.logPath).length === 1, { message: 'the line in the log' });
+    clock += 1000;
+    // A second one past the budget of 1: neither counts against it, and none is put to sleep.
+    const other = stream('other');
+    other.write('two\n');
+    await waitFor(() => lines(other.logPath).length === 1, { message: "the other's line" });
+    assert.equal(deps.awake.size, 0);
+    assert.equal(holdsPipe(s.pipePath), true);
+  } finally {
+    watch.mock.restore();
+  }
 });
