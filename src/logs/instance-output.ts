@@ -114,6 +114,10 @@ export class InstanceOutput {
     };
   }
 
+  drain(): void {
+    for (const output of this.streams) output.drainNow();
+  }
+
   /** `pm flush`: empties the current log files; returns the paths of those it emptied. */
   flush(): string[] {
     const files = [...new Set(this.streams.map((output) => output.file))];

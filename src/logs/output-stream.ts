@@ -58,6 +58,9 @@ const WAKE_RETRY_MS = 100;
 /** Reads a drain of a pipe going to sleep (or opening) takes at most: an app that writes on would
  * keep it reading, and the event loop held, for as long as it writes. Past it, the pipe wakes. */
 const DRAIN_READS = 4;
+/** Reads a drain at a run's end takes at most (1 MiB): what the ended run left, unless some
+ * process of its tree writes on. */
+const END_DRAIN_READS = 16;
 const OUT_OF_DESCRIPTORS = new Set(['EMFILE', 'ENFILE']);
 
 // Reads with a user buffer, so pausing stops reading the pipe at once.
@@ -116,6 +119,11 @@ export class OutputStream implements Sleeper {
     if (this.drain(DRAIN_READS) === DRAIN_READS) setImmediate(this.wake);
     this.sink.file.rest();
     return true;
+  }
+
+  /** What the pipe holds now, written out (the run ended: its last lines go before its end). */
+  drainNow(): void {
+    if (!this.closed) this.drain(END_DRAIN_READS);
   }
 
   check(): void {

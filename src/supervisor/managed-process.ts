@@ -401,6 +401,7 @@ export class ManagedProcess extends EventEmitter<{ change: [ManagedProcess] }> {
 
   /** The main process is gone: once the rest of its tree is gone too, the run has ended. */
   private onMainExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.output.drain();
     this.child = null;
     this.stopWatchingAdopted?.();
     this.stopWatchingAdopted = null;

@@ -83,6 +83,9 @@ export interface Output {
   openChildFds(): { stdoutFd: number; stderrFd: number };
   /** `pm flush`: empties the current log files; returns their paths. */
   flush(): string[];
+  /** Writes out what the pipes hold now: a run's last lines are in its files before its end is
+   * told (a sleeping pipe is read only after its watch's event, which may come after the exit). */
+  drain(): void;
   close(): Promise<void>;
   /** `pm update`: write out what was read, leave the pipes for the next daemon. */
   detach(): Promise<void>;

@@ -123,6 +123,14 @@ test('the periodic check of a sleeping pipe writes what waits there and wakes it
   assert.equal(deps.awake.size, 1);
 });
 
+test("at a run's end its last lines are written at once, before the watch's event is handled", () => {
+  const { stream } = setup();
+  const s = stream('ending');
+  s.write('last words\n');
+  s.output.drainNow();
+  assert.deepEqual(lines(s.logPath), ['last words']);
+});
+
 test('close writes what is still in a sleeping pipe and ends its unfinished line', () => {
   const { stream } = setup();
   const s = stream('last');

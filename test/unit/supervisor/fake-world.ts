@@ -307,6 +307,7 @@ function fakeOutput(name: string, index: number, id: number): FakeOutput {
     configure: () => void calls.push('configure'),
     openChildFds: () => ({ stdoutFd: -1, stderrFd: -1 }),
     flush: () => [],
+    drain: () => {},
     close: async () => void calls.push('close'),
     detach: async () => void calls.push('detach'),
   };
