@@ -16,9 +16,9 @@ export function parseFdLimits(text: string): FdLimits | null {
 }
 
 /** The daemon's open-file limits; null where /proc does not say (a host without it). */
-export function readFdLimits(): FdLimits | null {
+export function readFdLimits(limitsFile = '/proc/self/limits'): FdLimits | null {
   try {
-    return parseFdLimits(fs.readFileSync(`/proc/${process.pid}/limits`, 'utf8'));
+    return parseFdLimits(fs.readFileSync(limitsFile, 'utf8'));
   } catch {
     return null;
   }

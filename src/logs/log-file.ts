@@ -81,7 +81,7 @@ export class LogFile {
   }
 
   /** Closes the descriptor while no writer is awake; the next write opens the file again. */
-  settle(): void {
+  private settle(): void {
     if (this.awakeWriters === 0) this.destination.park();
   }
 
@@ -241,5 +241,6 @@ export class LogFile {
     if (this.retryTimer) clearInterval(this.retryTimer);
     this.retryTimer = null;
     if (this.destination.openedInsideLine) this.openLineOwner = NOBODY;
+    this.settle();
   }
 }

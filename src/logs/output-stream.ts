@@ -102,7 +102,6 @@ export class OutputStream implements Sleeper {
       return;
     }
     this.deps.awake.slept(this);
-    this.sink.file.settle();
     // Output a daemon before this one left in the pipe: its app may be writing on.
     if (this.drain(DRAIN_READS) > 0) this.wake();
   }
@@ -224,8 +223,9 @@ export class OutputStream implements Sleeper {
     return reads;
   }
 
-  // The one closure a stream holds (the reader calls it as a method of itself); the timers get the
-  // stream as their argument instead, which at 2000 streams spares 4000 closures.
+  // One of the two closures a stream holds (the reader calls it as a method of itself; the watch
+  // calls `wake`); the timers get the stream as their argument instead, which at 2000 streams
+  // spares 4000 closures.
   private readonly onRead = (bytes: number, buffer: Uint8Array): boolean => {
     // A view, not a copy: the splitter copies the tail it keeps, and the file is written before this returns.
     this.onChunk(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));

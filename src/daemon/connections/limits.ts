@@ -1,9 +1,8 @@
 // How much the daemon's connections may hold, from its environment: the number of connections,
 // the bytes of unfinished frames across all of them, and how long a frame may take and a
 // connection may idle. Read once at start, like the other PM_* settings of the daemon.
-import fs from 'node:fs';
 import { parseDuration, parseSize } from '../../config/units.js';
-import { parseFdLimits } from '../fd-limit.js';
+import { readFdLimits } from '../fd-limit.js';
 
 export interface ConnectionLimits {
   /** Open connections at most; over it the oldest idle one is closed (PM_MAX_CONNECTIONS). */
@@ -24,13 +23,9 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
 };
 
 /** The soft limit on open files, or null when /proc does not say. */
-export function readOpenFilesLimit(limitsFile = '/proc/self/limits'): number | null {
-  try {
-    const soft = parseFdLimits(fs.readFileSync(limitsFile, 'utf8'))?.soft;
-    return soft !== undefined && Number.isFinite(soft) ? soft : null;
-  } catch {
-    return null;
-  }
+export function readOpenFilesLimit(limitsFile?: string): number | null {
+  const soft = readFdLimits(limitsFile)?.soft;
+  return soft !== undefined && Number.isFinite(soft) ? soft : null;
 }
 
 function positive(value: number | undefined, fallback: number): number {

@@ -280,3 +280,14 @@ test('with no writer awake the file is closed between writes; with one awake it 
   file.write(Buffer.from('tial\n'), app);
   assert.deepEqual(readLines(at), ['partial']);
 });
+
+test('pm flush of a file closed between writes never truncates through a link planted in its place', () => {
+  const file = logFile('a.log');
+  file.write(Buffer.from('line\n'), app);
+  const outside = path.join(dir, 'outside');
+  fs.writeFileSync(outside, 'keep me\n');
+  fs.rmSync(path.join(dir, 'a.log'));
+  fs.symlinkSync(outside, path.join(dir, 'a.log'));
+  assert.throws(() => file.truncate());
+  assert.equal(fs.readFileSync(outside, 'utf8'), 'keep me\n');
+});

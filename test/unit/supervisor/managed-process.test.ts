@@ -278,3 +278,13 @@ test('a record stopping for a restart is adopted and the restart goes on', async
   assert.equal(w.forks.length, 1);
   assert.equal(proc.state.status, 'online');
 });
+
+test("an ended run's output is written out before its end is told", async () => {
+  const { w, proc, pid } = await started();
+  const toldAtDrain: string[][] = [];
+  proc.output.drain = () => void toldAtDrain.push(w.eventTypes());
+  w.exit(pid, 3);
+  await flush();
+  assert.deepEqual(toldAtDrain, [['started']]);
+  assert.ok(w.eventTypes().length > 1, 'the end is told after');
+});
