@@ -1,7 +1,12 @@
 // The supervisor's world for real: the system clock, the process table (the daemon's backend) and
 // signals, and forking with output into the instance's pipes. Unit tests pass a fake one instead (test/unit/supervisor/fake-world.ts).
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
+import type { ForkHelper, HelperFork } from '../forker/fork-helper.js';
+import { ForkHelpers, readDirectMax } from '../forker/fork-helpers.js';
+import { packageRoot } from '../installed-package.js';
 import type { CgroupHost } from '../isolation/cgroup-host.js';
 import { CgroupPoller, cgroupTree } from '../isolation/cgroup-tree.js';
 import { CounterFiles } from '../isolation/counter-files.js';
@@ -12,8 +17,15 @@ import { groupExists, signalPids } from '../proc/signal-pids.js';
 import { staleRunPids } from '../proc/stale-run.js';
 import { TreeReaper } from '../proc/tree-reaper.js';
 import type { EventSink } from '../protocol/events.js';
-import { isTransient, spawnInstance } from '../supervisor/spawn.js';
-import type { ForkResult, InstanceTree, ProcessTree, RunRequest, World } from '../supervisor/world.js';
+import { isTransient, planSpawn, type SpawnOptions, spawnInstance } from '../supervisor/spawn.js';
+import type {
+  ForkResult,
+  InstanceTree,
+  Output,
+  ProcessTree,
+  RunRequest,
+  World,
+} from '../supervisor/world.js';
 import { cgroupName } from './cgroup-service.js';
 import { ListenSockets } from './listen-sockets.js';
 
@@ -32,11 +44,17 @@ const nextRunId = (): string =>
   `${process.pid.toString(36)}.${STARTED.toString(36)}.${(runs++).toString(36)}`;
 const STARTED = Date.now();
 
+interface ForkOptions extends Omit<SpawnOptions, 'stdoutFd' | 'stderrFd'> {
+  output: Output;
+  onReadyNotice: (() => void) | undefined;
+}
+
 function fork(
   home: string,
   { spec, index, id, output, onReadyNotice }: RunRequest,
   cgroup: InstanceCgroup | null,
   sockets: ListenSockets,
+  helpers: ForkHelpers,
 ): ForkResult {
   const listenFds = sockets.fdsOf(spec);
   if (!Array.isArray(listenFds)) {
@@ -49,9 +67,33 @@ function fork(
   } catch (error) {
     return { ok: false, message: `cannot set up the cgroup: ${(error as Error).message}`, transient: false };
   }
+  const run = nextRunId();
+  const options: ForkOptions = {
+    spec,
+    index,
+    id,
+    home,
+    run,
+    // The run joins its cgroup before its program starts: no child of it can be born outside.
+    ...(cgroup && { beforeExec: (pid: number) => cgroup.join(pid) }),
+    listenFds,
+    readyPipe: onReadyNotice !== undefined,
+    output,
+    onReadyNotice,
+  };
+  // Listening sockets are the daemon's to hand down: a run that takes some is the daemon's child.
+  const helper = listenFds.length === 0 ? helpers.pick() : null;
+  const result = helper ? forkThrough(helper, options) : forkHere(options, helpers);
+  return result.ok ? { ok: true, child: result.child, run } : result;
+}
+
+function forkHere(
+  options: ForkOptions,
+  helpers: ForkHelpers,
+): { ok: true; child: ChildProcess & { pid: number } } | { ok: false; message: string; transient: boolean } {
   let fds: { stdoutFd: number; stderrFd: number };
   try {
-    fds = output.openChildFds();
+    fds = options.output.openChildFds();
   } catch (error) {
     return {
       ok: false,
@@ -60,19 +102,34 @@ function fork(
     };
   }
   try {
-    const run = nextRunId();
-    // The run joins its cgroup before its program starts: no child of it can be born outside.
-    const beforeExec = cgroup ? (pid: number) => cgroup.join(pid) : undefined;
-    const readyPipe = onReadyNotice !== undefined;
-    const result = spawnInstance({ spec, index, id, home, run, ...fds, beforeExec, listenFds, readyPipe });
+    const result = spawnInstance({ ...options, ...fds });
     if (!result.ok) return result;
-    if (onReadyNotice) awaitReadyLine(result.child.stdio[3 + listenFds.length] as Readable, onReadyNotice);
-    return { ok: true, child: Object.assign(result.child, { pid: result.child.pid! }), run };
+    const child = result.child as ChildProcess & { pid: number };
+    if (options.onReadyNotice)
+      awaitReadyLine(child.stdio[3 + (options.listenFds?.length ?? 0)] as Readable, options.onReadyNotice);
+    helpers.countDirect(child);
+    return { ok: true, child };
   } finally {
     // The child has its own copies now.
     fs.closeSync(fds.stdoutFd);
     fs.closeSync(fds.stderrFd);
   }
+}
+
+function forkThrough(helper: ForkHelper, options: ForkOptions): HelperFork {
+  // Always gated: a run the helper forked but could not tell the daemon of ends at its closed gate.
+  const planned = planSpawn(options, true);
+  if (!planned.ok) return planned;
+  const { pipe } = options.output.paths;
+  return helper.fork({
+    ...planned.plan,
+    program: options.spec.run.file,
+    out: pipe.out,
+    err: pipe.err,
+    readyPipe: options.readyPipe === true,
+    ...(options.beforeExec && { beforeExec: options.beforeExec }),
+    ...(options.onReadyNotice && { onReadyNotice: options.onReadyNotice }),
+  });
 }
 
 /** The first line on the run's ready pipe says it is ready; the pipe is closed after it (or at exit). */
@@ -84,6 +141,10 @@ function awaitReadyLine(pipe: Readable, onReady: () => void): void {
   });
 }
 
+/** Runs one fork helper forks at most: libuv's look at each of its children at every SIGCHLD
+ * stays near a millisecond. */
+const RUNS_PER_HELPER = 2500;
+
 export function createWorld(home: string, events: EventSink, host: CgroupHost, backend: ProcBackend): World {
   const reaper = new TreeReaper(backend, { readTableAsync: () => backend.readTableAsync() });
   const sockets = new ListenSockets();
@@ -91,6 +152,22 @@ export function createWorld(home: string, events: EventSink, host: CgroupHost, b
   const poller = new CgroupPoller();
   const cgroups = new Map<string, InstanceCgroup>();
   const counterFiles = new CounterFiles();
+  const helpers = new ForkHelpers({
+    entry: path.join(packageRoot(), 'dist/src/forker/main.js'),
+    dir: home,
+    directMax: readDirectMax(),
+    perHelper: RUNS_PER_HELPER,
+    orphaned: {
+      startTime: (pid) => {
+        try {
+          return liveStartTimeIn(backend, pid);
+        } catch {
+          return null;
+        }
+      },
+      watchExit: (pid, start, onExit) => exitPoller.watch(pid, start, onExit),
+    },
+  });
   const cgroupOf = (name: string, id: number): InstanceCgroup | null => {
     if (host.mode === 'none') return null;
     const key = cgroupName(name, id);
@@ -168,7 +245,7 @@ export function createWorld(home: string, events: EventSink, host: CgroupHost, b
     tree,
     treeOf,
     events,
-    fork: (request) => fork(home, request, cgroupOf(request.spec.name, request.id), sockets),
+    fork: (request) => fork(home, request, cgroupOf(request.spec.name, request.id), sockets, helpers),
     listen: (spec) => sockets.bind(spec),
     unlisten: (name) => sockets.release(name),
   };

@@ -190,26 +190,45 @@ function openGate(
   return null;
 }
 
-export function spawnInstance(options: SpawnOptions): SpawnResult {
+/** What a run execs: its program, or the shell prelude that sets its limits and waits at its gate. */
+export interface SpawnPlan {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  uid?: number;
+  gid?: number;
+}
+
+/** The run's plan, or why it cannot start. `gated`: the program waits for a line on stdin first. */
+export function planSpawn(
+  options: Omit<SpawnOptions, 'stdoutFd' | 'stderrFd' | 'beforeExec'>,
+  gated: boolean,
+): { ok: true; plan: SpawnPlan } | { ok: false; message: string; transient: false } {
   const { spec } = options;
   const env = instanceEnv(options);
   const problem = preflight(spec, env);
   if (problem) return { ok: false, message: problem, transient: false };
-  const gated = options.beforeExec !== undefined;
-  const extraFds = [...(options.listenFds ?? []), ...(options.readyPipe ? ['pipe' as const] : [])];
-  // Only an app that asks for a umask, rlimits or a hook goes through the shell prelude.
+  // Only an app that asks for a umask, rlimits or a gate goes through the shell prelude.
   const prelude = preludeScript(spec, gated);
   const [file, args] =
     prelude === null
       ? [spec.run.file, spec.run.args]
       : ['/bin/sh', ['-c', prelude, spec.run.file, ...spec.run.args]];
+  const runAs = spec.runAs && { uid: spec.runAs.uid, gid: spec.runAs.gid };
+  return { ok: true, plan: { file, args, cwd: spec.cwd, env, ...runAs } };
+}
+
+export function spawnInstance(options: SpawnOptions): SpawnResult {
+  const planned = planSpawn(options, options.beforeExec !== undefined);
+  if (!planned.ok) return planned;
+  const { file, args, ...plan } = planned.plan;
+  const extraFds = [...(options.listenFds ?? []), ...(options.readyPipe ? ['pipe' as const] : [])];
   try {
     const child = spawn(file, args, {
-      cwd: spec.cwd,
-      env,
+      ...plan,
       detached: true,
-      stdio: [gated ? 'pipe' : 'ignore', options.stdoutFd, options.stderrFd, ...extraFds],
-      ...(spec.runAs && { uid: spec.runAs.uid, gid: spec.runAs.gid }),
+      stdio: [options.beforeExec ? 'pipe' : 'ignore', options.stdoutFd, options.stderrFd, ...extraFds],
     });
     if (child.pid === undefined) {
       child.on('error', () => {}); // reported here; the late 'error' event must not crash the daemon
@@ -217,7 +236,7 @@ export function spawnInstance(options: SpawnOptions): SpawnResult {
       // of processes, memory or file descriptors (node tells which only in a later 'error' event).
       return {
         ok: false,
-        message: `cannot start ${spec.run.file}: the system refused a new process (out of processes, memory or file descriptors)`,
+        message: `cannot start ${options.spec.run.file}: the system refused a new process (out of processes, memory or file descriptors)`,
         transient: true,
       };
     }

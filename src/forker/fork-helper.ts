@@ -1,0 +1,217 @@
+// The daemon's side of one fork helper (forker/main.ts): forks a run through it and hears its end.
+// The fork is asked and answered at once, as the daemon's own fork is, through two FIFOs: the
+// supervisor gets the pid in the same step. The answer is awaited with a deadline, so a helper
+// that hangs costs one failed fork (retried as transient) and is replaced, never a stalled daemon.
+import { type ChildProcess, fork } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ForkReply, ForkRequest, FromHelper, ToHelper } from './messages.js';
+
+/** How long one fork may take in the helper before the helper is taken for hung. */
+const ANSWER_DEADLINE_MS = 2000;
+/** The wait between looks at a FIFO that has no answer yet. */
+const LOOK_EVERY_MS = 0.1;
+
+/** How the runs of a helper that is gone are followed: by pid, as adopted runs are. */
+export interface OrphanedRuns {
+  startTime(pid: number): number | null;
+  watchExit(pid: number, startTime: number, onExit: () => void): void;
+}
+
+/** A run forked through a helper, with the events of a ChildProcess the supervisor listens to. */
+export type HelperRun = EventEmitter & { readonly pid: number };
+
+interface Run {
+  child: HelperRun;
+  startTime: number | null;
+  onReadyNotice: (() => void) | undefined;
+}
+
+export interface HelperForkRequest extends Omit<ForkRequest, 'seq'> {
+  /** The app's program, as messages name it (the file may be the prelude's shell). */
+  program: string;
+  /** Called with the pid while the run waits at its gate; a throw kills the run (as in spawn.ts). */
+  beforeExec?: (pid: number) => void;
+  onReadyNotice?: () => void;
+}
+
+export type HelperFork = { ok: true; child: HelperRun } | { ok: false; message: string; transient: boolean };
+
+const lookAgain = new Int32Array(new SharedArrayBuffer(4));
+
+class Unanswered extends Error {}
+
+export class ForkHelper {
+  private readonly process: ChildProcess;
+  private requestFd: number | null = null;
+  private replyFd: number | null = null;
+  private seq = 0;
+  private readonly runs = new Map<number, Run>();
+  private state: 'starting' | 'listening' | 'gone' = 'starting';
+  private listened = false;
+
+  /** `entry`: the helper's script; `dir`: a new private directory for its FIFOs, removed once open. */
+  constructor(
+    entry: string,
+    private readonly dir: string,
+    private readonly orphaned: OrphanedRuns,
+  ) {
+    this.process = fork(entry, [dir], {
+      // Nothing of the daemon's: each request brings its run's environment, and a helper is no
+      // process of the home (sweeps and `pm kill` look for PM_HOME).
+      env: { PATH: process.env.PATH },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      execArgv: ['--max-semi-space-size=1'],
+    });
+    this.process.on('error', () => this.end());
+    this.process.on('exit', () => this.end());
+    this.process.on('message', (message: FromHelper) => this.hear(message));
+    // The daemon's exit ends the helper (its channel closes): neither keeps the daemon's loop going.
+    this.process.unref();
+    this.process.channel?.unref();
+  }
+
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  /** It listened once: a helper gone before that may not start at all. */
+  get everReady(): boolean {
+    return this.listened;
+  }
+
+  get ready(): boolean {
+    return this.state === 'listening';
+  }
+
+  get ended(): boolean {
+    return this.state === 'gone';
+  }
+
+  /** Runs forked here that have not ended. */
+  get size(): number {
+    return this.runs.size;
+  }
+
+  fork(request: HelperForkRequest): HelperFork {
+    const { beforeExec, onReadyNotice, program, ...wanted } = request;
+    const seq = ++this.seq;
+    let reply: ForkReply;
+    try {
+      reply = this.ask({ seq, ...wanted });
+    } catch (error) {
+      // Gone or hung: the helper is ended, and a run it may have forked dies at its closed gate.
+      this.process.kill('SIGKILL');
+      this.end();
+      const why =
+        error instanceof Unanswered ? error.message : `the fork helper is gone (${(error as Error).message})`;
+      return { ok: false, message: `cannot start ${program}: ${why}`, transient: true };
+    }
+    if ('error' in reply)
+      return { ok: false, message: `cannot start ${program}: ${reply.error}`, transient: reply.transient };
+    const { pid } = reply;
+    if (beforeExec) {
+      try {
+        beforeExec(pid);
+      } catch (error) {
+        this.tell({ abort: seq });
+        return {
+          ok: false,
+          message: error instanceof Error ? error.message : String(error),
+          transient: false,
+        };
+      }
+    }
+    const child = Object.assign(new EventEmitter(), { pid });
+    this.runs.set(seq, { child, startTime: this.orphaned.startTime(pid), onReadyNotice });
+    this.tell({ go: seq });
+    // As node's own: the run was forked; its program is told to start.
+    setImmediate(() => child.emit('spawn'));
+    return { ok: true, child };
+  }
+
+  private tell(message: ToHelper): void {
+    if (this.process.connected) this.process.send(message);
+  }
+
+  private hear(message: FromHelper): void {
+    if ('listening' in message) this.open();
+    else if ('notice' in message) this.runs.get(message.notice)?.onReadyNotice?.();
+    else {
+      const run = this.runs.get(message.exit);
+      this.runs.delete(message.exit);
+      run?.child.emit('exit', message.code, message.signal);
+    }
+  }
+
+  private open(): void {
+    try {
+      this.requestFd = fs.openSync(
+        path.join(this.dir, 'requests'),
+        fs.constants.O_WRONLY | fs.constants.O_NONBLOCK,
+      );
+      this.replyFd = fs.openSync(
+        path.join(this.dir, 'replies'),
+        fs.constants.O_RDONLY | fs.constants.O_NONBLOCK,
+      );
+      this.state = 'listening';
+      this.listened = true;
+    } catch {
+      this.process.kill('SIGKILL');
+    } finally {
+      fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Writes the request and reads its answer, waiting at most the deadline. */
+  private ask(request: ForkRequest): ForkReply {
+    if (this.state !== 'listening') throw new Error('not listening');
+    const deadline = Date.now() + ANSWER_DEADLINE_MS;
+    const bytes = Buffer.from(`${JSON.stringify(request)}\n`);
+    for (let written = 0; written < bytes.length; ) {
+      const n = this.attempt(() => fs.writeSync(this.requestFd!, bytes, written), deadline);
+      written += n;
+    }
+    const buffer = Buffer.alloc(4096);
+    let answer = '';
+    for (;;) {
+      const n = this.attempt(() => fs.readSync(this.replyFd!, buffer), deadline);
+      if (n === 0) throw new Error('its end of the answers closed');
+      answer += buffer.toString('utf8', 0, n);
+      const end = answer.indexOf('\n');
+      if (end < 0) continue;
+      const reply = JSON.parse(answer.slice(0, end)) as ForkReply;
+      if (reply.seq !== request.seq) throw new Error(`it answered fork ${reply.seq} for fork ${request.seq}`);
+      return reply;
+    }
+  }
+
+  /** Runs a non-blocking read or write until it moves bytes, or throws at the deadline. */
+  private attempt(step: () => number, deadline: number): number {
+    for (;;) {
+      try {
+        return step();
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      }
+      if (Date.now() > deadline)
+        throw new Unanswered(`the fork helper did not answer in ${ANSWER_DEADLINE_MS / 1000} s`);
+      Atomics.wait(lookAgain, 0, 0, LOOK_EVERY_MS);
+    }
+  }
+
+  /** The helper is gone: its runs, now children of another process, are followed by pid. */
+  private end(): void {
+    if (this.state === 'gone') return;
+    this.state = 'gone';
+    for (const fd of [this.requestFd, this.replyFd]) if (fd !== null) fs.closeSync(fd);
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    for (const { child, startTime } of this.runs.values()) {
+      const ended = () => child.emit('exit', null, null);
+      if (startTime === null) setImmediate(ended);
+      else this.orphaned.watchExit(child.pid, startTime, ended);
+    }
+    this.runs.clear();
+  }
+}

@@ -1,0 +1,91 @@
+// Who forks: the daemon while it has fewer children than PM_DIRECT_CHILDREN, then helpers with room,
+// one started ahead of need; a helper that cannot start is not started again at once.
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import type { ForkHelper } from '../../../src/forker/fork-helper.js';
+import { ForkHelpers, readDirectMax } from '../../../src/forker/fork-helpers.js';
+import { packageRoot } from '../../../src/installed-package.js';
+import { waitFor } from '../../helpers/wait-for.js';
+
+const ENTRY = path.join(packageRoot(), 'dist/src/forker/main.js');
+const orphaned = { startTime: () => null, watchExit: () => {} };
+
+let dir: string;
+const pids: number[] = [];
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-forkers-'));
+});
+afterEach(() => {
+  for (const pid of pids.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Picks until a helper is ready (the first picks start it); the daemon forks meanwhile. */
+async function pickReady(helpers: ForkHelpers): Promise<ForkHelper> {
+  const helper = await waitFor(() => helpers.pick(), { message: 'a helper to pick' });
+  pids.push(helper.pid!);
+  return helper;
+}
+
+test('PM_DIRECT_CHILDREN: a count from 0, else the default', () => {
+  assert.equal(readDirectMax({ PM_DIRECT_CHILDREN: '0' }), 0);
+  assert.equal(readDirectMax({ PM_DIRECT_CHILDREN: '25' }), 25);
+  assert.equal(readDirectMax({}), 1200);
+  assert.equal(readDirectMax({ PM_DIRECT_CHILDREN: '-1' }), 1200);
+  assert.equal(readDirectMax({ PM_DIRECT_CHILDREN: 'many' }), 1200);
+});
+
+test('the daemon forks its own runs up to the count; past it a helper forks, and one with room is picked', async () => {
+  const helpers = new ForkHelpers({ entry: ENTRY, dir, directMax: 2, perHelper: 1, orphaned });
+  const runs = [new EventEmitter(), new EventEmitter()];
+  assert.equal(helpers.pick(), null);
+  helpers.countDirect(runs[0]!);
+  helpers.countDirect(runs[1]!);
+  const first = await pickReady(helpers);
+  const script = {
+    program: 'sleep',
+    file: 'sleep',
+    args: ['30'],
+    cwd: dir,
+    env: { PATH: process.env.PATH },
+    readyPipe: false,
+  };
+  fs.mkdirSync(path.join(dir, 'p'));
+  const [out, err] = [path.join(dir, 'p', 'out'), path.join(dir, 'p', 'err')];
+  fs.writeFileSync(out, '');
+  fs.writeFileSync(err, '');
+  const forked = first.fork({ ...script, out, err });
+  assert.ok(forked.ok);
+  pids.push(forked.child.pid);
+  // The first helper is full (one run each here): the next pick is another helper.
+  const second = await pickReady(helpers);
+  assert.notEqual(second, first);
+  // A direct run ended: the daemon forks again.
+  runs[0]!.emit('exit');
+  assert.equal(helpers.pick(), null);
+});
+
+test('a helper that cannot start is not started again at every fork', async () => {
+  const helpers = new ForkHelpers({
+    entry: path.join(dir, 'missing.js'),
+    dir,
+    directMax: 0,
+    perHelper: 10,
+    orphaned,
+  });
+  // The one started at once ends without listening.
+  await waitFor(() => fs.readdirSync(dir).length === 0, { message: 'the failed helper to clean up' });
+  for (let i = 0; i < 20; i++) assert.equal(helpers.pick(), null);
+  assert.equal(fs.readdirSync(dir).length, 0, 'no new helper was started');
+});
