@@ -14,6 +14,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config/file/load-config.js';
 import { MAX_FRAME_BYTES } from '../../src/protocol/framing.js';
+import { forkHelpersOf } from '../helpers/proc.js';
 import { isPidAlive } from '../helpers/proc-entry.js';
 import { LoopProbe, nowMs } from './scale-probe.js';
 import { createPm, createPm2, fdUsage, type Listed, type Manager, peakRssBytes } from './scale-tools.js';
@@ -150,6 +151,14 @@ async function probed<T>(probe: LoopProbe | null, label: string, step: string, r
   return result;
 }
 
+/** pm's fork helpers, past PM_DIRECT_CHILDREN children: their CPU time so far, for a note. */
+function helpersCpu(daemon: number): string {
+  const helpers = forkHelpersOf(daemon);
+  if (helpers.length === 0) return '';
+  const seconds = helpers.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  return ` (+ ${helpers.length} fork helpers: ${seconds.toFixed(1)} s so far)`;
+}
+
 function reportDaemon(label: string, pid: number, when: string): void {
   const fds = fdUsage(pid);
   report(`${label}: daemon RSS, ${when}`, 'MB', (rssBytes(pid) ?? 0) / MB);
@@ -192,7 +201,7 @@ async function measure(tool: Manager, scenario: Scenario): Promise<void> {
       `${label}: start from one config -> all online`,
       'ms',
       onlineMs,
-      `${(onlineMs / count).toFixed(2)} ms per instance; the command returned after ${Math.round(start.ms)} ms; daemon CPU ${(cpuSeconds(daemon) - cpuBefore).toFixed(1)} s`,
+      `${(onlineMs / count).toFixed(2)} ms per instance; the command returned after ${Math.round(start.ms)} ms; daemon CPU ${(cpuSeconds(daemon) - cpuBefore).toFixed(1)} s${helpersCpu(daemon)}`,
     );
     const pids = listed.map((p) => p.pid!);
 
@@ -203,6 +212,11 @@ async function measure(tool: Manager, scenario: Scenario): Promise<void> {
     await sleep(3000);
     const rss = (rssBytes(daemon) ?? 0) / MB;
     report(`${label}: daemon RSS, idle`, 'MB', rss, `target <= ${TARGET.rssMB}: ${met(rss <= TARGET.rssMB)}`);
+    const helpers = forkHelpersOf(daemon);
+    if (helpers.length > 0) {
+      const helpersRss = helpers.reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0) / MB;
+      report(`${label}: fork helpers' RSS, idle`, 'MB', helpersRss, `${helpers.length} helpers, together`);
+    }
     const cpu = summarize(await cpuPercents(daemon, IDLE_SECONDS, 5));
     report(
       `${label}: daemon CPU, idle`,
@@ -237,7 +251,7 @@ async function measure(tool: Manager, scenario: Scenario): Promise<void> {
       `${label}: stop all`,
       'ms',
       stop.ms,
-      `exit ${stop.status}${stop.timedOut ? ' (timed out)' : ''}; daemon CPU ${(cpuSeconds(daemon) - cpuStop).toFixed(1)} s; target <= 2 s + kill timeout = ${stopTarget} ms: ${met(stop.status === 0 && stop.ms <= stopTarget)}`,
+      `exit ${stop.status}${stop.timedOut ? ' (timed out)' : ''}; daemon CPU ${(cpuSeconds(daemon) - cpuStop).toFixed(1)} s${helpersCpu(daemon)}; target <= 2 s + kill timeout = ${stopTarget} ms: ${met(stop.status === 0 && stop.ms <= stopTarget)}`,
     );
     report(`${label}: instances alive after stop all returned`, 'count', pids.filter(isPidAlive).length);
     // The processes may be gone while the manager still shows them on their way down.

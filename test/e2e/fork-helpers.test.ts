@@ -5,36 +5,22 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { readProcEntry, readProcTable } from '../../src/proc/proc-table.js';
+import { readProcEntry } from '../../src/proc/proc-table.js';
 import type { ProcessInfo } from '../../src/protocol/process-info.js';
 import { listApps } from '../helpers/daemon.js';
 import { inEachIsolation } from '../helpers/isolation-modes.js';
-import { isGone, readDaemonPidFile } from '../helpers/proc.js';
+import { forkHelpersOf, isGone, readDaemonPidFile } from '../helpers/proc.js';
 import { freePort } from '../helpers/recovery.js';
 import { fixtureApp, pm } from '../helpers/run-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const parentOf = (pid: number): number | undefined => readProcEntry(pid)?.ppid;
 
-/** The daemon's fork helpers: its children that run forker/main.js. */
-function helpersOf(daemon: number): number[] {
-  return [...readProcTable().values()]
-    .filter((entry) => entry.ppid === daemon)
-    .map((entry) => entry.pid)
-    .filter((pid) => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('forker/main.js');
-      } catch {
-        return false;
-      }
-    });
-}
-
 /** The one helper of the daemon, once there is one. */
 const oneHelperOf = (daemon: number): Promise<number> =>
   waitFor(
     () => {
-      const helpers = helpersOf(daemon);
+      const helpers = forkHelpersOf(daemon);
       return helpers.length === 1 ? helpers[0] : null;
     },
     { message: `the fork helper of daemon ${daemon}` },

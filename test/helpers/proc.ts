@@ -1,7 +1,7 @@
 // Facts about processes read from /proc, for assertions on real process trees.
 import fs from 'node:fs';
 import { DAEMON_ENTRY } from '../../src/installed-package.js';
-import { readProcEntry } from '../../src/proc/proc-table.js';
+import { readProcEntry, readProcTable } from '../../src/proc/proc-table.js';
 import { isPidAlive } from './proc-entry.js';
 import { processesOf } from './temp-home.js';
 import { waitFor } from './wait-for.js';
@@ -85,4 +85,18 @@ export function readDaemonPidFile(home: string): number | null {
   } catch {
     return null;
   }
+}
+
+/** A daemon's fork helpers: its children that run forker/main.js. */
+export function forkHelpersOf(daemon: number): number[] {
+  return [...readProcTable().values()]
+    .filter((entry) => entry.ppid === daemon)
+    .map((entry) => entry.pid)
+    .filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('forker/main.js');
+      } catch {
+        return false;
+      }
+    });
 }
