@@ -62,7 +62,8 @@ export class ForkHelper {
       // process of the home (sweeps and `pm kill` look for PM_HOME).
       env: { PATH: process.env.PATH },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      execArgv: ['--max-semi-space-size=1'],
+      // As the daemon's (cli/launch-daemon.ts): less memory; the helper's work is node's C++.
+      execArgv: ['--max-semi-space-size=1', '--no-opt', '--no-sparkplug'],
     });
     this.process.on('error', () => this.end());
     this.process.on('exit', () => this.end());

@@ -60,6 +60,10 @@ const under = (dir: string, name: string): string => `${dir}/${name}`;
 export class InstanceCgroup {
   /** Killed since the current run started: a stop waits for the cgroup to empty, killing again. */
   killed = false;
+  /** The limits last written (memory, CPU quota, processes), while the directories stand. */
+  private applied: string | null = null;
+  /** Frozen here (a pause) and not thawed since. */
+  private frozen = false;
 
   /** Where the monitor's counters are read, found once: a sample of 1000 instances reads 2000 files. */
   private readonly counters: {
@@ -111,35 +115,68 @@ export class InstanceCgroup {
   }
 
   /** Makes the directories and sets the limits (a changed definition sets them anew). A cgroup
-   * left frozen by a run that ended while paused is thawed: a new run would stop at its gate. */
+   * left frozen by a run that ended while paused is thawed: a new run would stop at its gate.
+   * Each write to a cgroup file costs a fraction of a millisecond, and a start of thousands makes
+   * thousands: a cgroup made now is unlimited and not frozen, so only set limits are written, and
+   * a run whose limits are those last written here writes none. */
   prepare(limits: LimitsSpec): void {
-    for (const dir of this.dirs()) fs.mkdirSync(dir, { recursive: true });
-    this.freeze(false);
     this.killed = false;
     const memory = limits.hardMemoryBytes;
     const cpuQuota = limits.cpu === undefined ? null : Math.max(1000, Math.round(limits.cpu * CPU_PERIOD_US));
     const procs = limits.maxProcs;
+    const wanted = `${memory} ${cpuQuota} ${procs}`;
+    if (this.applied === wanted && fs.existsSync(this.primary)) {
+      if (this.frozen) this.freeze(false);
+      return;
+    }
+    const made = this.makeDirs();
+    if (!made) this.freeze(false);
+    /** A value to write: always where the cgroup was there before, else only a limit. */
+    const set = (file: string, value: string | number, limited: boolean, optional = false) => {
+      if (made && !limited) return;
+      if (optional) this.tryWrite(file, value);
+      else this.write(file, value);
+    };
     const v2 = this.host.v2Controllers;
     const u = this.unified;
     const [v1Memory, v1Cpu, v1Pids] = [this.v1('memory'), this.v1('cpu'), this.v1('pids')];
+    const hasMemory = memory !== undefined;
     if (u && v2.has('memory')) {
-      this.write(path.join(u, 'memory.max'), memory ?? 'max');
+      set(path.join(u, 'memory.max'), memory ?? 'max', hasMemory);
       // Without swap off, a hard limit only moves the instance's memory to swap.
-      this.tryWrite(path.join(u, 'memory.swap.max'), memory === undefined ? 'max' : 0);
+      set(path.join(u, 'memory.swap.max'), hasMemory ? 0 : 'max', hasMemory, true);
     } else if (v1Memory) {
       // memsw (memory + swap) may never be below the memory limit: lift it, set memory, then
       // bring it down to the same value, so that a hard limit is not dodged by swapping. -1: none.
-      this.tryWrite(path.join(v1Memory, 'memory.memsw.limit_in_bytes'), -1);
-      this.write(path.join(v1Memory, 'memory.limit_in_bytes'), memory ?? -1);
-      if (memory !== undefined) this.tryWrite(path.join(v1Memory, 'memory.memsw.limit_in_bytes'), memory);
+      set(path.join(v1Memory, 'memory.memsw.limit_in_bytes'), -1, hasMemory, true);
+      set(path.join(v1Memory, 'memory.limit_in_bytes'), memory ?? -1, hasMemory);
+      if (hasMemory) this.tryWrite(path.join(v1Memory, 'memory.memsw.limit_in_bytes'), memory);
     }
-    if (u && v2.has('cpu')) this.write(path.join(u, 'cpu.max'), `${cpuQuota ?? 'max'} ${CPU_PERIOD_US}`);
+    if (u && v2.has('cpu'))
+      set(path.join(u, 'cpu.max'), `${cpuQuota ?? 'max'} ${CPU_PERIOD_US}`, cpuQuota !== null);
     else if (v1Cpu) {
-      this.write(path.join(v1Cpu, 'cpu.cfs_period_us'), CPU_PERIOD_US);
-      this.write(path.join(v1Cpu, 'cpu.cfs_quota_us'), cpuQuota ?? -1);
+      set(path.join(v1Cpu, 'cpu.cfs_period_us'), CPU_PERIOD_US, cpuQuota !== null);
+      set(path.join(v1Cpu, 'cpu.cfs_quota_us'), cpuQuota ?? -1, cpuQuota !== null);
     }
-    if (u && v2.has('pids')) this.write(path.join(u, 'pids.max'), procs ?? 'max');
-    else if (v1Pids) this.write(path.join(v1Pids, 'pids.max'), procs ?? 'max');
+    const pidsDir = u && v2.has('pids') ? u : v1Pids;
+    if (pidsDir) set(path.join(pidsDir, 'pids.max'), procs ?? 'max', procs !== undefined);
+    this.applied = wanted;
+  }
+
+  /** Makes the instance's directories; true when none was there before. */
+  private makeDirs(): boolean {
+    let made = true;
+    for (const dir of this.dirs()) {
+      try {
+        fs.mkdirSync(dir);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') made = false;
+        else if (code === 'ENOENT') fs.mkdirSync(dir, { recursive: true });
+        else throw error;
+      }
+    }
+    return made;
   }
 
   /** Moves a process (a new run, before its program starts) into the cgroup in every hierarchy. */
@@ -166,11 +203,13 @@ export class InstanceCgroup {
    * yet (a run adopted from a daemon without cgroups: its directories were never made). */
   freeze(frozen: boolean): boolean {
     const u = this.unified;
-    if (u && fs.existsSync(path.join(u, 'cgroup.freeze')))
-      return this.tryWrite(path.join(u, 'cgroup.freeze'), frozen ? '1' : '0');
-    const freezer = this.v1('freezer');
-    if (freezer) return this.tryWrite(path.join(freezer, 'freezer.state'), frozen ? 'FROZEN' : 'THAWED');
-    return false;
+    const done =
+      u && fs.existsSync(path.join(u, 'cgroup.freeze'))
+        ? this.tryWrite(path.join(u, 'cgroup.freeze'), frozen ? '1' : '0')
+        : this.v1('freezer') !== null &&
+          this.tryWrite(path.join(this.v1('freezer')!, 'freezer.state'), frozen ? 'FROZEN' : 'THAWED');
+    if (done) this.frozen = frozen;
+    return done;
   }
 
   /** v1: FREEZING until every task stopped; a member read before then could still fork. */
@@ -241,6 +280,7 @@ export class InstanceCgroup {
 
   /** Removes the directories of an empty cgroup; false while a process is left in one. */
   remove(): boolean {
+    this.applied = null;
     let removed = true;
     for (const file of [this.counters.cpu, this.counters.cpuacct, this.counters.memory])
       if (file !== null) this.files.close(file);

@@ -17,11 +17,14 @@ import { waitFor } from '../helpers/wait-for.js';
 const parentOf = (pid: number): number | undefined => readProcEntry(pid)?.ppid;
 
 /** The one helper of the daemon, once there is one. */
-const oneHelperOf = (daemon: number): Promise<number> =>
+/** The one helper of the daemon, once it listens: the daemon removes its FIFOs' directory then
+ * (until then the daemon forks its runs itself). */
+const oneHelperOf = (daemon: number, home: string): Promise<number> =>
   waitFor(
     () => {
       const helpers = forkHelpersOf(daemon);
-      return helpers.length === 1 ? helpers[0] : null;
+      const listening = !fs.readdirSync(home).some((name) => name.startsWith('forker-'));
+      return helpers.length === 1 && listening ? helpers[0] : null;
     },
     { message: `the fork helper of daemon ${daemon}` },
   );
@@ -36,6 +39,13 @@ inEachIsolation(
         },
         { message: 'every app online' },
       );
+
+    /** A daemon whose helper listens, so that every run of the test forks through it. */
+    async function daemonWithHelper(): Promise<{ daemon: number; helper: number }> {
+      await pm(['ping'], t.env);
+      const daemon = readDaemonPidFile(t.home)!;
+      return { daemon, helper: await oneHelperOf(daemon, t.home) };
+    }
 
     function writeConfig(port: number): string {
       const file = path.join(t.home, 'apps.yaml');
@@ -65,9 +75,8 @@ inEachIsolation(
 
     test('runs forked by a helper are managed like those of the daemon, and one that listens is its own child', async () => {
       const port = await freePort();
+      const { daemon, helper } = await daemonWithHelper();
       await pm(['start', writeConfig(port)], t.env);
-      const daemon = readDaemonPidFile(t.home)!;
-      const helper = await oneHelperOf(daemon);
       const apps = await allOnline();
       const byName = new Map(apps.map((p) => [p.name, p]));
       for (const name of ['ticker', 'crashy', 'ready'])
@@ -106,9 +115,8 @@ inEachIsolation(
     });
 
     test('a helper that dies leaves its runs managed: a crash after it is seen and restarted, and a new helper forks', async () => {
+      const { daemon, helper } = await daemonWithHelper();
       await pm(['start', writeConfig(await freePort())], t.env);
-      const daemon = readDaemonPidFile(t.home)!;
-      const helper = await oneHelperOf(daemon);
       const before = await allOnline();
       process.kill(helper, 'SIGKILL');
       await waitFor(() => isGone(helper));
@@ -120,7 +128,7 @@ inEachIsolation(
       });
       fs.rmSync(path.join(t.home, 'crash'));
       // The daemon forked that restart itself if no new helper was ready yet; the next goes through one.
-      const next = await oneHelperOf(daemon);
+      const next = await oneHelperOf(daemon, t.home);
       assert.notEqual(next, helper);
       assert.ok([daemon, next].includes(parentOf(restarted.pid!)!));
       await pm(['restart', 'crashy'], t.env);
@@ -137,9 +145,8 @@ inEachIsolation(
     });
 
     test('a daemon SIGKILLed takes its helper with it; the next daemon adopts the runs', async () => {
+      const { daemon, helper } = await daemonWithHelper();
       await pm(['start', writeConfig(await freePort())], t.env);
-      const daemon = readDaemonPidFile(t.home)!;
-      const helper = await oneHelperOf(daemon);
       const before = await allOnline();
       process.kill(daemon, 'SIGKILL');
       await waitFor(() => isGone(helper), { message: 'the helper to follow its daemon' });

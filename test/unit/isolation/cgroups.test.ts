@@ -254,6 +254,26 @@ test('v2: limits, usage, breaches, freeze and kill through the unified files', (
   assert.equal(cgroup.killed, false, 'a new run is not killed again');
 });
 
+test('a cgroup made now gets only the limits that are set, and a run with the limits last written writes none', () => {
+  const { host, base } = v2Host();
+  const cgroup = new InstanceCgroup(host, 'quiet.0');
+  const dir = path.join(base, 'quiet.0');
+  cgroup.prepare({});
+  assert.deepEqual(fs.readdirSync(dir), [], 'a new cgroup is unlimited already');
+  cgroup.prepare({ maxProcs: 9 });
+  assert.equal(read(path.join(dir, 'pids.max')), '9');
+  assert.equal(read(path.join(dir, 'memory.max')), 'max', 'an existing cgroup gets every value');
+  fs.writeFileSync(path.join(dir, 'pids.max'), 'left alone');
+  cgroup.prepare({ maxProcs: 9 });
+  assert.equal(read(path.join(dir, 'pids.max')), 'left alone', 'the same limits: nothing written');
+  cgroup.prepare({ maxProcs: 10 });
+  assert.equal(read(path.join(dir, 'pids.max')), '10');
+  // Gone (removed, by pm or by hand): made and written again.
+  fs.rmSync(dir, { recursive: true });
+  cgroup.prepare({ maxProcs: 10 });
+  assert.equal(read(path.join(dir, 'pids.max')), '10');
+});
+
 test('a cgroup whose directories were never made (a run adopted from a daemon without cgroups) is neither frozen nor killed, and nothing throws', () => {
   const cgroup = new InstanceCgroup(v2Host().host, 'old.0');
   assert.equal(cgroup.freeze(true), false);
