@@ -11,6 +11,7 @@ import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { ConnectionGuard, type GuardedConnection } from './connections/connection-guard.js';
 import { type ConnectionLimits, readConnectionLimits } from './connections/limits.js';
 import type { DaemonContext } from './context.js';
+import { encodeReply } from './encode-reply.js';
 import {
   type HandledType,
   type Handler,
@@ -60,7 +61,8 @@ function serveRequest(
         // What a reply says has happened is in the state file before the reply leaves. A ping
         // reports the daemon, not its processes: it answers at once even while a write is slow.
         if (frame.type !== 'ping') await ctx.flushState();
-        send(socket, { id: frame.id, ok: true, data });
+        const line = await encodeReply(frame.id, data);
+        if (!socket.destroyed && socket.writable) socket.write(line);
       }, fail);
   void served.finally(() => {
     connection.active -= 1;

@@ -10,6 +10,8 @@ import type { ForkReply, ForkRequest, FromHelper, ToHelper } from './messages.js
 
 /** How long one fork may take in the helper before the helper is taken for hung. */
 const ANSWER_DEADLINE_MS = 2000;
+/** A helper that does not listen by then is taken for broken (the daemon forks meanwhile). */
+const LISTEN_DEADLINE_MS = 10_000;
 /** The wait between looks at a FIFO that has no answer yet. */
 const LOOK_EVERY_MS = 0.1;
 
@@ -56,6 +58,7 @@ export class ForkHelper {
     entry: string,
     private readonly dir: string,
     private readonly orphaned: OrphanedRuns,
+    listenDeadlineMs = LISTEN_DEADLINE_MS,
   ) {
     this.process = fork(entry, [dir], {
       // Nothing of the daemon's: each request brings its run's environment, and a helper is no
@@ -68,6 +71,9 @@ export class ForkHelper {
     this.process.on('error', () => this.end());
     this.process.on('exit', () => this.end());
     this.process.on('message', (message: FromHelper) => this.hear(message));
+    setTimeout(() => {
+      if (this.state === 'starting') this.process.kill('SIGKILL');
+    }, listenDeadlineMs).unref();
     // The daemon's exit ends the helper (its channel closes): neither keeps the daemon's loop going.
     this.process.unref();
     this.process.channel?.unref();

@@ -4,7 +4,7 @@ import type { RequestOf, ResponseOf } from '../../protocol/messages.js';
 import type { DaemonContext } from '../context.js';
 
 export const list = async (_r: RequestOf<'list'>, ctx: DaemonContext): Promise<ResponseOf['list']> =>
-  ctx.pool.list();
+  ctx.pool.listInSlices();
 
 const boundsOf = (pool: PoolSpec | undefined) =>
   pool && { pool: { minSize: pool.minSize, maxSize: pool.maxSize } };

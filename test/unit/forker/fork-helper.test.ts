@@ -202,3 +202,17 @@ test('a helper gone before the go: its run never runs its program (the gate clos
   assert.equal(fs.existsSync(marker), false);
   assert.ok(ends.has(child.pid), 'the run was followed by pid');
 });
+
+test('a helper that does not listen in time is killed, and taken for gone', async () => {
+  const silent = path.join(dir, 'silent.cjs');
+  fs.writeFileSync(silent, 'setInterval(() => {}, 1000);\n');
+  const helper = new ForkHelper(
+    silent,
+    fs.mkdtempSync(path.join(dir, 'helper-')),
+    { startTime: () => null, watchExit: () => {} },
+    200,
+  );
+  helpers.push(helper);
+  await waitFor(() => helper.ended, { message: 'the silent helper to be ended' });
+  assert.equal(helper.everReady, false);
+});

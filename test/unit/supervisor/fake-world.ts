@@ -70,11 +70,16 @@ export class FakeWorld {
   private readonly readyNotices = new Map<number, () => void>();
   private nextPid = 1000;
   private seq = 0;
+  /** Loop turns the supervisor waited for. */
+  turns = 0;
 
   readonly world: World = {
     clock: {
       now: () => this.now,
-      nextTurn: () => new Promise((resolve) => setImmediate(resolve)),
+      nextTurn: () => {
+        this.turns++;
+        return new Promise((resolve) => setImmediate(resolve));
+      },
       setTimeout: (callback, ms) => {
         const seq = this.seq++;
         this.timers.set(seq, { at: this.now + ms, seq, callback });

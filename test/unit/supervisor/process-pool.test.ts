@@ -275,3 +275,11 @@ test("the snapshot keeps an unchanged instance's record object, and a changed on
   assert.notEqual(after[1], second);
   assert.equal(after[1]!.status, 'stopped');
 });
+
+test('list in slices, a loop turn between them, is the list', async () => {
+  const { w, pool: p } = pool();
+  await p.apply([testSpec({ instances: 5 })]);
+  const turns = w.turns;
+  assert.deepEqual(await p.listInSlices(2), p.list());
+  assert.equal(w.turns - turns, 2, 'three slices, two turns between them');
+});
