@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, mock, test } from 'node:test';
-import { Monitor, type MonitoredPool, type MonitorSample } from '../../../src/metrics/monitor.js';
+import {
+  Monitor,
+  type MonitoredPool,
+  type MonitorSample,
+  TICK_BUDGET_MS,
+} from '../../../src/metrics/monitor.js';
 import type { SampleTarget, TreeUsage, UsageSampler } from '../../../src/metrics/sample-usage.js';
 
 interface FakeProc {
@@ -130,4 +135,31 @@ test('with many instances the sampling stretches to 8 ms per instance: 1000 are 
   const few = setup([proc(1, 101)]);
   for (let at = 1000; at <= 6000; at += 1000) few.monitor.tick(at);
   assert.equal(few.sampled.length, 6, 'a few instances keep the configured interval');
+});
+
+test('a tick whose cgroup reads are slow stops at its time budget; the next tick goes on from there', () => {
+  const slow = (id: number) => ({
+    ...proc(id, 1000 + id),
+    cgroupUsage: () => {
+      const until = performance.now() + 4;
+      while (performance.now() < until) {
+        // a read of counter files that takes 4 ms
+      }
+      return { cpuUsec: 0, memoryBytes: id };
+    },
+  });
+  const procs = Array.from({ length: 10 }, (_, i) => slow(i + 1));
+  const { monitor, samples } = setup(procs);
+  monitor.tick(1000);
+  const first = samples[0]!.usage.map((u) => u.id);
+  assert.ok(
+    first.length >= 1 && first.length <= Math.ceil(TICK_BUDGET_MS / 4) + 1,
+    `${first.length} sampled`,
+  );
+  for (let at = 2000; samples.flatMap((s) => s.usage).length < 10; at += 1000) monitor.tick(at);
+  assert.deepEqual(
+    samples.flatMap((s) => s.usage.map((u) => u.id)),
+    procs.map((p) => p.id),
+    'each in turn, none twice before all once',
+  );
 });
