@@ -1,9 +1,11 @@
 // The supervisor's world for real: the system clock, the process table (the daemon's backend) and
 // signals, and forking with output into the instance's pipes. Unit tests pass a fake one instead (test/unit/supervisor/fake-world.ts).
 import type { ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { ExitPace } from '../forker/exit-pace.js';
 import type { ForkHelper, HelperFork } from '../forker/fork-helper.js';
 import { ForkHelpers, readDirectMax } from '../forker/fork-helpers.js';
 import { packageRoot } from '../installed-package.js';
@@ -19,6 +21,7 @@ import { TreeReaper } from '../proc/tree-reaper.js';
 import type { EventSink } from '../protocol/events.js';
 import { isTransient, planSpawn, type SpawnOptions, spawnInstance } from '../supervisor/spawn.js';
 import type {
+  Child,
   ForkResult,
   InstanceTree,
   Output,
@@ -55,6 +58,7 @@ function fork(
   cgroup: InstanceCgroup | null,
   sockets: ListenSockets,
   helpers: ForkHelpers,
+  exits: ExitPace,
 ): ForkResult {
   const listenFds = sockets.fdsOf(spec);
   if (!Array.isArray(listenFds)) {
@@ -83,14 +87,15 @@ function fork(
   };
   // Listening sockets are the daemon's to hand down: a run that takes some is the daemon's child.
   const helper = listenFds.length === 0 ? helpers.pick() : null;
-  const result = helper ? forkThrough(helper, options) : forkHere(options, helpers);
+  const result = helper ? forkThrough(helper, options) : forkHere(options, helpers, exits);
   return result.ok ? { ok: true, child: result.child, run } : result;
 }
 
 function forkHere(
   options: ForkOptions,
   helpers: ForkHelpers,
-): { ok: true; child: ChildProcess & { pid: number } } | { ok: false; message: string; transient: boolean } {
+  exits: ExitPace,
+): { ok: true; child: Child & { pid: number } } | { ok: false; message: string; transient: boolean } {
   let fds: { stdoutFd: number; stderrFd: number };
   try {
     fds = options.output.openChildFds();
@@ -108,12 +113,21 @@ function forkHere(
     if (options.onReadyNotice)
       awaitReadyLine(child.stdio[3 + (options.listenFds?.length ?? 0)] as Readable, options.onReadyNotice);
     helpers.countDirect(child);
-    return { ok: true, child };
+    return { ok: true, child: pacedEnd(child, exits) };
   } finally {
     // The child has its own copies now.
     fs.closeSync(fds.stdoutFd);
     fs.closeSync(fds.stderrFd);
   }
+}
+
+/** The child as the supervisor sees it, its end told through the pace (see forker/exit-pace.ts). */
+function pacedEnd(child: ChildProcess & { pid: number }, exits: ExitPace): Child & { pid: number } {
+  const paced = Object.assign(new EventEmitter(), { pid: child.pid });
+  child.on('spawn', () => paced.emit('spawn'));
+  child.on('error', (error) => paced.emit('error', error));
+  child.on('exit', (code, signal) => exits.add(() => paced.emit('exit', code, signal)));
+  return paced;
 }
 
 function forkThrough(helper: ForkHelper, options: ForkOptions): HelperFork {
@@ -152,7 +166,9 @@ export function createWorld(home: string, events: EventSink, host: CgroupHost, b
   const poller = new CgroupPoller();
   const cgroups = new Map<string, InstanceCgroup>();
   const counterFiles = new CounterFiles();
+  const exits = new ExitPace();
   const helpers = new ForkHelpers({
+    exits,
     entry: path.join(packageRoot(), 'dist/src/forker/main.js'),
     dir: home,
     directMax: readDirectMax(),
@@ -245,7 +261,7 @@ export function createWorld(home: string, events: EventSink, host: CgroupHost, b
     tree,
     treeOf,
     events,
-    fork: (request) => fork(home, request, cgroupOf(request.spec.name, request.id), sockets, helpers),
+    fork: (request) => fork(home, request, cgroupOf(request.spec.name, request.id), sockets, helpers, exits),
     listen: (spec) => sockets.bind(spec),
     unlisten: (name) => sockets.release(name),
   };

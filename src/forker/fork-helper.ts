@@ -6,6 +6,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ExitPace } from './exit-pace.js';
 import type { ForkReply, ForkRequest, FromHelper, ToHelper } from './messages.js';
 
 /** How long one fork may take in the helper before the helper is taken for hung. */
@@ -28,6 +29,17 @@ interface Run {
   child: HelperRun;
   startTime: number | null;
   onReadyNotice: (() => void) | undefined;
+}
+
+export interface ForkHelperOptions {
+  /** The helper's script. */
+  entry: string;
+  /** A new private directory for its FIFOs, removed once they are open. */
+  dir: string;
+  orphaned: OrphanedRuns;
+  /** Where the runs' ends are told (with those of the daemon's own children). */
+  exits: ExitPace;
+  listenDeadlineMs?: number;
 }
 
 export interface HelperForkRequest extends Omit<ForkRequest, 'seq'> {
@@ -53,13 +65,8 @@ export class ForkHelper {
   private state: 'starting' | 'listening' | 'gone' = 'starting';
   private listened = false;
 
-  /** `entry`: the helper's script; `dir`: a new private directory for its FIFOs, removed once open. */
-  constructor(
-    entry: string,
-    private readonly dir: string,
-    private readonly orphaned: OrphanedRuns,
-    listenDeadlineMs = LISTEN_DEADLINE_MS,
-  ) {
+  constructor(private readonly options: ForkHelperOptions) {
+    const { entry, dir, listenDeadlineMs = LISTEN_DEADLINE_MS } = options;
     this.process = fork(entry, [dir], {
       // Nothing of the daemon's: each request brings its run's environment, and a helper is no
       // process of the home (sweeps and `pm kill` look for PM_HOME).
@@ -131,7 +138,7 @@ export class ForkHelper {
       }
     }
     const child = Object.assign(new EventEmitter(), { pid });
-    this.runs.set(seq, { child, startTime: this.orphaned.startTime(pid), onReadyNotice });
+    this.runs.set(seq, { child, startTime: this.options.orphaned.startTime(pid), onReadyNotice });
     this.tell({ go: seq });
     // As node's own: the run was forked; its program is told to start.
     setImmediate(() => child.emit('spawn'));
@@ -148,18 +155,19 @@ export class ForkHelper {
     else {
       const run = this.runs.get(message.exit);
       this.runs.delete(message.exit);
-      run?.child.emit('exit', message.code, message.signal);
+      // Told with the ends of the daemon's own children, a few per turn.
+      if (run) this.options.exits.add(() => run.child.emit('exit', message.code, message.signal));
     }
   }
 
   private open(): void {
     try {
       this.requestFd = fs.openSync(
-        path.join(this.dir, 'requests'),
+        path.join(this.options.dir, 'requests'),
         fs.constants.O_WRONLY | fs.constants.O_NONBLOCK,
       );
       this.replyFd = fs.openSync(
-        path.join(this.dir, 'replies'),
+        path.join(this.options.dir, 'replies'),
         fs.constants.O_RDONLY | fs.constants.O_NONBLOCK,
       );
       this.state = 'listening';
@@ -167,7 +175,7 @@ export class ForkHelper {
     } catch {
       this.process.kill('SIGKILL');
     } finally {
-      fs.rmSync(this.dir, { recursive: true, force: true });
+      fs.rmSync(this.options.dir, { recursive: true, force: true });
     }
   }
 
@@ -213,11 +221,11 @@ export class ForkHelper {
     if (this.state === 'gone') return;
     this.state = 'gone';
     for (const fd of [this.requestFd, this.replyFd]) if (fd !== null) fs.closeSync(fd);
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    fs.rmSync(this.options.dir, { recursive: true, force: true });
     for (const { child, startTime } of this.runs.values()) {
       const ended = () => child.emit('exit', null, null);
       if (startTime === null) setImmediate(ended);
-      else this.orphaned.watchExit(child.pid, startTime, ended);
+      else this.options.orphaned.watchExit(child.pid, startTime, ended);
     }
     this.runs.clear();
   }

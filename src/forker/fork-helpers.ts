@@ -4,6 +4,7 @@
 // keep both bounded (docs/architecture.md "Forking at scale").
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ExitPace } from './exit-pace.js';
 import { ForkHelper, type OrphanedRuns } from './fork-helper.js';
 
 export interface ForkHelpersOptions {
@@ -16,6 +17,7 @@ export interface ForkHelpersOptions {
   /** Runs one helper forks at most. */
   perHelper: number;
   orphaned: OrphanedRuns;
+  exits: ExitPace;
 }
 
 /** Children the daemon forks itself by default: past a thousand or so its forks take more time
@@ -71,9 +73,11 @@ export class ForkHelpers {
   }
 
   private start(): void {
-    const { entry, dir, orphaned } = this.options;
+    const { entry, dir, orphaned, exits } = this.options;
     try {
-      this.helpers.push(new ForkHelper(entry, fs.mkdtempSync(path.join(dir, 'forker-')), orphaned));
+      this.helpers.push(
+        new ForkHelper({ entry, dir: fs.mkdtempSync(path.join(dir, 'forker-')), orphaned, exits }),
+      );
     } catch {
       this.failedStartAt = Date.now();
     }

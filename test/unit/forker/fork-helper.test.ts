@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
+import { ExitPace } from '../../../src/forker/exit-pace.js';
 import { ForkHelper, type HelperForkRequest, type OrphanedRuns } from '../../../src/forker/fork-helper.js';
 import { packageRoot } from '../../../src/installed-package.js';
 import { isPidAlive } from '../../helpers/proc-entry.js';
@@ -40,10 +41,11 @@ afterEach(() => {
 });
 
 async function readyHelper(orphaned: Partial<OrphanedRuns> = {}): Promise<ForkHelper> {
-  const helper = new ForkHelper(ENTRY, fs.mkdtempSync(path.join(dir, 'helper-')), {
-    startTime: () => 1,
-    watchExit: () => {},
-    ...orphaned,
+  const helper = new ForkHelper({
+    entry: ENTRY,
+    dir: fs.mkdtempSync(path.join(dir, 'helper-')),
+    orphaned: { startTime: () => 1, watchExit: () => {}, ...orphaned },
+    exits: new ExitPace(),
   });
   helpers.push(helper);
   await waitFor(() => helper.ready, { message: 'the helper to listen' });
@@ -206,12 +208,13 @@ test('a helper gone before the go: its run never runs its program (the gate clos
 test('a helper that does not listen in time is killed, and taken for gone', async () => {
   const silent = path.join(dir, 'silent.cjs');
   fs.writeFileSync(silent, 'setInterval(() => {}, 1000);\n');
-  const helper = new ForkHelper(
-    silent,
-    fs.mkdtempSync(path.join(dir, 'helper-')),
-    { startTime: () => null, watchExit: () => {} },
-    200,
-  );
+  const helper = new ForkHelper({
+    entry: silent,
+    dir: fs.mkdtempSync(path.join(dir, 'helper-')),
+    orphaned: { startTime: () => null, watchExit: () => {} },
+    exits: new ExitPace(),
+    listenDeadlineMs: 200,
+  });
   helpers.push(helper);
   await waitFor(() => helper.ended, { message: 'the silent helper to be ended' });
   assert.equal(helper.everReady, false);

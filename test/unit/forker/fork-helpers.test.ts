@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
+import { ExitPace } from '../../../src/forker/exit-pace.js';
 import type { ForkHelper } from '../../../src/forker/fork-helper.js';
 import { ForkHelpers, readDirectMax } from '../../../src/forker/fork-helpers.js';
 import { packageRoot } from '../../../src/installed-package.js';
@@ -13,6 +14,7 @@ import { waitFor } from '../../helpers/wait-for.js';
 
 const ENTRY = path.join(packageRoot(), 'dist/src/forker/main.js');
 const orphaned = { startTime: () => null, watchExit: () => {} };
+const exits = new ExitPace();
 
 let dir: string;
 const pids: number[] = [];
@@ -47,7 +49,7 @@ test('PM_DIRECT_CHILDREN: a count from 0, else the default', () => {
 });
 
 test('the daemon forks its own runs up to the count; past it a helper forks, and one with room is picked', async () => {
-  const helpers = new ForkHelpers({ entry: ENTRY, dir, directMax: 2, perHelper: 1, orphaned });
+  const helpers = new ForkHelpers({ entry: ENTRY, dir, directMax: 2, perHelper: 1, orphaned, exits });
   const runs = [new EventEmitter(), new EventEmitter()];
   assert.equal(helpers.pick(), null);
   helpers.countDirect(runs[0]!);
@@ -83,6 +85,7 @@ test('a helper that cannot start is not started again at every fork', async () =
     directMax: 0,
     perHelper: 10,
     orphaned,
+    exits,
   });
   // The one started at once ends without listening.
   await waitFor(() => fs.readdirSync(dir).length === 0, { message: 'the failed helper to clean up' });
