@@ -22,8 +22,12 @@ import {
 import { IdleCollector } from './idle-gc.js';
 import { createStreamWriter } from './stream-writer.js';
 
+function write(socket: net.Socket, line: string): void {
+  if (!socket.destroyed && socket.writable) socket.write(line);
+}
+
 function send(socket: net.Socket, reply: ReplyFrame): void {
-  if (!socket.destroyed && socket.writable) socket.write(encodeFrame(reply));
+  write(socket, encodeFrame(reply));
 }
 
 function isStream(type: RequestFrame['type']): type is StreamType {
@@ -61,8 +65,7 @@ function serveRequest(
         // What a reply says has happened is in the state file before the reply leaves. A ping
         // reports the daemon, not its processes: it answers at once even while a write is slow.
         if (frame.type !== 'ping') await ctx.flushState();
-        const line = await encodeReply(frame.id, data);
-        if (!socket.destroyed && socket.writable) socket.write(line);
+        write(socket, await encodeReply(frame.id, data));
       }, fail);
   void served.finally(() => {
     connection.active -= 1;

@@ -126,7 +126,7 @@ function pacedEnd(child: ChildProcess & { pid: number }, exits: ExitPace): Child
   const paced = Object.assign(new EventEmitter(), { pid: child.pid });
   child.on('spawn', () => paced.emit('spawn'));
   child.on('error', (error) => paced.emit('error', error));
-  child.on('exit', (code, signal) => exits.add(() => paced.emit('exit', code, signal)));
+  child.on('exit', (code, signal) => exits.add(child.pid, () => paced.emit('exit', code, signal)));
   return paced;
 }
 
@@ -174,13 +174,7 @@ export function createWorld(home: string, events: EventSink, host: CgroupHost, b
     directMax: readDirectMax(),
     perHelper: RUNS_PER_HELPER,
     orphaned: {
-      startTime: (pid) => {
-        try {
-          return liveStartTimeIn(backend, pid);
-        } catch {
-          return null;
-        }
-      },
+      startTime: (pid) => liveStartTimeIn(backend, pid),
       watchExit: (pid, start, onExit) => exitPoller.watch(pid, start, onExit),
     },
   });
@@ -197,7 +191,12 @@ export function createWorld(home: string, events: EventSink, host: CgroupHost, b
   const tree: ProcessTree = {
     outsideGroup: (pgid, tracked) => reaper.outsideGroup(pgid, tracked),
     waitGone: (pgid, tracked, mark, onStragglers) => reaper.waitGone(pgid, tracked, mark, onStragglers),
-    signal: signalPids,
+    // A main process reaped and its end not told yet is signalled no more (see forker/exit-pace.ts).
+    signal: (pids, signal) =>
+      signalPids(
+        [...pids].filter((pid) => !exits.reaped(Math.abs(pid))),
+        signal,
+      ),
     groupExists,
     isAlive: (pid) => {
       try {

@@ -11,6 +11,10 @@ import type { ForkReply, ForkRequest, FromHelper, ToHelper } from './messages.js
 
 /** How long one fork may take in the helper before the helper is taken for hung. */
 const ANSWER_DEADLINE_MS = 2000;
+/** A helper that did not answer a fork in time and then does not answer a ping by this is killed. */
+const STALL_KILL_MS = 10_000;
+/** Reading the start time of a helper's orphaned run is tried again after this. */
+const FOLLOW_RETRY_MS = 1000;
 /** A helper that does not listen by then is taken for broken (the daemon forks meanwhile). */
 const LISTEN_DEADLINE_MS = 10_000;
 /** The wait between looks at a FIFO that has no answer yet. */
@@ -18,6 +22,7 @@ const LOOK_EVERY_MS = 0.1;
 
 /** How the runs of a helper that is gone are followed: by pid, as adopted runs are. */
 export interface OrphanedRuns {
+  /** The live process's start time, null when it is gone; throws when the table cannot be read. */
   startTime(pid: number): number | null;
   watchExit(pid: number, startTime: number, onExit: () => void): void;
 }
@@ -27,7 +32,6 @@ export type HelperRun = EventEmitter & { readonly pid: number };
 
 interface Run {
   child: HelperRun;
-  startTime: number | null;
   onReadyNotice: (() => void) | undefined;
 }
 
@@ -39,7 +43,11 @@ export interface ForkHelperOptions {
   orphaned: OrphanedRuns;
   /** Where the runs' ends are told (with those of the daemon's own children). */
   exits: ExitPace;
+  /** Called when its last run has ended. */
+  onIdle?: () => void;
   listenDeadlineMs?: number;
+  /** How long a stalled helper has to answer a ping (STALL_KILL_MS). */
+  stallKillMs?: number;
 }
 
 export interface HelperForkRequest extends Omit<ForkRequest, 'seq'> {
@@ -62,7 +70,7 @@ export class ForkHelper {
   private replyFd: number | null = null;
   private seq = 0;
   private readonly runs = new Map<number, Run>();
-  private state: 'starting' | 'listening' | 'gone' = 'starting';
+  private state: 'starting' | 'listening' | 'stalled' | 'gone' = 'starting';
   private listened = false;
 
   constructor(private readonly options: ForkHelperOptions) {
@@ -115,9 +123,12 @@ export class ForkHelper {
     try {
       reply = this.ask({ seq, ...wanted });
     } catch (error) {
-      // Gone or hung: the helper is ended, and a run it may have forked dies at its closed gate.
-      this.process.kill('SIGKILL');
-      this.end();
+      if (error instanceof Unanswered) this.stall(seq);
+      else {
+        // Gone: a run it may have forked dies at its closed gate.
+        this.process.kill('SIGKILL');
+        this.end();
+      }
       const why =
         error instanceof Unanswered ? error.message : `the fork helper is gone (${(error as Error).message})`;
       return { ok: false, message: `cannot start ${program}: ${why}`, transient: true };
@@ -138,7 +149,7 @@ export class ForkHelper {
       }
     }
     const child = Object.assign(new EventEmitter(), { pid });
-    this.runs.set(seq, { child, startTime: this.options.orphaned.startTime(pid), onReadyNotice });
+    this.runs.set(seq, { child, onReadyNotice });
     this.tell({ go: seq });
     // As node's own: the run was forked; its program is told to start.
     setImmediate(() => child.emit('spawn'));
@@ -149,14 +160,35 @@ export class ForkHelper {
     if (this.process.connected) this.process.send(message);
   }
 
+  /** No longer needed (it has no runs). */
+  close(): void {
+    this.end();
+  }
+
+  /** Slow, or stopped: no fork goes to it until it answers a ping; if it does not, it is killed and
+   * its runs are followed by pid. The run of the unanswered fork is not let go (nor forked, if the
+   * request is still unread). */
+  private stall(seq: number): void {
+    this.state = 'stalled';
+    this.tell({ abort: seq });
+    this.tell({ ping: seq });
+    setTimeout(() => {
+      if (this.state === 'stalled') this.process.kill('SIGKILL');
+    }, this.options.stallKillMs ?? STALL_KILL_MS).unref();
+  }
+
   private hear(message: FromHelper): void {
     if ('listening' in message) this.open();
-    else if ('notice' in message) this.runs.get(message.notice)?.onReadyNotice?.();
+    else if ('pong' in message) {
+      if (this.state === 'stalled') this.state = 'listening';
+    } else if ('notice' in message) this.runs.get(message.notice)?.onReadyNotice?.();
     else {
       const run = this.runs.get(message.exit);
       this.runs.delete(message.exit);
       // Told with the ends of the daemon's own children, a few per turn.
-      if (run) this.options.exits.add(() => run.child.emit('exit', message.code, message.signal));
+      if (run)
+        this.options.exits.add(run.child.pid, () => run.child.emit('exit', message.code, message.signal));
+      if (run && this.runs.size === 0) this.options.onIdle?.();
     }
   }
 
@@ -182,7 +214,7 @@ export class ForkHelper {
   /** Writes the request and reads its answer, waiting at most the deadline. */
   private ask(request: ForkRequest): ForkReply {
     if (this.state !== 'listening') throw new Error('not listening');
-    const deadline = Date.now() + ANSWER_DEADLINE_MS;
+    const deadline = performance.now() + ANSWER_DEADLINE_MS;
     const bytes = Buffer.from(`${JSON.stringify(request)}\n`);
     for (let written = 0; written < bytes.length; ) {
       const n = this.attempt(() => fs.writeSync(this.requestFd!, bytes, written), deadline);
@@ -197,6 +229,9 @@ export class ForkHelper {
       const end = answer.indexOf('\n');
       if (end < 0) continue;
       const reply = JSON.parse(answer.slice(0, end)) as ForkReply;
+      answer = answer.slice(end + 1);
+      // The answer to a fork given up on (the helper was slow), read now and passed over.
+      if (reply.seq < request.seq) continue;
       if (reply.seq !== request.seq) throw new Error(`it answered fork ${reply.seq} for fork ${request.seq}`);
       return reply;
     }
@@ -210,23 +245,37 @@ export class ForkHelper {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
       }
-      if (Date.now() > deadline)
+      if (performance.now() > deadline)
         throw new Unanswered(`the fork helper did not answer in ${ANSWER_DEADLINE_MS / 1000} s`);
       Atomics.wait(lookAgain, 0, 0, LOOK_EVERY_MS);
     }
   }
 
-  /** The helper is gone: its runs, now children of another process, are followed by pid. */
+  /** The helper is gone: its runs, now children of another process, are followed by pid (their
+   * exit codes are unknown, and a run that had not said it is ready cannot any more: its ready
+   * pipe went with the helper). */
   private end(): void {
     if (this.state === 'gone') return;
     this.state = 'gone';
+    this.process.kill('SIGKILL'); // an 'error' may come from a helper that still runs
     for (const fd of [this.requestFd, this.replyFd]) if (fd !== null) fs.closeSync(fd);
     fs.rmSync(this.options.dir, { recursive: true, force: true });
-    for (const { child, startTime } of this.runs.values()) {
-      const ended = () => child.emit('exit', null, null);
-      if (startTime === null) setImmediate(ended);
-      else this.options.orphaned.watchExit(child.pid, startTime, ended);
-    }
+    for (const { child } of this.runs.values()) this.follow(child);
     this.runs.clear();
+  }
+
+  /** Watches an orphaned run by pid and start time, read now (a run whose table cannot be read
+   * now is tried again: it is not taken for gone). */
+  private follow(child: HelperRun): void {
+    const ended = () => child.emit('exit', null, null);
+    let startTime: number | null;
+    try {
+      startTime = this.options.orphaned.startTime(child.pid);
+    } catch {
+      setTimeout(() => this.follow(child), FOLLOW_RETRY_MS).unref();
+      return;
+    }
+    if (startTime === null) setImmediate(ended);
+    else this.options.orphaned.watchExit(child.pid, startTime, ended);
   }
 }

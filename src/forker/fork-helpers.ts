@@ -42,13 +42,28 @@ export class ForkHelpers {
   private failedStartAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: ForkHelpersOptions) {
+    // FIFO directories of helpers of a daemon that was killed before it opened them.
+    for (const name of fs.readdirSync(options.dir)) {
+      if (name.startsWith('forker-'))
+        fs.rmSync(path.join(options.dir, name), { recursive: true, force: true });
+    }
     this.prepare();
   }
 
   /** A run the daemon forked itself: counted until it ends. */
   countDirect(child: { on(event: 'exit', listener: () => void): unknown }): void {
     this.direct++;
-    child.on('exit', () => this.direct--);
+    child.on('exit', () => {
+      this.direct--;
+      this.retireIdle();
+    });
+  }
+
+  /** Helpers without runs are closed while the daemon forks its own (after a scale down). */
+  private retireIdle(): void {
+    if (this.direct + START_AHEAD >= this.options.directMax) return;
+    for (const helper of this.helpers) if (helper.ready && helper.size === 0) helper.close();
+    this.helpers = this.helpers.filter((helper) => !helper.ended);
   }
 
   /** The helper to fork the next run through; null: the daemon forks it (it has few children, or
@@ -74,11 +89,14 @@ export class ForkHelpers {
 
   private start(): void {
     const { entry, dir, orphaned, exits } = this.options;
+    let made: string | null = null;
     try {
+      made = fs.mkdtempSync(path.join(dir, 'forker-'));
       this.helpers.push(
-        new ForkHelper({ entry, dir: fs.mkdtempSync(path.join(dir, 'forker-')), orphaned, exits }),
+        new ForkHelper({ entry, dir: made, orphaned, exits, onIdle: () => this.retireIdle() }),
       );
     } catch {
+      if (made) fs.rmSync(made, { recursive: true, force: true });
       this.failedStartAt = Date.now();
     }
   }

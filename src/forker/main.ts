@@ -17,8 +17,12 @@ const send = (message: FromHelper): void => {
 /** Runs waiting at their gate for the daemon's go: their gate's write end. */
 const gates = new Map<number, ChildProcess>();
 
+/** Forks the daemon gave up on before they were read: not made. */
+const abandoned = new Set<number>();
+
 function fork(request: ForkRequest): ForkReply {
   const { seq } = request;
+  if (abandoned.delete(seq)) return { seq, error: 'given up on', transient: true };
   const fds: number[] = [];
   try {
     fds.push(fs.openSync(request.out, fs.constants.O_RDWR), fs.openSync(request.err, fs.constants.O_RDWR));
@@ -63,7 +67,10 @@ function fork(request: ForkRequest): ForkReply {
 
 function openGate({ go, abort }: Partial<Record<'go' | 'abort', number>>): void {
   const child = gates.get((go ?? abort)!);
-  if (!child) return;
+  if (!child) {
+    if (abort !== undefined) abandoned.add(abort);
+    return;
+  }
   gates.delete((go ?? abort)!);
   if (abort !== undefined) child.kill('SIGKILL');
   else child.stdin!.end('\n');
@@ -100,5 +107,8 @@ function listen(dir: string): void {
 
 // The daemon is gone: so is this helper. A run still at its gate ends when the gate closes.
 process.on('disconnect', () => process.exit(0));
-process.on('message', (message: ToHelper) => openGate(message as Partial<Record<'go' | 'abort', number>>));
+process.on('message', (message: ToHelper) => {
+  if ('ping' in message) send({ pong: message.ping });
+  else openGate(message);
+});
 listen(process.argv[2]!);

@@ -17,11 +17,13 @@ export interface ForkRequest extends SpawnPlan {
 /** The forked run's pid (it waits at its gate for `go`), or why there is none. */
 export type ForkReply = { seq: number; pid: number } | { seq: number; error: string; transient: boolean };
 
-/** Daemon to helper: let the run's program start, or kill it (its gate hook failed). */
-export type ToHelper = { go: number } | { abort: number };
+/** Daemon to helper: let the run's program start, or kill it (its gate hook failed, or its fork was
+ * given up on: then it is not forked if not yet); are you there? */
+export type ToHelper = { go: number } | { abort: number } | { ping: number };
 
-/** Helper to daemon: its FIFOs are open; a run ended; a run said it is ready. */
+/** Helper to daemon: its FIFOs are open; a run ended; a run said it is ready; here I am. */
 export type FromHelper =
   | { listening: true }
+  | { pong: number }
   | { exit: number; code: number | null; signal: NodeJS.Signals | null }
   | { notice: number };

@@ -125,7 +125,7 @@ export class InstanceCgroup {
     const cpuQuota = limits.cpu === undefined ? null : Math.max(1000, Math.round(limits.cpu * CPU_PERIOD_US));
     const procs = limits.maxProcs;
     const wanted = `${memory} ${cpuQuota} ${procs}`;
-    if (this.applied === wanted && fs.existsSync(this.primary)) {
+    if (this.applied === wanted && this.dirs().every((dir) => fs.existsSync(dir))) {
       if (this.frozen) this.freeze(false);
       return;
     }

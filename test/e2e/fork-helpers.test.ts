@@ -16,7 +16,6 @@ import { waitFor } from '../helpers/wait-for.js';
 
 const parentOf = (pid: number): number | undefined => readProcEntry(pid)?.ppid;
 
-/** The one helper of the daemon, once there is one. */
 /** The one helper of the daemon, once it listens: the daemon removes its FIFOs' directory then
  * (until then the daemon forks its runs itself). */
 const oneHelperOf = (daemon: number, home: string): Promise<number> =>

@@ -8,14 +8,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { ExitPace } from '../../../src/forker/exit-pace.js';
-import { ForkHelper, type HelperForkRequest, type OrphanedRuns } from '../../../src/forker/fork-helper.js';
+import {
+  ForkHelper,
+  type ForkHelperOptions,
+  type HelperForkRequest,
+  type OrphanedRuns,
+} from '../../../src/forker/fork-helper.js';
 import { packageRoot } from '../../../src/installed-package.js';
+import { isAlive, readProcTable } from '../../../src/proc/proc-table.js';
+import { preludeScript } from '../../../src/supervisor/spawn-prelude.js';
 import { isPidAlive } from '../../helpers/proc-entry.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 const ENTRY = path.join(packageRoot(), 'dist/src/forker/main.js');
 /** The gate the daemon's spawn.ts puts before every run a helper forks. */
-const GATE = 'read -r _ || exit 111\nexec "$0" "$@" </dev/null';
+const GATE = preludeScript({}, true)!;
 
 let dir: string;
 /** A helper holds no loop open (in the daemon its server does): the test's timer does here. */
@@ -40,12 +47,16 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function readyHelper(orphaned: Partial<OrphanedRuns> = {}): Promise<ForkHelper> {
+async function readyHelper(
+  orphaned: Partial<OrphanedRuns> = {},
+  more: Partial<ForkHelperOptions> = {},
+): Promise<ForkHelper> {
   const helper = new ForkHelper({
     entry: ENTRY,
     dir: fs.mkdtempSync(path.join(dir, 'helper-')),
     orphaned: { startTime: () => 1, watchExit: () => {}, ...orphaned },
     exits: new ExitPace(),
+    ...more,
   });
   helpers.push(helper);
   await waitFor(() => helper.ready, { message: 'the helper to listen' });
@@ -123,11 +134,11 @@ test('a run is held at its gate until the hook has the pid; a hook that throws k
   assert.deepEqual(await exitOf(child), [0, null]);
 });
 
-test('the ready pipe: a line on fd 3 is told once', async () => {
+test('the ready pipe: a line on fd 3 is told', async () => {
   const helper = await readyHelper();
   let notices = 0;
   const child = forked(helper, {
-    ...request('echo up >&3; echo again >&3; exec sleep 30'),
+    ...request('echo up >&3; exec sleep 30'),
     readyPipe: true,
     onReadyNotice: () => notices++,
   });
@@ -176,19 +187,36 @@ test('a helper killed with runs alive: the runs go on, followed by pid, and the 
   assert.equal(!next.ok && next.transient, true);
 });
 
-test('a hung helper: the fork gives up at its deadline and the helper is ended', async () => {
-  const helper = await readyHelper();
+test('a stopped helper: the fork gives up at its deadline, and with no answer to a ping the helper is killed', async () => {
+  const helper = await readyHelper({}, { stallKillMs: 300 });
   process.kill(helper.pid!, 'SIGSTOP');
-  const began = Date.now();
+  const began = performance.now();
   const result = helper.fork(request('sleep 30'));
-  const took = Date.now() - began;
+  const took = performance.now() - began;
   assert.deepEqual(result, {
     ok: false,
     message: 'cannot start sh: the fork helper did not answer in 2 s',
     transient: true,
   });
   assert.ok(took >= 2000 && took < 4000, `gave up after ${took} ms`);
-  await waitFor(() => helper.ended, { message: 'the hung helper to be ended' });
+  assert.equal(helper.ready, false, 'no fork goes to it meanwhile');
+  await waitFor(() => helper.ended, { message: 'the stopped helper to be killed' });
+});
+
+test('a slow helper that answers the ping forks again; the fork given up on leaves no run', async () => {
+  const helper = await readyHelper();
+  process.kill(helper.pid!, 'SIGSTOP');
+  assert.equal(helper.fork(request('exec sleep 30')).ok, false);
+  process.kill(helper.pid!, 'SIGCONT');
+  await waitFor(() => helper.ready, { message: 'the helper back after its pong' });
+  const child = forked(helper, request('exec sleep 30'));
+  await waitFor(
+    () => {
+      const runs = [...readProcTable().values()].filter((e) => e.ppid === helper.pid && isAlive(e));
+      return runs.length === 1 && runs[0]!.pid === child.pid;
+    },
+    { message: 'only the second fork running' },
+  );
 });
 
 test('a helper gone before the go: its run never runs its program (the gate closes)', async () => {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { ExitPace } from '../../../src/forker/exit-pace.js';
-import type { ForkHelper } from '../../../src/forker/fork-helper.js';
+import type { ForkHelper, HelperForkRequest } from '../../../src/forker/fork-helper.js';
 import { ForkHelpers, readDirectMax } from '../../../src/forker/fork-helpers.js';
 import { packageRoot } from '../../../src/installed-package.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -40,6 +40,22 @@ async function pickReady(helpers: ForkHelpers): Promise<ForkHelper> {
   return helper;
 }
 
+/** A run of `sleep 30` whose output goes to a plain file. */
+function sleepRequest(): HelperForkRequest {
+  const out = path.join(dir, 'out');
+  fs.writeFileSync(out, '');
+  return {
+    program: 'sleep',
+    file: 'sleep',
+    args: ['30'],
+    cwd: dir,
+    env: { PATH: process.env.PATH },
+    readyPipe: false,
+    out,
+    err: out,
+  };
+}
+
 test('PM_DIRECT_CHILDREN: a count from 0, else the default', () => {
   assert.equal(readDirectMax({ PM_DIRECT_CHILDREN: '0' }), 0);
   assert.equal(readDirectMax({ PM_DIRECT_CHILDREN: '25' }), 25);
@@ -55,19 +71,7 @@ test('the daemon forks its own runs up to the count; past it a helper forks, and
   helpers.countDirect(runs[0]!);
   helpers.countDirect(runs[1]!);
   const first = await pickReady(helpers);
-  const script = {
-    program: 'sleep',
-    file: 'sleep',
-    args: ['30'],
-    cwd: dir,
-    env: { PATH: process.env.PATH },
-    readyPipe: false,
-  };
-  fs.mkdirSync(path.join(dir, 'p'));
-  const [out, err] = [path.join(dir, 'p', 'out'), path.join(dir, 'p', 'err')];
-  fs.writeFileSync(out, '');
-  fs.writeFileSync(err, '');
-  const forked = first.fork({ ...script, out, err });
+  const forked = first.fork(sleepRequest());
   assert.ok(forked.ok);
   pids.push(forked.child.pid);
   // The first helper is full (one run each here): the next pick is another helper.
@@ -91,4 +95,17 @@ test('a helper that cannot start is not started again at every fork', async () =
   await waitFor(() => fs.readdirSync(dir).length === 0, { message: 'the failed helper to clean up' });
   for (let i = 0; i < 20; i++) assert.equal(helpers.pick(), null);
   assert.equal(fs.readdirSync(dir).length, 0, 'no new helper was started');
+});
+
+test('a helper whose runs have all ended is closed once the daemon forks its own again', async () => {
+  const helpers = new ForkHelpers({ entry: ENTRY, dir, directMax: 150, perHelper: 5, orphaned, exits });
+  const direct = Array.from({ length: 150 }, () => new EventEmitter());
+  for (const run of direct) helpers.countDirect(run);
+  const helper = await pickReady(helpers);
+  const forked = helper.fork(sleepRequest());
+  assert.ok(forked.ok);
+  for (const run of direct.slice(0, 101)) run.emit('exit');
+  assert.equal(helper.ended, false, 'it has a run');
+  process.kill(forked.child.pid, 'SIGKILL');
+  await waitFor(() => helper.ended, { message: 'the idle helper to be closed' });
 });
