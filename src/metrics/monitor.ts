@@ -50,8 +50,9 @@ export interface MonitorOptions {
  * at idle), and below 125 instances it is the configured interval. */
 export const STRETCH_MS_PER_INSTANCE = 8;
 
-/** A tick's reads of cgroup counters stop once this much time went by: the rest wait for the next. */
-export const TICK_BUDGET_MS = 10;
+/** A tick's reads of cgroup counters stop once this much time went by: the rest wait for the next
+ * (at 10,000 instances, 0.3 ms each: 2 % of a core, each read every 2.5 minutes). */
+export const TICK_BUDGET_MS = 20;
 
 /** Open descriptors are counted at every this many samples (a directory read per process), and at
  * every sample for an instance with a max_fds to check. */
