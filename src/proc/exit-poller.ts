@@ -8,6 +8,7 @@ interface Watch {
   pid: number;
   startTime: number;
   onExit: () => void;
+  removed?: boolean;
 }
 
 /** /proc reads per poll. All of 1000 adopted processes every 200 ms (5000 reads a second) cost 11 %
@@ -16,8 +17,14 @@ interface Watch {
  * every poll, as before. */
 const MAX_CHECKS_PER_POLL = 25;
 
+/** While polls find exits (a stop of many adopted runs, after `pm update`), each poll reads twice
+ * as many as the last, up to this: 10,000 adopted runs stopped were seen gone at 125 a second, in
+ * 80 s, and `pm stop all` returned before they were. */
+const MAX_CHECKS_WHILE_ENDING = 1000;
+
 export class ExitPoller {
   private watches: Watch[] = [];
+  private checksNow: number;
   /** Where the next poll's slice starts. */
   private next = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -26,7 +33,9 @@ export class ExitPoller {
     private readonly readEntries: ProcBackend['readEntries'],
     private readonly intervalMs = 200,
     private readonly perPoll = MAX_CHECKS_PER_POLL,
-  ) {}
+  ) {
+    this.checksNow = perPoll;
+  }
 
   /** Calls onExit once the process is gone (or its pid now belongs to a different process). */
   watch(pid: number, startTime: number, onExit: () => void): () => void {
@@ -37,6 +46,8 @@ export class ExitPoller {
   }
 
   private unwatch(watch: Watch): void {
+    if (watch.removed) return;
+    watch.removed = true;
     const at = this.watches.indexOf(watch);
     if (at === -1) return;
     this.watches.splice(at, 1);
@@ -48,7 +59,7 @@ export class ExitPoller {
   }
 
   private poll(): void {
-    const count = Math.min(this.perPoll, this.watches.length);
+    const count = Math.min(this.checksNow, this.watches.length);
     const slice: Watch[] = [];
     for (let i = 0; i < count; i++) slice.push(this.watches[(this.next + i) % this.watches.length]!);
     let table: ReturnType<ProcBackend['readEntries']>;
@@ -62,9 +73,17 @@ export class ExitPoller {
       return !isAlive(entry) || entry!.startTime !== watch.startTime;
     });
     this.next = (this.next + count) % Math.max(1, this.watches.length);
-    for (const watch of gone) {
-      this.unwatch(watch);
-      watch.onExit();
+    this.checksNow = gone.length > 0 ? Math.min(MAX_CHECKS_WHILE_ENDING, this.checksNow * 2) : this.perPoll;
+    if (gone.length > 0) {
+      // One pass for all of them (an indexOf each was a pass each).
+      for (const watch of gone) watch.removed = true;
+      this.watches = this.watches.filter((watch) => !watch.removed);
+      this.next %= Math.max(1, this.watches.length);
+      if (this.watches.length === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
     }
+    for (const watch of gone) watch.onExit();
   }
 }

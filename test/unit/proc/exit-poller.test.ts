@@ -47,3 +47,25 @@ test('an unwatched process is no longer read, and the last one stops the timer',
     mock.timers.reset();
   }
 });
+
+test('while polls find exits, each reads twice as many: a stop of many adopted runs is seen in a few polls', () => {
+  mock.timers.enable({ apis: ['setInterval'] });
+  try {
+    const gone = spawnSync('true').pid!;
+    const self = process.pid;
+    const exited: number[] = [];
+    const poller = new ExitPoller(readEntries, 200, 2);
+    poller.watch(self, liveStartTime(self)!, () => exited.push(-1));
+    for (let i = 0; i < 100; i++) poller.watch(gone, 1, () => exited.push(i));
+    let polls = 0;
+    while (exited.length < 100 && polls < 20) {
+      mock.timers.tick(200);
+      polls++;
+    }
+    assert.equal(exited.length, 100, 'every ended run found');
+    assert.ok(!exited.includes(-1), 'the live one not');
+    assert.ok(polls <= 8, `${polls} polls (2 a poll would take 50)`);
+  } finally {
+    mock.timers.reset();
+  }
+});
