@@ -19,7 +19,8 @@ import { groupExists, signalPids } from '../proc/signal-pids.js';
 import { staleRunPids } from '../proc/stale-run.js';
 import { TreeReaper } from '../proc/tree-reaper.js';
 import type { EventSink } from '../protocol/events.js';
-import { isTransient, planSpawn, type SpawnOptions, spawnInstance } from '../supervisor/spawn.js';
+import { planSpawn, type SpawnOptions, spawnInstance } from '../supervisor/spawn.js';
+import { isTransient } from '../supervisor/spawn-errors.js';
 import type {
   Child,
   ForkResult,

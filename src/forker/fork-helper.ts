@@ -1,7 +1,8 @@
 // The daemon's side of one fork helper (forker/main.ts): forks a run through it and hears its end.
 // The fork is asked and answered at once, as the daemon's own fork is, through two FIFOs: the
-// supervisor gets the pid in the same step. The answer is awaited with a deadline, so a helper
-// that hangs costs one failed fork (retried as transient) and is replaced, never a stalled daemon.
+// supervisor gets the pid in the same step. The answer is awaited at most 2 s: a helper that is
+// gone costs one failed fork (retried as transient) and is replaced; one that is slow or stopped
+// gets no fork until it answers a ping, and is killed if it does not.
 import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';

@@ -63,6 +63,13 @@ export class ForkHelpers {
   private retireIdle(): void {
     if (this.direct + START_AHEAD >= this.options.directMax) return;
     for (const helper of this.helpers) if (helper.ready && helper.size === 0) helper.close();
+    this.forgetEnded();
+  }
+
+  /** Drops the helpers that are gone; one gone before it ever listened delays the next start. */
+  private forgetEnded(): void {
+    if (!this.helpers.some((helper) => helper.ended)) return;
+    if (this.helpers.some((helper) => helper.ended && !helper.everReady)) this.failedStartAt = Date.now();
     this.helpers = this.helpers.filter((helper) => !helper.ended);
   }
 
@@ -79,10 +86,7 @@ export class ForkHelpers {
   private prepare(): void {
     const { directMax, perHelper } = this.options;
     if (this.direct + START_AHEAD < directMax) return;
-    if (this.helpers.some((helper) => helper.ended)) {
-      if (this.helpers.some((helper) => helper.ended && !helper.everReady)) this.failedStartAt = Date.now();
-      this.helpers = this.helpers.filter((helper) => !helper.ended);
-    }
+    this.forgetEnded();
     const room = this.helpers.some((helper) => !helper.ready || helper.size + START_AHEAD < perHelper);
     if (!room && Date.now() - this.failedStartAt >= RETRY_START_MS) this.start();
   }

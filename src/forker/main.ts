@@ -1,14 +1,14 @@
 // A fork helper: forks runs for the daemon once the daemon has many children of its own. A fork
 // copies the forking process's page tables, and libuv looks at every child it has at each SIGCHLD:
 // both grow with the daemon's size and its children, here with a small process and its bounded
-// share (docs/architecture.md "Forking at scale"). It imports nothing but node's own modules.
+// share (docs/architecture.md "Forking at scale"). It imports nothing of ours but what a failed
+// fork means (supervisor/spawn-errors.ts): it starts fast and stays small.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { FORK_REFUSED, isTransient } from '../supervisor/spawn-errors.js';
 import type { ForkReply, ForkRequest, FromHelper, ToHelper } from './messages.js';
-
-const TRANSIENT = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM']);
 
 const send = (message: FromHelper): void => {
   process.send?.(message);
@@ -35,11 +35,7 @@ function fork(request: ForkRequest): ForkReply {
     });
     if (child.pid === undefined) {
       child.on('error', () => {});
-      return {
-        seq,
-        error: 'the system refused a new process (out of processes, memory or file descriptors)',
-        transient: true,
-      };
+      return { seq, error: FORK_REFUSED, transient: true };
     }
     child.stdin!.on('error', () => {}); // killed meanwhile: EPIPE, and its exit tells the rest
     gates.set(seq, child);
@@ -58,24 +54,33 @@ function fork(request: ForkRequest): ForkReply {
     }
     return { seq, pid: child.pid };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    return { seq, error: (error as Error).message, transient: TRANSIENT.has(code) };
+    return { seq, error: (error as Error).message, transient: isTransient(error) };
   } finally {
     for (const fd of fds) fs.closeSync(fd);
   }
 }
 
-function openGate({ go, abort }: Partial<Record<'go' | 'abort', number>>): void {
-  const child = gates.get((go ?? abort)!);
-  if (!child) {
-    if (abort !== undefined) abandoned.add(abort);
-    return;
-  }
-  gates.delete((go ?? abort)!);
-  if (abort !== undefined) child.kill('SIGKILL');
-  else child.stdin!.end('\n');
+/** The daemon has the run's pid (and has put it into its cgroup): its program may start. */
+function letGo(seq: number): void {
+  const child = gates.get(seq);
+  if (!child) return;
+  gates.delete(seq);
+  child.stdin!.end('\n');
   child.stdin!.destroy();
   child.stdin = null;
+}
+
+/** The daemon gave the fork up (or its gate hook failed): the run is killed at its gate, or not
+ * made if its request is still unread. */
+function abort(seq: number): void {
+  const child = gates.get(seq);
+  if (!child) {
+    abandoned.add(seq);
+    return;
+  }
+  gates.delete(seq);
+  child.kill('SIGKILL');
+  child.stdin!.destroy();
 }
 
 function listen(dir: string): void {
@@ -109,6 +114,7 @@ function listen(dir: string): void {
 process.on('disconnect', () => process.exit(0));
 process.on('message', (message: ToHelper) => {
   if ('ping' in message) send({ pong: message.ping });
-  else openGate(message);
+  else if ('go' in message) letGo(message.go);
+  else abort(message.abort);
 });
 listen(process.argv[2]!);

@@ -8,6 +8,7 @@ import { needsRoot } from '../config/app-spec/run-as.js';
 import { packageRoot } from '../installed-package.js';
 import { listenName } from '../listen/listen-address.js';
 import type { AppSpec } from '../protocol/app-spec.js';
+import { FORK_REFUSED, isTransient } from './spawn-errors.js';
 import { preludeScript } from './spawn-prelude.js';
 
 /** The first inherited socket's fd, as in systemd's socket activation. */
@@ -38,16 +39,10 @@ export interface SpawnOptions {
   readyPipe?: boolean;
 }
 
-/** `transient`: the system was out of something that may come back (see TRANSIENT). */
+/** `transient`: the system was out of something that may come back (see spawn-errors.ts). */
 export type SpawnResult =
   | { ok: true; child: ChildProcess }
   | { ok: false; message: string; transient: boolean };
-
-/** Out of file descriptors, processes or memory: a later try may well work. */
-const TRANSIENT = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM']);
-
-export const isTransient = (error: unknown): boolean =>
-  TRANSIENT.has((error as NodeJS.ErrnoException | null)?.code ?? '');
 
 const SHELL_WORDS = new Set([
   '.',
@@ -236,7 +231,7 @@ export function spawnInstance(options: SpawnOptions): SpawnResult {
       // of processes, memory or file descriptors (node tells which only in a later 'error' event).
       return {
         ok: false,
-        message: `cannot start ${options.spec.run.file}: the system refused a new process (out of processes, memory or file descriptors)`,
+        message: `cannot start ${options.spec.run.file}: ${FORK_REFUSED}`,
         transient: true,
       };
     }

@@ -4,4 +4,4 @@ import type { RequestOf, ResponseOf } from '../../protocol/messages.js';
 import type { DaemonContext } from '../context.js';
 
 export const metrics = async (_r: RequestOf<'metrics'>, ctx: DaemonContext): Promise<ResponseOf['metrics']> =>
-  collectMetrics(ctx.pool.list(), ctx.monitor.daemonUsage(), Date.now());
+  collectMetrics(await ctx.pool.listInSlices(), ctx.monitor.daemonUsage(), Date.now());
