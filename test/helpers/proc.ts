@@ -51,7 +51,8 @@ export function isGone(pid: number): boolean {
 export function waitForPids(file: string, count: number): Promise<number[]> {
   return waitFor(
     () => {
-      const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
+      // Not an empty line: a shell's `>>` makes the file before it writes the pid into it.
+      const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
       return lines.length >= count ? lines.slice(0, count).map(Number) : null;
     },
     { message: `${count} pids in ${file}` },
