@@ -46,13 +46,44 @@ export function ensureFifos(paths: string[]): void {
   }
 }
 
+/** Pipes looked at one by one; more are looked for by a read of their directories. */
+const LSTAT_AT_MOST = 64;
+
 /** ensureFifos off the event loop: what is there is read once per directory on the thread pool (an
  * lstat per pipe, 20,000 for a start of 10,000, made as many promises and errors in one turn:
  * 390 ms of the loop), and mkfifo(1) is waited for without blocking (spawnSync of it held the
- * daemon's loop 5-10 ms per call, per app in a config of many). */
+ * daemon's loop 5-10 ms per call, per app in a config of many). A few pipes (a scale by one, a
+ * reload's replacement) are looked at one by one: a directory of 10,000 instances' pipes is
+ * 20,000 entries to read for each. */
 export async function makeFifos(paths: string[]): Promise<void> {
-  const fifos = new Set<string>();
-  const others = new Set<string>();
+  const { fifos, others } = paths.length <= LSTAT_AT_MOST ? await lstatEach(paths) : await readDirsOf(paths);
+  const missing = paths.filter((p) => !fifos.has(p));
+  // Something else where a pipe belongs (a file left by hand): replaced.
+  await Promise.all(missing.filter((p) => others.has(p)).map((p) => fs.promises.unlink(p).catch(() => {})));
+  for (let i = 0; i < missing.length; i += FIFOS_PER_CALL) {
+    await promisify(execFile)('mkfifo', ['-m', '600', ...missing.slice(i, i + FIFOS_PER_CALL)]);
+  }
+}
+
+interface Found {
+  fifos: Set<string>;
+  /** Paths that are there and are not pipes. */
+  others: Set<string>;
+}
+
+async function lstatEach(paths: string[]): Promise<Found> {
+  const found: Found = { fifos: new Set(), others: new Set() };
+  await Promise.all(
+    paths.map(async (p) => {
+      const stat = await fs.promises.lstat(p).catch(() => null);
+      if (stat) (stat.isFIFO() ? found.fifos : found.others).add(p);
+    }),
+  );
+  return found;
+}
+
+async function readDirsOf(paths: string[]): Promise<Found> {
+  const found: Found = { fifos: new Set(), others: new Set() };
   for (const dir of new Set(paths.map((p) => path.dirname(p)))) {
     let entries: fs.Dirent[] = [];
     try {
@@ -60,14 +91,10 @@ export async function makeFifos(paths: string[]): Promise<void> {
     } catch {
       // not there yet: mkfifo says so if it cannot be made
     }
-    for (const entry of entries) (entry.isFIFO() ? fifos : others).add(path.join(dir, entry.name));
+    for (const entry of entries)
+      (entry.isFIFO() ? found.fifos : found.others).add(path.join(dir, entry.name));
   }
-  const missing = paths.filter((p) => !fifos.has(p));
-  // Something else where a pipe belongs (a file left by hand): replaced.
-  await Promise.all(missing.filter((p) => others.has(p)).map((p) => fs.promises.unlink(p).catch(() => {})));
-  for (let i = 0; i < missing.length; i += FIFOS_PER_CALL) {
-    await promisify(execFile)('mkfifo', ['-m', '600', ...missing.slice(i, i + FIFOS_PER_CALL)]);
-  }
+  return found;
 }
 
 // The pipes of one instance slot outlive its runs: created once, reused by every restart.
