@@ -25,7 +25,7 @@ import { chooseProcBackend, describeBackend } from '../proc/choose-backend.js';
 import { awakePipesWithin } from '../proc/own-fd-limit.js';
 import { isPidAliveIn, type ProcBackend } from '../proc/proc-backend.js';
 import type { DaemonSettings } from '../protocol/daemon-settings.js';
-import { ProcessPool } from '../supervisor/process-pool.js';
+import { type PoolDeps, ProcessPool } from '../supervisor/process-pool.js';
 import { CgroupService } from './cgroup-service.js';
 import type { DaemonContext } from './context.js';
 import { detachDaemon } from './detach.js';
@@ -107,7 +107,7 @@ function createPool(
   logging: Logging,
   cgroups: CgroupHost,
   backend: ProcBackend,
-  persist: () => Promise<unknown>,
+  state: Pick<PoolDeps, 'persist' | 'persistRecords'>,
 ): ProcessPool {
   return new ProcessPool({
     ...createWorld(paths.home, events, cgroups, backend),
@@ -115,7 +115,7 @@ function createPool(
     createOutput: logging.createOutput,
     preparePipes: logging.preparePipes,
     makePipes: logging.makePipes,
-    persist,
+    ...state,
   });
 }
 
@@ -171,7 +171,10 @@ async function main(): Promise<void> {
           ownCgroup: ownUnifiedCgroup(),
         });
   log(`isolation: ${describeHost(cgroups)}`);
-  const pool = createPool(paths, events, logging, cgroups, backend, () => store.save());
+  const pool = createPool(paths, events, logging, cgroups, backend, {
+    persist: () => store.save(),
+    persistRecords: (app, records) => store.record({ app, records }),
+  });
   // Written only once the services run, by when `settings` exists.
   const store = new StateStore({
     file: paths.stateFile,

@@ -40,7 +40,7 @@ export function unpackEnvs(value: unknown): unknown {
 }
 
 /**
- * The state file's text, as JSON.stringify of `{version, pool: packEnvs(pool), settings}` would
+ * The state file's text, as JSON.stringify of `{version, pool: packEnvs(pool), settings, journalSeq}` would
  * write it, with each app's definition and environment, and each instance's record, turned into
  * JSON once and kept (keyed by the objects, which the pool replaces and never changes in place):
  * at 1000 apps with a 4.5 KB environment each, stringifying every environment again for each write
@@ -51,7 +51,7 @@ export class StateText {
   private readonly envs = new WeakMap<object, string>();
   private readonly records = new WeakMap<object, string>();
 
-  of(version: number, pool: PoolSnapshot, settings: unknown): string {
+  of(version: number, pool: PoolSnapshot, settings: unknown, journalSeq: number): string {
     const envIndex = new Map<string, number>();
     const envs: string[] = [];
     const apps = pool.apps.map(({ spec, instances }) => {
@@ -70,7 +70,7 @@ export class StateText {
       );
       return `{"spec":${specJson},"env":${env},"instances":[${records.join(',')}]}`;
     });
-    return `{"version":${version},"pool":{"nextId":${JSON.stringify(pool.nextId)},"envs":[${envs.join(',')}],"apps":[${apps.join(',')}]},"settings":${JSON.stringify(settings)}}`;
+    return `{"version":${version},"pool":{"nextId":${JSON.stringify(pool.nextId)},"envs":[${envs.join(',')}],"apps":[${apps.join(',')}]},"settings":${JSON.stringify(settings)},"journalSeq":${journalSeq}}`;
   }
 
   private cached(cache: WeakMap<object, string>, key: object, make: () => string): string {

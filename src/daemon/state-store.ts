@@ -5,6 +5,8 @@
 // Taking the snapshot is the loop's, and costs with every instance: a write waits until the loop
 // has had four times that cost since the last one, or 10,000 instances changing (a start, a stop)
 // spent most of the loop writing the same state again, for every instance.
+// A change that must be on disk at once and touches a few instances goes to the journal
+// (state-journal.ts) instead, which the next write of the file takes in.
 import fs from 'node:fs';
 import { writeFileAtomicAsync } from '../config/write-file-atomic.js';
 import type { DaemonSettingsChange } from '../protocol/daemon-settings.js';
@@ -13,6 +15,7 @@ import { daemonSettingsChange } from '../protocol/validate-request.js';
 import { checkSnapshot, type PoolSnapshot } from '../supervisor/records.js';
 import { EnvInterner } from './env-interner.js';
 import { StateText, unpackEnvs } from './state-envs.js';
+import { applyEntries, type JournalEntry, StateJournal } from './state-journal.js';
 
 /** 2: each distinct app environment once (state-envs.ts). Version 1 files are still read. */
 const FORMAT_VERSION = 2;
@@ -72,6 +75,7 @@ export class StateStore {
   private queued: Promise<boolean> | null = null;
   private failing: { retryMs: number; timer: NodeJS.Timeout | null } | null = null;
   private readonly text = new StateText();
+  private readonly journal: StateJournal;
   private readonly now: () => number;
   /** When the last snapshot began, and what it took (`now` ms). */
   private lastBegin = { at: Number.NEGATIVE_INFINITY, tookMs: 0 };
@@ -82,6 +86,7 @@ export class StateStore {
   constructor(private readonly deps: StateStoreDeps) {
     this.file = deps.file;
     this.previousFile = `${deps.file}.prev`;
+    this.journal = new StateJournal(`${deps.file}.journal`);
     this.now = deps.now ?? (() => performance.now());
   }
 
@@ -123,6 +128,13 @@ export class StateStore {
     if (store.dirty) void store.save();
   }
 
+  /** Resolves once `entry` is on disk, without writing the whole state. A journal that cannot be
+   * written (a full disk) falls back on a write of the file, with its alert and retries. */
+  async record(entry: JournalEntry): Promise<void> {
+    this.schedule();
+    await this.journal.append(entry).catch(() => this.save());
+  }
+
   /** Resolves once every change made before the call is on disk (before a reply that reports one
    * leaves). While writes fail it waits for no new write: the retries carry the changes. */
   async flush(): Promise<void> {
@@ -149,22 +161,24 @@ export class StateStore {
     this.dirty = false;
     const at = this.now();
     const { pool, settings } = this.deps.snapshot();
-    const text = this.text.of(FORMAT_VERSION, pool, settings);
+    const journalSeq = this.journal.lastSeq;
+    const text = this.text.of(FORMAT_VERSION, pool, settings, journalSeq);
     this.lastBegin = { at, tookMs: this.now() - at };
-    const write = this.write(text).finally(() => {
+    const write = this.write(text, journalSeq).finally(() => {
       if (this.inFlight === write) this.inFlight = null;
     });
     this.inFlight = write;
     return write;
   }
 
-  private async write(text: string): Promise<boolean> {
+  private async write(text: string, journalSeq: number): Promise<boolean> {
     try {
       await writeFileAtomicAsync(this.file, text, { mode: 0o600, backup: this.previousFile });
     } catch (error) {
       this.onFailure(error as NodeJS.ErrnoException);
       return false;
     }
+    this.journal.dropUpTo(journalSeq);
     if (this.failing) {
       if (this.failing.timer) clearTimeout(this.failing.timer);
       this.failing = null;
@@ -208,13 +222,20 @@ export class StateStore {
       return null;
     }
     try {
-      const data = JSON.parse(text) as { version?: unknown; pool?: unknown; settings?: unknown };
+      const data = JSON.parse(text) as {
+        version?: unknown;
+        pool?: unknown;
+        settings?: unknown;
+        journalSeq?: unknown;
+      };
       if (!READ_VERSIONS.includes(data?.version)) {
         throw new Error(
           `format version ${String(data?.version)}; this daemon reads versions ${READ_VERSIONS.join(' and ')}`,
         );
       }
-      const checked = checkSnapshot(data.version === 1 ? data.pool : unpackEnvs(data.pool));
+      const pool = data.version === 1 ? data.pool : unpackEnvs(data.pool);
+      const journalSeq = Number.isSafeInteger(data.journalSeq) ? (data.journalSeq as number) : 0;
+      const checked = checkSnapshot(applyEntries(pool, this.journal.read(journalSeq)));
       // The check copies every spec: the restored apps share their equal parts again, as applied
       // ones do (1000 copies of one environment, and the state file's JSON of each, were 3 MB).
       const interner = new EnvInterner();

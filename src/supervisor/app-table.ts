@@ -14,6 +14,43 @@ export interface AppEntry {
 }
 
 export class AppTable extends Map<string, AppEntry> {
+  /** For each app, the apps that restart when it crashes (depends_on with `restart: true`), made
+   * on the first crash after the apps or a definition changed: a crash among 10,000 apps must not
+   * look at every definition. */
+  private restarting: Map<string, string[]> | null = null;
+
+  override set(name: string, entry: AppEntry): this {
+    this.restarting = null;
+    return super.set(name, entry);
+  }
+
+  override delete(name: string): boolean {
+    this.restarting = null;
+    return super.delete(name);
+  }
+
+  /** An app takes a new definition (the only change of one that can change its depends_on). */
+  redefine(entry: AppEntry, spec: AppSpec): void {
+    entry.spec = spec;
+    this.restarting = null;
+  }
+
+  /** The instances of the apps that restart when `app` crashes. */
+  restartingWith(app: string): ManagedProcess[] {
+    if (!this.restarting) {
+      this.restarting = new Map();
+      for (const { spec } of this.values()) {
+        for (const dep of spec.dependsOn ?? []) {
+          if (!dep.restart) continue;
+          const names = this.restarting.get(dep.app) ?? [];
+          if (!names.includes(spec.name)) names.push(spec.name);
+          this.restarting.set(dep.app, names);
+        }
+      }
+    }
+    return (this.restarting.get(app) ?? []).flatMap((name) => this.get(name)?.instances ?? []);
+  }
+
   get instanceCount(): number {
     let count = 0;
     for (const app of this.values()) count += app.instances.length;

@@ -2,7 +2,7 @@
 // `waiting` or `blocked` and why, and starts them once the condition holds. A dependency that a
 // crash restarts restarts its dependents too when they ask for it (`restart: true`).
 
-import type { AppSpec, Dependency } from '../protocol/app-spec.js';
+import type { Dependency } from '../protocol/app-spec.js';
 import type { EventSink } from '../protocol/events.js';
 import type { ProcessStatus } from '../protocol/process-info.js';
 import {
@@ -20,9 +20,8 @@ export interface GateDeps {
   events: EventSink;
   /** The instances of an app; undefined when no app has that name. */
   instancesOf(app: string): readonly ManagedProcess[] | undefined;
-  /** Every app, to find the dependents of one that crashed: a look at each definition, not at
-   * each of 10,000 instances, per crash. */
-  apps(): Iterable<{ spec: AppSpec; instances: readonly ManagedProcess[] }>;
+  /** The instances of the apps that restart when `app` crashes (depends_on with `restart: true`). */
+  restartingWith(app: string): readonly ManagedProcess[];
 }
 
 const RUNNING: ReadonlySet<ProcessStatus> = new Set(['starting', 'online', 'paused']);
@@ -137,10 +136,7 @@ export class DependencyGate {
    * turn at a time, as any long change). */
   private async restartDependents(app: string): Promise<void> {
     const pacer = new Pacer(this.deps.clock);
-    const dependents = [...this.deps.apps()].filter(({ spec }) =>
-      spec.dependsOn?.some((dep) => dep.app === app && dep.restart),
-    );
-    for (const proc of dependents.flatMap(({ instances }) => instances)) {
+    for (const proc of [...this.deps.restartingWith(app)]) {
       if (!RUNNING.has(proc.state.status)) continue;
       proc.apply({ type: 'stop' });
       this.startOrHold(proc, 'start');

@@ -30,6 +30,9 @@ export interface PoolDeps extends World {
    * before any is started (write-ahead): a daemon killed while it forks leaves a state that names
    * every slot it forks. */
   persist: () => unknown;
+  /** Resolves once these records of one app are on disk, without writing every instance's (a
+   * reload's steps: two per instance). */
+  persistRecords: (app: string, records: InstanceRecord[]) => Promise<unknown>;
   /** How long start-like operations wait for new runs to settle before replying. */
   startWaitMs: number;
 }
@@ -85,7 +88,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       clock: deps.clock,
       events: deps.events,
       instancesOf: (app) => this.apps.get(app)?.instances,
-      apps: () => this.apps.values(),
+      restartingWith: (app) => this.apps.restartingWith(app),
     });
   }
 
@@ -312,14 +315,16 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
         const [fresh] = await this.addInstances(app.spec, [old.index], pacer);
         fresh!.wantsReadyNotice = true;
         this.reloadMarks.set(fresh!, 'replacement');
-        await this.startWritingAhead(pacer, [fresh!], [[fresh!, 'start']], false);
+        // Written ahead: a new daemon knows the replacement (and drops it) if this one dies forking it.
+        await this.deps.persistRecords(old.name, [this.recordFor(fresh!)]);
+        if (!this.removed.has(fresh!)) fresh!.apply({ type: 'start' });
         return fresh!;
       },
       promote: async (fresh, old) => {
         fresh.wantsReadyNotice = false;
         this.reloadMarks.delete(fresh);
         this.reloadMarks.set(old, 'retiring');
-        await this.deps.persist();
+        await this.deps.persistRecords(old.name, [this.recordFor(fresh), this.recordFor(old)]);
         await this.stopAndRemove([old], { quiet: true });
       },
       discard: (fresh) => this.stopAndRemove([fresh], { quiet: true }).then(() => {}),
@@ -557,7 +562,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
 
   /** An existing app takes a new definition; its instances run under it from their next run. */
   private redefine(app: AppEntry, spec: AppSpec): void {
-    app.spec = spec;
+    this.apps.redefine(app, spec);
     for (const proc of app.instances) {
       proc.spec = spec;
       proc.output.configure(spec);
@@ -566,13 +571,10 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
 
   /** Persists the state with `toStart` marked as starting, then applies the steps, a batch per
    * turn of the event loop: forking thousands of instances must not hold the daemon. */
-  /** `gated: false`: started whatever their dependencies (a reload's replacement, which takes the
-   * place of an instance that passed them). */
   private async startWritingAhead(
     pacer: Pacer,
     toStart: ManagedProcess[],
     steps: ReadonlyArray<readonly [ManagedProcess, 'start' | 'restart']>,
-    gated = true,
   ): Promise<void> {
     for (const proc of toStart) this.pendingStart.add(proc);
     try {
@@ -581,8 +583,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
         const [proc, type] = steps[i]!;
         if (this.removed.has(proc)) {
           // dropped while queued
-        } else if (gated) this.gate.startOrHold(proc, type);
-        else proc.apply({ type });
+        } else this.gate.startOrHold(proc, type);
         this.pendingStart.delete(proc);
         await pacer.step();
       }

@@ -42,14 +42,14 @@ test('an environment index that points nowhere is refused by the check, app by a
 test('the state text is the JSON of the packed pool, and stays so when an app is redefined', () => {
   const text = new StateText();
   const settings = { metricsIntervalMs: 2000 };
-  const expected = (p: PoolSnapshot) => ({ version: 2, pool: packEnvs(p), settings });
-  assert.deepEqual(JSON.parse(text.of(2, pool, settings)), expected(pool));
+  const expected = (p: PoolSnapshot) => ({ version: 2, pool: packEnvs(p), settings, journalSeq: 4 });
+  assert.deepEqual(JSON.parse(text.of(2, pool, settings, 4)), expected(pool));
   const redefined: PoolSnapshot = {
     ...pool,
     apps: [{ ...pool.apps[0]!, spec: { ...pool.apps[0]!.spec, instances: 3 } }, ...pool.apps.slice(1)],
   };
-  assert.deepEqual(JSON.parse(text.of(2, redefined, settings)), expected(redefined));
-  assert.equal(text.of(2, pool, settings), JSON.stringify(expected(pool)));
+  assert.deepEqual(JSON.parse(text.of(2, redefined, settings, 4)), expected(redefined));
+  assert.equal(text.of(2, pool, settings, 4), JSON.stringify(expected(pool)));
 });
 
 test("the instances' records are in the text as JSON.stringify writes them, a changed one as it is now", () => {
@@ -71,7 +71,13 @@ test("the instances' records are in the text as JSON.stringify writes them, a ch
     apps: [{ spec: testSpec({ name: 'a', baseEnv: shell }), instances: [kept, second] }],
   });
   const before = withRecords(record(2, 0));
-  assert.equal(text.of(2, before, {}), JSON.stringify({ version: 2, pool: packEnvs(before), settings: {} }));
+  assert.equal(
+    text.of(2, before, {}, 0),
+    JSON.stringify({ version: 2, pool: packEnvs(before), settings: {}, journalSeq: 0 }),
+  );
   const after = withRecords(record(2, 1));
-  assert.equal(text.of(2, after, {}), JSON.stringify({ version: 2, pool: packEnvs(after), settings: {} }));
+  assert.equal(
+    text.of(2, after, {}, 0),
+    JSON.stringify({ version: 2, pool: packEnvs(after), settings: {}, journalSeq: 0 }),
+  );
 });

@@ -151,6 +151,45 @@ test('a crash restart of a dependency restarts the dependents that ask for it, o
   );
 });
 
+test('the apps that restart with a crashed one follow changes of the definitions and of the apps', async () => {
+  const w = new FakeWorld();
+  const pool = new ProcessPool(w.poolDeps(10));
+  const on = (restart: boolean) => [{ app: 'db', condition: 'started' as const, restart }];
+  const db = testSpec({ name: 'db' });
+  await pool.apply([
+    db,
+    testSpec({ name: 'web', dependsOn: on(true) }),
+    testSpec({ name: 'cron', dependsOn: on(false) }),
+  ]);
+  await w.advance(10);
+  const pids = () => Object.fromEntries(pool.list().map((p) => [p.name, p.pid]));
+  const crash = async () => {
+    await w.advance(60_000); // past db's restart delay, which grows with each crash
+    const before = pids();
+    assert.ok(Object.values(before).every((pid) => pid !== null));
+    w.exit(before.db!, 1);
+    await w.advance(10);
+    const after = pids();
+    return Object.keys(after)
+      .filter((name) => name !== 'db' && after[name] !== before[name])
+      .sort();
+  };
+  assert.deepEqual(await crash(), ['web']);
+  // web no longer asks, cron now does.
+  const changed = [
+    db,
+    testSpec({ name: 'web', dependsOn: on(false) }),
+    testSpec({ name: 'cron', dependsOn: on(true) }),
+  ];
+  await pool.apply(changed);
+  assert.deepEqual(await crash(), ['cron']);
+  // A new app asks too.
+  await pool.apply([...changed, testSpec({ name: 'queue', dependsOn: on(true) })]);
+  assert.deepEqual(await crash(), ['cron', 'queue']);
+  await pool.delete({ kind: 'name', name: 'cron' });
+  assert.deepEqual(await crash(), ['queue']);
+});
+
 test('a changed dependent held back while its dependency restarts is restarted, not only started, once it holds', async () => {
   const w = new FakeWorld();
   const pool = new ProcessPool(w.poolDeps(10));

@@ -1,6 +1,7 @@
 // A supervisor world without processes: a manual clock, a process table the test writes, signals
 // that are recorded (and kill, unless a process ignores them), and forks that make fake children.
 import { EventEmitter } from 'node:events';
+import type { JournalEntry } from '../../../src/daemon/state-journal.js';
 import type { PmEventInput } from '../../../src/protocol/events.js';
 import type { PoolDeps } from '../../../src/supervisor/process-pool.js';
 import type { Output, RunRequest, World } from '../../../src/supervisor/world.js';
@@ -59,6 +60,8 @@ export class FakeWorld {
   readonly forks: RunRequest[] = [];
   /** For each write-ahead persist: how many forks had happened before it. */
   readonly persisted: number[] = [];
+  /** Each journal entry (persistRecords), and how many forks had happened before it. */
+  readonly journal: Array<JournalEntry & { forks: number }> = [];
   /** Forks stay `starting` (no exec confirmation) until `confirm(pid)`. */
   holdSpawn = false;
   /** The next fork's failure, if it is to fail. */
@@ -165,6 +168,7 @@ export class FakeWorld {
       preparePipes: () => {},
       makePipes: async () => {},
       persist: () => this.persisted.push(this.forks.length),
+      persistRecords: async (app, records) => this.journal.push({ app, records, forks: this.forks.length }),
       startWaitMs,
     };
   }

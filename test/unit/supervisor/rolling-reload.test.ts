@@ -2,6 +2,7 @@
 // not is stopped and its instance kept; a daemon that dies mid-reload leaves a state a new one settles.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { applyEntries } from '../../../src/daemon/state-journal.js';
 import { PmError } from '../../../src/protocol/errors.js';
 import { ProcessPool } from '../../../src/supervisor/process-pool.js';
 import type { PoolSnapshot } from '../../../src/supervisor/records.js';
@@ -123,40 +124,46 @@ test('--parallel replaces that many instances at once', async () => {
   );
 });
 
-test('the state file marks the replacement, then the replaced instance; a new daemon drops the marked one', async () => {
+test('the journal marks the replacement before its fork, then the replaced instance; a new daemon drops the marked one', async () => {
   const { w, p, written } = await running({ instances: 1 });
+  // The state file as written last before the reload (its writes after changes are the daemon's).
+  const before = structuredClone(p.snapshot());
+  const writes = written.length;
   const reloading = p.reload(web, { parallel: 1 });
   await flush();
+  const [ahead] = w.journal;
   assert.deepEqual(
-    written.at(-1)!.apps[0]!.instances.map((r) => [r.id, r.reload ?? null, r.status]),
-    [
-      [0, null, 'online'],
-      [1, 'replacement', 'starting'],
-    ],
-    'written ahead of its fork',
+    ahead!.records.map((r) => [r.id, r.reload ?? null, r.pid]),
+    [[1, 'replacement', null]],
   );
-  const duringWait = p.snapshot();
+  assert.equal(ahead!.forks, 1, 'written ahead of its fork');
+  assert.equal(w.forks.length, 2);
+  // A daemon killed while it waited: the state file it wrote last, and the journal after it.
+  const duringWait = applyEntries(structuredClone(before), w.journal) as PoolSnapshot;
   w.notifyReady(p.list().find((i) => i.id === 1)!.pid!);
   await reloading;
-  const atSwap = written.find((s) => s.apps[0]!.instances.some((r) => r.reload === 'retiring'))!;
+  const atSwap = w.journal.at(-1)!;
   assert.deepEqual(
-    atSwap.apps[0]!.instances.map((r) => [r.id, r.reload ?? null]),
+    atSwap.records.map((r) => [r.id, r.reload ?? null]),
     [
-      [0, 'retiring'],
       [1, null],
+      [0, 'retiring'],
     ],
   );
-  // A daemon killed while it waited: the replacement goes, the old run keeps the slot.
-  const next = new FakeWorld();
-  const live = duringWait.apps[0]!.instances.map((r) => r.pid!);
-  for (const pid of live) next.addProcess({ pid });
-  const restored = new ProcessPool(next.poolDeps());
-  restored.restore(duringWait);
-  await next.advance(10);
-  assert.deepEqual(
-    restored.list().map((i) => [i.id, i.pid]),
-    [[0, live[0]]],
-  );
-  assert.ok(!next.isAlive(live[1]!));
-  assert.ok(next.eventTypes().includes('reload-interrupted'));
+  assert.ok(atSwap.records[0]!.pid !== null, "the replacement's run is named, for a new daemon to adopt");
+  assert.equal(written.length, writes, 'no write of the whole state on the way');
+  // A new daemon drops the marked instance; with the second entry it is the old one.
+  const restoredFrom = async (snapshot: PoolSnapshot) => {
+    const next = new FakeWorld();
+    const live = snapshot.apps[0]!.instances.flatMap((r) => (r.pid === null ? [] : [r.pid]));
+    for (const pid of live) next.addProcess({ pid });
+    const restored = new ProcessPool(next.poolDeps());
+    restored.restore(snapshot);
+    await next.advance(10);
+    assert.ok(next.eventTypes().includes('reload-interrupted'));
+    return restored.list().map((i) => [i.id, i.pid]);
+  };
+  assert.deepEqual(await restoredFrom(duringWait), [[0, before.apps[0]!.instances[0]!.pid]]);
+  const afterSwap = applyEntries(structuredClone(before), w.journal) as PoolSnapshot;
+  assert.deepEqual(await restoredFrom(afterSwap), [[1, atSwap.records[0]!.pid]]);
 });
