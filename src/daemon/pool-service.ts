@@ -58,7 +58,7 @@ export class PoolService implements Service {
       });
     }
     if (saved) {
-      const { adopted, started } = pool.restore(saved);
+      const { adopted, started } = await pool.restore(saved);
       this.deps.log(`restored ${pool.instanceCount} instances: ${adopted} adopted, ${started} started`);
       events.record({
         type: 'daemon-started',

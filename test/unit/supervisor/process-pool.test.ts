@@ -133,7 +133,7 @@ test('restore adopts live runs, starts what should run, and keeps the rest stopp
       },
     ],
   };
-  assert.deepEqual(p.restore(snapshot), { adopted: 1, started: 1 });
+  assert.deepEqual(await p.restore(snapshot), { adopted: 1, started: 1 });
   await flush();
   assert.deepEqual(statuses(p), ['web:0 online', 'web:1 online', 'web:2 stopped']);
   assert.equal(p.list()[0]!.pid, 4_242);
@@ -177,7 +177,7 @@ test('apply and scale write the state ahead of forking, naming every new slot as
   assert.deepEqual(slots(1).slice(2), [[2, 'starting', null]]);
   // A daemon killed right after that write starts what it names.
   const next = pool();
-  assert.deepEqual(next.pool.restore(written[0]!.snapshot), { adopted: 0, started: 2 });
+  assert.deepEqual(await next.pool.restore(written[0]!.snapshot), { adopted: 0, started: 2 });
 });
 
 test('an app with no instances is written ahead too', async () => {
@@ -282,4 +282,22 @@ test('list in slices, a loop turn between them, is the list', async () => {
   const turns = w.turns;
   assert.deepEqual(await p.listInSlices(2), p.list());
   assert.equal(w.turns - turns, 2, 'three slices, two turns between them');
+});
+
+test('restore yields to the loop between batches of instances', async () => {
+  const { w, pool: p } = pool();
+  const records = Array.from({ length: 100 }, (_, i) => ({
+    id: i,
+    index: i,
+    status: 'stopped' as const,
+    pid: null,
+    pidStartTime: null,
+    startedAt: null,
+    restarts: 0,
+    lastExit: null,
+  }));
+  const turns = w.turns;
+  await p.restore({ nextId: 100, apps: [{ spec: testSpec({ instances: 100 }), instances: records }] });
+  assert.equal(p.instanceCount, 100);
+  assert.ok(w.turns - turns >= 3, `100 instances in batches of at most 32: ${w.turns - turns} turns`);
 });

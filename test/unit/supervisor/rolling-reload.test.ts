@@ -158,7 +158,7 @@ test('the journal marks the replacement before its fork, then the replaced insta
     const live = snapshot.apps[0]!.instances.flatMap((r) => (r.pid === null ? [] : [r.pid]));
     for (const pid of live) next.addProcess({ pid });
     const restored = new ProcessPool(next.poolDeps());
-    restored.restore(snapshot);
+    await restored.restore(snapshot);
     await next.advance(10);
     assert.ok(next.eventTypes().includes('reload-interrupted'));
     return restored.list().map((i) => [i.id, i.pid]);
