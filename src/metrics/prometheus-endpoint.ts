@@ -12,7 +12,7 @@ export class PrometheusEndpoint {
   /** Moves run one after the other: two applies at once must not both hold a server. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly render: () => string) {}
+  constructor(private readonly render: () => Promise<string>) {}
 
   /** The port being served; null when none is. */
   get port(): number | null {
@@ -46,12 +46,13 @@ export class PrometheusEndpoint {
   }
 }
 
-/** The /metrics endpoint, serving what `pm metrics` prints; it binds nothing until given a port. */
+/** The /metrics endpoint, serving what `pm metrics` prints; it binds nothing until given a port.
+ * The instances' info is made in slices, as for `pm list`. */
 export function createPrometheusEndpoint(
-  pool: { list(): ProcessInfo[] },
+  pool: { listInSlices(): Promise<ProcessInfo[]> },
   monitor: { daemonUsage(): DaemonUsage },
 ): PrometheusEndpoint {
-  return new PrometheusEndpoint(() =>
-    formatPrometheus(collectMetrics(pool.list(), monitor.daemonUsage(), Date.now())),
+  return new PrometheusEndpoint(async () =>
+    formatPrometheus(collectMetrics(await pool.listInSlices(), monitor.daemonUsage(), Date.now())),
   );
 }

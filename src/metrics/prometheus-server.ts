@@ -3,7 +3,7 @@
 import http from 'node:http';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus-text.js';
 
-export function servePrometheus(port: number, render: () => string): Promise<http.Server> {
+export function servePrometheus(port: number, render: () => Promise<string>): Promise<http.Server> {
   const server = http.createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path !== '/metrics' && path !== '/') {
@@ -14,9 +14,13 @@ export function servePrometheus(port: number, render: () => string): Promise<htt
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const body = render();
-    response.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
-    response.end(request.method === 'HEAD' ? undefined : body);
+    render().then(
+      (body) => {
+        response.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
+        response.end(request.method === 'HEAD' ? undefined : body);
+      },
+      (error: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${error.message}\n`),
+    );
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -1,5 +1,6 @@
 // `watch` (what `pm top` shows): a full snapshot, then changes and samples as they happen. The
-// subscriptions and the snapshot are taken in one synchronous step, so no update falls between.
+// subscriptions begin before the snapshot, which is made in slices (the info of 10,000 instances
+// at once held the loop): what changed meanwhile goes again right after it, so no update is lost.
 import type { MonitorSample } from '../../metrics/monitor.js';
 import type { RequestOf, StreamEventOf } from '../../protocol/messages.js';
 import { TRAIL_POINTS } from '../../protocol/monitoring.js';
@@ -15,9 +16,10 @@ export async function watch(
   // Changes come in bursts (a scale of 100 is 300 transitions): coalesce them per turn of the loop.
   const changed = new Set<number>();
   let flushScheduled = false;
+  let snapshotSent = false;
   const flush = () => {
     flushScheduled = false;
-    if (changed.size === 0) return;
+    if (!snapshotSent || changed.size === 0) return;
     const members = new Map(ctx.pool.all().map((p) => [p.id, p]));
     const processes = [...changed].flatMap((id) => {
       const proc = members.get(id);
@@ -35,6 +37,8 @@ export async function watch(
     }
   };
   const onSample = (sample: MonitorSample) => {
+    // The snapshot's trails will hold it.
+    if (!snapshotSent) return;
     // A sample may name an instance whose creation is still queued: send the creation first.
     flush();
     stream.send({ type: 'sample', ...sample });
@@ -42,13 +46,16 @@ export async function watch(
 
   ctx.pool.on('change', onChange);
   ctx.monitor.on('sample', onSample);
+  const processes = await ctx.pool.listInSlices();
   stream.send({
     type: 'snapshot',
-    processes: ctx.pool.list(),
+    processes,
     daemon: ctx.monitor.daemonUsage(),
     trails: ctx.monitor.trails(TRAIL_POINTS),
     metricsIntervalMs: ctx.monitor.intervalMs,
   });
+  snapshotSent = true;
+  flush();
   await stream.closed;
   ctx.pool.off('change', onChange);
   ctx.monitor.off('sample', onSample);
