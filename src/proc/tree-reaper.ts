@@ -1,7 +1,10 @@
 // Waits until every process of an instance's tree is gone, for all instances with one shared
-// read of the process table per loop turn (stops, ticks and confirms of a turn share it), so that
+// read of the process table per tick (and one per loop turn for the stops' signals), so that
 // `stop all` of many apps does not read it once per app; trees that look empty are confirmed
 // together too, and the run marks of a process are read once for all the confirms of a stop.
+// Ticks and confirms read the table without holding the loop (a scan of 10,000 processes is
+// 100-300 ms): a tree that looks empty in a tick's read is confirmed by a read begun after it,
+// which finds a process forked while the tick read by its run's mark.
 import type { ProcBackend } from './proc-backend.js';
 import { indexProcTable, type ProcIndex, treeOf } from './proc-index.js';
 import { isAlive, type ProcTable } from './proc-table.js';
@@ -43,6 +46,10 @@ interface Waiter {
   resolve: () => void;
   /** The number of the first scan that can confirm it: one read since its tree looked empty. */
   confirmableBy?: number;
+  /** Scans begun before it waited: a tick judges it only by a read begun after. */
+  scansBefore: number;
+  /** A run without a mark: the scan in which its tree looked empty first. */
+  emptyIn?: number;
 }
 
 interface Scan {
@@ -60,6 +67,10 @@ export class TreeReaper {
   private confirmRunning = false;
   private lastConfirmAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | null = null;
+  /** A tick's read is in flight: the next tick does not begin another. */
+  private ticking = false;
+  /** The last tick's read, while ticks go on: a confirm that needs no later one takes it. */
+  private tickScan: { table: ProcTable; number: number } | null = null;
   /** The last scan, while it is recent: `pm stop all` of 1000 instances reads /proc once a turn. */
   private recentScan: Scan | null = null;
   private scans = 0;
@@ -110,7 +121,7 @@ export class TreeReaper {
     onStragglers: (pids: number[]) => void,
   ): Promise<void> {
     return new Promise((resolve) => {
-      const waiter = { pgid, tracked, mark, onStragglers, resolve };
+      const waiter: Waiter = { pgid, tracked, mark, onStragglers, resolve, scansBefore: this.scans };
       if (!groupExists(pgid) && !this.anyAlive(tracked)) this.confirm(waiter);
       else this.wait(waiter);
     });
@@ -165,8 +176,8 @@ export class TreeReaper {
     try {
       const since = Math.min(...batch.map((w) => w.mark!.since));
       const needed = Math.max(...batch.map((w) => w.confirmableBy!));
-      const recent = this.recentScan;
-      const table = recent && recent.number >= needed ? recent.table : await this.readTableSoon();
+      const recent = [this.recentScan, this.tickScan].find((scan) => scan && scan.number >= needed);
+      const table = recent ? recent.table : await this.readTableSoon();
       const runs = await this.runsSince(since, table);
       for (const waiter of batch) {
         this.confirming.delete(waiter);
@@ -231,27 +242,49 @@ export class TreeReaper {
   }
 
   private tick(): void {
-    let scan: Scan;
-    try {
-      scan = this.sharedScan();
-    } catch {
-      return; // out of descriptors: the next tick tries again
-    }
+    if (this.ticking) return;
+    this.ticking = true;
+    const read = this.readTableSoon();
+    const number = this.scans;
+    read
+      .then(
+        (table) => this.judge(table, number),
+        () => {}, // out of descriptors: the next tick tries again
+      )
+      .finally(() => {
+        this.ticking = false;
+      });
+  }
+
+  /** The trees of the waiters against the table of scan `number`. */
+  private judge(table: ProcTable, number: number): void {
+    this.tickScan = { table, number };
     // One index for every waiter of the tick: a `stop all` of many apps walks the table once.
-    const { table, index } = scan;
+    const index = indexProcTable(table);
     for (const waiter of this.waiters) {
+      // Its processes may have forked after this read began, unseen: the next tick judges it.
+      if (waiter.scansBefore >= number) continue;
       const alive = treeOf(table, index, waiter.pgid, waiter.tracked);
       waiter.tracked.clear();
       for (const pid of alive) waiter.tracked.add(pid);
-      if (alive.length === 0) {
-        this.waiters.delete(waiter);
-        this.confirm(waiter, scan.number);
+      if (alive.length > 0) {
+        waiter.emptyIn = undefined;
+        continue;
       }
+      if (!waiter.mark && waiter.emptyIn === undefined) {
+        // No mark to look for: its tree must look empty in a read begun after this one too.
+        waiter.emptyIn = number;
+        waiter.scansBefore = number;
+        continue;
+      }
+      this.waiters.delete(waiter);
+      this.confirm(waiter, number + 1);
     }
     if (this.confirming.size > 0) void this.confirmAll();
     if (this.waiters.size === 0 && this.confirming.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = null;
+      this.tickScan = null;
     }
   }
 }

@@ -50,18 +50,41 @@ function entry(pid: number, startTime: number) {
   return { pid, ppid: 1, pgrp: pid, session: pid, state: 'S', startTime, cpuTicks: 0, rssPages: 0 };
 }
 
-test('a confirm after a tick uses the scan in which the tree looked empty, not a second one', async () => {
+test("a tree that looks empty in a tick's read is confirmed by a read begun after it: a process forked meanwhile is found by its mark", async () => {
+  const child = entry(3000, 200);
+  let scans = 0;
+  let childAlive = false;
+  const reaper = new TreeReaper({
+    ...source(() => {
+      scans += 1;
+      // The tick's read (the first) misses the child, forked while it read.
+      if (scans === 1) childAlive = true;
+      else if (childAlive) return new Map([[child.pid, child]]) as ProcTable;
+      return new Map() as ProcTable;
+    }, 5),
+    runsSince: async (_since, table) => new Map(table.has(child.pid) ? [['run', [child.pid]]] : []),
+    // The tracked pid is alive when the wait starts: the ticks find it gone.
+    readEntries: (pids) => new Map(pids.map((pid) => [pid, entry(pid, 0)])),
+  });
+  const stragglers: number[][] = [];
+  await reaper.waitGone(NO_GROUP, new Set([NO_GROUP]), { id: 'run', since: 100 }, (pids) => {
+    stragglers.push(pids);
+    childAlive = false; // it gets the stop signal, and goes
+  });
+  assert.deepEqual(stragglers, [[child.pid]]);
+});
+
+test('a run without a mark is gone once its tree looks empty in two reads, one begun after the other', async () => {
   let scans = 0;
   const reaper = new TreeReaper({
     ...source(() => {
       scans += 1;
       return new Map() as ProcTable;
     }, 5),
-    // The tracked pid is alive when the wait starts: the ticks find it gone.
     readEntries: (pids) => new Map(pids.map((pid) => [pid, entry(pid, 0)])),
   });
-  await reaper.waitGone(NO_GROUP, new Set([NO_GROUP]), { id: 'run', since: FUTURE }, () => {});
-  assert.equal(scans, 1);
+  await reaper.waitGone(NO_GROUP, new Set([NO_GROUP]), null, () => assert.fail('stragglers'));
+  assert.equal(scans, 2);
 });
 
 test('the run marks of a stop all are read once per process, and the confirms are spaced', async () => {
