@@ -325,7 +325,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
         this.reloadMarks.delete(fresh);
         this.reloadMarks.set(old, 'retiring');
         await this.deps.persistRecords(old.name, [this.recordFor(fresh), this.recordFor(old)]);
-        await this.stopAndRemove([old], { quiet: true });
+        return { removed: this.stopAndRemove([old], { quiet: true }).then(() => {}) };
       },
       discard: (fresh) => this.stopAndRemove([fresh], { quiet: true }).then(() => {}),
       restart: (procs) => this.restartNow(procs),

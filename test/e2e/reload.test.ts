@@ -233,7 +233,10 @@ test('a watched file change of an app behind listen: is a rolling reload, with n
   assert.deepEqual(failures, []);
   const changed = readEvents(t.home).find((e) => e.type === 'file-changed');
   assert.equal(changed?.message, 'app/release.txt changed: reloading');
-  assert.ok((await listApps(t.env)).every((p) => !before.includes(p.pid!)));
+  // A replaced instance may still be stopping when its `reloaded` event is written.
+  await waitFor(async () => (await listApps(t.env)).every((p) => !before.includes(p.pid!)), {
+    message: 'only the new runs listed',
+  });
 });
 
 for (const [language, script] of [

@@ -167,3 +167,59 @@ test('the journal marks the replacement before its fork, then the replaced insta
   const afterSwap = applyEntries(structuredClone(before), w.journal) as PoolSnapshot;
   assert.deepEqual(await restoredFrom(afterSwap), [[1, atSwap.records[0]!.pid]]);
 });
+
+test('the next replacement does not wait until the instance replaced is gone; the reply waits for every one', async () => {
+  const { w, p, pids } = await running({ waitReady: true, listenTimeoutMs: 60_000 });
+  const ready = () => w.notifyReady(p.list().find((i) => i.id === w.forks.at(-1)!.id)!.pid!);
+  // The old run of slot 0 takes its whole kill timeout to go.
+  w.ignore(pids[0]!, 'SIGTERM');
+  let replied = false;
+  const reloading = p.reload(web, { parallel: 1 }).then((reply) => {
+    replied = true;
+    return reply;
+  });
+  await flush();
+  ready();
+  await flush();
+  assert.deepEqual(w.signalsTo(pids[0]!), ['SIGTERM']);
+  assert.ok(w.isAlive(pids[0]!), 'slot 0 still stopping');
+  assert.equal(w.forks.at(-1)!.index, 1, "slot 1's replacement started meanwhile");
+  ready();
+  await flush();
+  assert.ok(!w.isAlive(pids[1]!));
+  assert.equal(replied, false, 'no reply while an instance replaced is still stopping');
+  await w.advance(5_000);
+  const reply = await reloading;
+  assert.ok(!w.isAlive(pids[0]!), 'killed at its timeout');
+  assert.deepEqual(
+    reply.map((i) => [i.index, i.status]),
+    [
+      [0, 'online'],
+      [1, 'online'],
+    ],
+  );
+});
+
+test('at most 4 instances replaced one at a time are stopping at once', async () => {
+  const { w, p, pids } = await running({ instances: 6, waitReady: true, listenTimeoutMs: 60_000 });
+  for (const pid of pids) w.ignore(pid, 'SIGTERM');
+  const reloading = p.reload(web, { parallel: 1 });
+  for (let slot = 0; slot < 4; slot++) {
+    await flush();
+    w.notifyReady(p.list().find((i) => i.id === w.forks.at(-1)!.id)!.pid!);
+  }
+  await flush();
+  assert.equal(w.forks.length, 6 + 4, 'no fifth replacement while four old runs stop');
+  assert.equal(pids.filter((pid) => w.isAlive(pid)).length, 6);
+  await w.advance(5_000); // their kill timeout
+  await flush();
+  assert.equal(w.forks.length, 6 + 5);
+  for (let slot = 4; slot < 6; slot++) {
+    w.notifyReady(p.list().find((i) => i.id === w.forks.at(-1)!.id)!.pid!);
+    await flush();
+  }
+  await w.advance(5_000);
+  const reply = await reloading;
+  assert.equal(reply.length, 6);
+  assert.ok(pids.every((pid) => !w.isAlive(pid)));
+});
