@@ -60,6 +60,9 @@ export class StateJournal {
    * is passed over: its append never finished, so nothing went on after it); numbering goes on
    * after every seq seen. */
   read(afterSeq: number): JournalEntry[] {
+    // After the state file's seq even without a journal: a line of this daemon must never pass for
+    // one the file already holds.
+    this.seq = Math.max(this.seq, afterSeq);
     let text: string;
     try {
       text = fs.readFileSync(this.file, 'utf8');
@@ -67,7 +70,6 @@ export class StateJournal {
       return [];
     }
     this.stale = true;
-    this.seq = Math.max(this.seq, afterSeq);
     const entries: JournalEntry[] = [];
     for (const line of text.split('\n')) {
       const entry = parseLine(line);
@@ -76,6 +78,12 @@ export class StateJournal {
       if (entry.seq > afterSeq) entries.push({ app: entry.app, records: entry.records });
     }
     return entries;
+  }
+
+  /** No state file to apply the journal to (none, or none that checks out): its lines are never
+   * applied; numbering goes on after them, and the next write of the state file drops them. */
+  setAside(): void {
+    this.read(0);
   }
 
   /** Resolves once the entry is on disk; rejects when it could not be written. */

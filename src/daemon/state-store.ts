@@ -95,7 +95,10 @@ export class StateStore {
    * when nothing of it does, the previous good file stands in. */
   load(): LoadedState {
     const main = this.read(this.file);
-    if (main === null) return { state: null, problems: [] };
+    if (main === null) {
+      this.journal.setAside();
+      return { state: null, problems: [] };
+    }
     if (main.problems.length === 0) return main;
     let movedTo = `${this.file}.bad-${Date.now()}`;
     try {
@@ -109,6 +112,7 @@ export class StateStore {
     if (previous?.state && previous.problems.length === 0) {
       return { state: previous.state, problems: main.problems, movedTo, fromPrevious: true };
     }
+    this.journal.setAside();
     return { state: null, problems: main.problems, movedTo };
   }
 
@@ -129,10 +133,11 @@ export class StateStore {
   }
 
   /** Resolves once `entry` is on disk, without writing the whole state. A journal that cannot be
-   * written (a full disk) falls back on a write of the file, with its alert and retries. */
+   * written (a full disk) falls back on a write of the file, with its alert and retries; while
+   * those fail, not on a write per entry (a snapshot of every instance each): the retries carry it. */
   async record(entry: JournalEntry): Promise<void> {
     this.schedule();
-    await this.journal.append(entry).catch(() => this.save());
+    await this.journal.append(entry).catch(() => (this.failing ? undefined : this.save()));
   }
 
   /** Resolves once every change made before the call is on disk (before a reply that reports one

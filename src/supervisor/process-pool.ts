@@ -509,6 +509,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
         // A reload's marked instance is dropped below: never started first.
         const holdStart = Boolean(spec.dependsOn?.length) || record.reload !== undefined;
         const outcome = proc.restore(record, holdStart);
+        // Stopped now, dropped below: an exit while the restore goes on must not restart it.
+        if (record.reload) proc.apply({ type: 'stop' });
         if (outcome === 'adopted') adopted += 1;
         if (outcome === 'started' && !record.reload) started += 1;
         if (

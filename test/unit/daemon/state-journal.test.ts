@@ -158,5 +158,27 @@ test('a journal that cannot be written falls back on a write of the state file, 
     events.map((e) => [e.type, e.severity]),
     [['state-not-saved', 'alert']],
   );
+  // While the state's writes fail, more records take no snapshot of every instance each: the
+  // retries carry them.
+  const taken = snapshots;
+  for (let id = 2; id < 6; id++) await s.record({ app: 'web', records: [record(id)] });
+  assert.equal(snapshots, taken);
   s.close();
+});
+
+test("a journal left without its state file is never applied to a new one, and is dropped by the new file's write", async () => {
+  const old = (seq: number, id: number) => JSON.stringify({ seq, app: 'web', records: [record(id)] });
+  fs.writeFileSync(`${file}.journal`, `\n${old(1, 1)}\n\n${old(2, 2)}\n`);
+  const s = store();
+  assert.equal(s.load().state, null);
+  await s.save();
+  assert.deepEqual(idsOf(loaded().state), [[0, null, 0]]);
+  await until(() => !fs.existsSync(`${file}.journal`));
+});
+
+test("a daemon numbers its lines after the state file's journalSeq, with no journal file", async () => {
+  const journal = new StateJournal(`${file}.journal`);
+  journal.read(57);
+  await journal.append({ app: 'web', records: [record(1)] });
+  assert.equal(JSON.parse(fs.readFileSync(`${file}.journal`, 'utf8').trim()).seq, 58);
 });
