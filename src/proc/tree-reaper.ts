@@ -30,6 +30,11 @@ const MARKS_KEPT_MS = 1000;
 /** Confirms start at least this far apart: a `stop all` of 1000 instances ends runs for a second,
  * and a confirm per turn would scan the whole table per turn. */
 export const CONFIRM_INTERVAL_MS = 50;
+/** And at least this many times as long as the last confirm's read took, up to MAX_CONFIRM_SPACING_MS:
+ * a read of 3,000 processes takes 25 ms of the loop, so that stops confirmed one after the other (a
+ * reload) kept the daemon scanning half of its time. */
+const CONFIRM_SPACING_PER_READ = 4;
+const MAX_CONFIRM_SPACING_MS = 1_000;
 
 /** A run's environment mark (PM_RUN) and its main process's start time. */
 export interface RunMark {
@@ -66,6 +71,7 @@ export class TreeReaper {
   private confirmScheduled = false;
   private confirmRunning = false;
   private lastConfirmAt = Number.NEGATIVE_INFINITY;
+  private confirmSpacingMs = CONFIRM_INTERVAL_MS;
   private timer: NodeJS.Timeout | null = null;
   /** A tick's read is in flight: the next tick does not begin another. */
   private ticking = false;
@@ -163,7 +169,7 @@ export class TreeReaper {
       this.confirmScheduled = false;
       void this.confirmAll();
     };
-    const waitMs = this.lastConfirmAt + CONFIRM_INTERVAL_MS - this.now();
+    const waitMs = this.lastConfirmAt + this.confirmSpacingMs - this.now();
     if (waitMs > 0) setTimeout(start, waitMs);
     else setImmediate(start);
   }
@@ -179,6 +185,11 @@ export class TreeReaper {
       const recent = [this.recentScan, this.tickScan].find((scan) => scan && scan.number >= needed);
       const table = recent ? recent.table : await this.readTableSoon();
       const runs = await this.runsSince(since, table);
+      const tookMs = this.now() - this.lastConfirmAt;
+      this.confirmSpacingMs = Math.min(
+        MAX_CONFIRM_SPACING_MS,
+        Math.max(CONFIRM_INTERVAL_MS, tookMs * CONFIRM_SPACING_PER_READ),
+      );
       for (const waiter of batch) {
         this.confirming.delete(waiter);
         const stragglers = runs.get(waiter.mark!.id) ?? [];
@@ -278,7 +289,8 @@ export class TreeReaper {
         continue;
       }
       this.waiters.delete(waiter);
-      this.confirm(waiter, number + 1);
+      // A read begun after this judgment: not one begun while this tick's read went on.
+      this.confirm(waiter, this.scans + 1);
     }
     if (this.confirming.size > 0) void this.confirmAll();
     if (this.waiters.size === 0 && this.confirming.size === 0 && this.timer) {

@@ -115,6 +115,30 @@ test('the run marks of a stop all are read once per process, and the confirms ar
   assert.deepEqual(asked.sort(), [...running.keys()].sort(), 'each running process asked about once');
 });
 
+test('a confirm whose read took long spaces the next one by four times that', async () => {
+  let offset = 0;
+  const now = () => Date.now() + offset;
+  const confirmsAt: number[] = [];
+  const reaper = new TreeReaper(
+    {
+      ...source(() => new Map() as ProcTable, 20),
+      runsSince: async () => {
+        confirmsAt.push(now());
+        if (confirmsAt.length === 1) offset += 100; // the first read of many processes took 100 ms
+        return new Map();
+      },
+    },
+    { now },
+  );
+  const stop = (i: number) =>
+    reaper.waitGone(NO_GROUP + i, new Set(), { id: `run-${i}`, since: 50 }, () => {});
+  const first = stop(0);
+  await new Promise((resolve) => setImmediate(resolve));
+  await Promise.all([first, stop(1)]);
+  assert.equal(confirmsAt.length, 2);
+  assert.ok(confirmsAt[1]! - confirmsAt[0]! >= 400 - 1, `${confirmsAt[1]! - confirmsAt[0]!} ms apart`);
+});
+
 test('a process found by an earlier confirm and still running is still a straggler of its run', async () => {
   const straggler = entry(2000, 100);
   const table: ProcTable = new Map([[straggler.pid, straggler]]);
