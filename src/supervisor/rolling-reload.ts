@@ -81,12 +81,17 @@ export async function rollingReload(
   try {
     for (let i = 0; i < running.length; i += options.parallel) {
       const batch = running.slice(i, i + options.parallel);
-      const results = await Promise.all(batch.map((old) => replace(old, steps)));
+      // Every replacement of the batch settles before one that threw is reported: none goes on
+      // after the reload (and the pool's exclusive section) ended.
+      const settled = await Promise.allSettled(batch.map((old) => replace(old, steps)));
+      const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
       for (const result of results) {
         if (result.why !== null) continue;
         const removal = result.removed.finally(() => stopping.delete(removal));
         stopping.add(removal);
       }
+      const thrown = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (thrown) throw thrown.reason;
       while (stopping.size >= options.parallel * STOPPING_PER_PARALLEL) await Promise.race(stopping);
       const failures = results.flatMap((result, k) =>
         result.why === null ? [] : [`${label(batch[k]!)}: ${result.why}`],

@@ -223,3 +223,31 @@ test('at most 4 instances replaced one at a time are stopping at once', async ()
   assert.equal(reply.length, 6);
   assert.ok(pids.every((pid) => !w.isAlive(pid)));
 });
+
+test('a replacement that throws is reported once the others of its batch have settled', async () => {
+  const w = new FakeWorld();
+  let writes = 0;
+  const p = new ProcessPool({
+    ...w.poolDeps(),
+    persistRecords: async () => {
+      writes += 1;
+      if (writes === 2) throw new Error('disk gone'); // slot 1's replacement cannot be written ahead
+    },
+  });
+  await p.apply([testSpec({ instances: 2, waitReady: true, listenTimeoutMs: 60_000 })]);
+  const pids = p.list().map((i) => i.pid!);
+  let settled = false;
+  const reloading = p
+    .reload(web, { parallel: 2 })
+    .catch((error: Error) => error)
+    .finally(() => {
+      settled = true;
+    });
+  await flush();
+  assert.equal(settled, false, "slot 0's replacement still waits to be ready");
+  const fresh = p.list().find((i) => i.index === 0 && i.pid !== pids[0])!;
+  w.notifyReady(fresh.pid!);
+  const error = (await reloading) as Error;
+  assert.match(error.message, /disk gone/);
+  assert.ok(!w.isAlive(pids[0]!), 'slot 0 was replaced before the error was reported');
+});
