@@ -81,6 +81,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
    * replaced, on its way out. A new daemon drops the marked one (records.ts). */
   private readonly reloadMarks = new Map<ManagedProcess, ReloadMark>();
   private readonly gate: DependencyGate;
+  /** The daemon is stopping, or letting go of its instances: none is added or restarted any more. */
+  private closing = false;
 
   constructor(private readonly deps: PoolDeps) {
     super();
@@ -256,6 +258,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
   }
 
   private async restartNow(procs: ManagedProcess[]): Promise<void> {
+    this.refuseWhileClosing();
     const runs = new Map<ManagedProcess, number | null>();
     await this.operateOn(
       procs,
@@ -317,6 +320,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
         this.reloadMarks.set(fresh!, 'replacement');
         // Written ahead: a new daemon knows the replacement (and drops it) if this one dies forking it.
         await this.deps.persistRecords(old.name, [this.recordFor(fresh!)]);
+        // The daemon may have begun to stop meanwhile, and be done stopping what it found.
+        this.refuseWhileClosing();
         if (!this.removed.has(fresh!)) fresh!.apply({ type: 'start' });
         return fresh!;
       },
@@ -441,15 +446,24 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
 
   /** Stop every instance (daemon shutdown); resolves when all are down. */
   async stopAll(): Promise<number> {
-    const procs = this.all();
+    this.closing = true;
     const pacer = new Pacer(this.deps.clock);
-    await this.stopInOrder(procs, pacer);
-    await this.releaseEach(procs, pacer);
-    return procs.length;
+    // Again while a change under way (a reload, a scale) added instances meanwhile: `pm kill`
+    // during a reload of 10,000 left its newest replacements running.
+    const stopped = new Set<ManagedProcess>();
+    for (;;) {
+      const procs = this.all().filter((p) => !stopped.has(p));
+      if (procs.length === 0) break;
+      await this.stopInOrder(procs, pacer);
+      for (const proc of procs) stopped.add(proc);
+    }
+    await this.releaseEach([...stopped], pacer);
+    return stopped.size;
   }
 
   /** `pm update`: let go of every instance without stopping it: its lines are written out, its pipes stay. */
   async detach(): Promise<number> {
+    this.closing = true;
     const procs = this.all();
     await Promise.all(procs.map((p) => p.output.detach()));
     return procs.length;
@@ -586,8 +600,8 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
       await this.deps.persist();
       for (let i = 0; i < steps.length; i++) {
         const [proc, type] = steps[i]!;
-        if (this.removed.has(proc)) {
-          // dropped while queued
+        if (this.removed.has(proc) || this.closing) {
+          // dropped while queued, or the daemon stops
         } else this.gate.startOrHold(proc, type);
         this.pendingStart.delete(proc);
         await pacer.step();
@@ -595,6 +609,12 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     } finally {
       for (const proc of toStart) this.pendingStart.delete(proc);
     }
+  }
+
+  /** A change under way when the daemon began to stop (a reload) goes no further. */
+  private refuseWhileClosing(): void {
+    if (this.closing)
+      throw new PmError('conflict', 'the daemon is stopping: no instance is started any more');
   }
 
   /** Runs changes of the set of instances (apply, scale, delete) one after the other: they may
@@ -616,6 +636,7 @@ export class ProcessPool extends EventEmitter<{ change: [ManagedProcess] }> {
     pacer: Pacer,
     outputs?: NewOutput[],
   ): Promise<ManagedProcess[]> {
+    this.refuseWhileClosing();
     const added: ManagedProcess[] = [];
     try {
       const made =

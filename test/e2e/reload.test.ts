@@ -12,6 +12,7 @@ import { scrape } from '../helpers/prometheus.js';
 import { freePort, readEvents } from '../helpers/recovery.js';
 import { fixtureApp, pm, runCli } from '../helpers/run-cli.js';
 import { setupTempHome } from '../helpers/setup-temp-home.js';
+import { processesOf } from '../helpers/temp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const t = setupTempHome();
@@ -271,6 +272,27 @@ for (const [language, script] of [
     assert.equal(events.stdout.match(/ready: it said it is ready/g)?.length, 2);
   });
 }
+
+test('pm kill during a reload stops every run, the replacements the reload made too', async () => {
+  const file = writeConfig(`apps:
+  - name: slow
+    script: /bin/sh
+    args: ["-c", "[ -n \\"$PM_READY_FD\\" ] && eval \\"echo ready >&$PM_READY_FD\\"; exec sleep 100000"]
+    instances: 300
+    wait_ready: true
+`);
+  await pm(['start', file], t.env);
+  // Replacements made while the stop of 300 goes on, turn by turn, were left running.
+  const reload = runCli(['reload', 'slow', '--parallel', '10'], t.env);
+  await waitFor(() => readEvents(t.home).some((e) => e.type === 'reloaded'), {
+    message: 'a first instance reloaded',
+  });
+  await pm(['kill'], t.env);
+  await reload;
+  await waitFor(() => processesOf(t.home).length === 0, {
+    message: `no process of the home left: ${processesOf(t.home).join(' ')}`,
+  });
+});
 
 test('bad input: an unknown app, --parallel 0, a port out of range, a port in use', async () => {
   const unknown = await runCli(['reload', 'nosuch'], t.env);

@@ -301,3 +301,36 @@ test('restore yields to the loop between batches of instances', async () => {
   assert.equal(p.instanceCount, 100);
   assert.ok(w.turns - turns >= 3, `100 instances in batches of at most 32: ${w.turns - turns} turns`);
 });
+
+test('stopping every instance while a reload goes on: what it added is stopped too, and it starts nothing more', async () => {
+  const { w, pool: p } = pool();
+  await p.apply([testSpec({ instances: 3, waitReady: true, listenTimeoutMs: 60_000 })]);
+  const reloading = p.reload({ kind: 'name', name: 'web' }, { parallel: 1 }).catch((error: Error) => error);
+  await flush();
+  assert.equal(w.forks.length, 4, "slot 0's replacement runs");
+  // The daemon stops (pm kill) while the replacement waits to be ready.
+  const stopping = p.stopAll();
+  await w.advance(1_000);
+  assert.equal(await stopping, 4);
+  const error = (await reloading) as Error;
+  assert.ok(error instanceof Error);
+  assert.equal(w.forks.length, 4, 'no replacement made after the stop began');
+  const pids = w.forks.map((_, i) => 1000 + i); // the fake world's pids, in fork order
+  assert.deepEqual(
+    pids.filter((pid) => w.isAlive(pid)),
+    [],
+    'no run left',
+  );
+});
+
+test('a reload asked for as the daemon begins to stop starts nothing', async () => {
+  const { w, pool: p } = pool();
+  await p.apply([testSpec({ instances: 3, waitReady: true, listenTimeoutMs: 60_000 })]);
+  const reloading = p.reload({ kind: 'name', name: 'web' }, { parallel: 1 }).catch((error: Error) => error);
+  const stopping = p.stopAll();
+  await w.advance(1_000);
+  await stopping;
+  assert.match(((await reloading) as Error).message, /the daemon is stopping/);
+  assert.equal(w.forks.length, 3);
+  assert.ok([1000, 1001, 1002].every((pid) => !w.isAlive(pid)));
+});
