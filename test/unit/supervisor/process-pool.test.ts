@@ -334,3 +334,21 @@ test('a reload asked for as the daemon begins to stop starts nothing', async () 
   assert.equal(w.forks.length, 3);
   assert.ok([1000, 1001, 1002].every((pid) => !w.isAlive(pid)));
 });
+
+test('a start of many under way when the daemon begins to stop forks no more, and what it forked is stopped', async () => {
+  const { w, pool: p } = pool();
+  const applying = p.apply([testSpec({ instances: 100 })]).catch((error: Error) => error);
+  while (w.forks.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  const stopping = p.stopAll();
+  await w.advance(1_000);
+  await stopping;
+  await applying;
+  const forked = w.forks.length;
+  assert.ok(forked < 100, `${forked} forked before the stop`);
+  assert.deepEqual(
+    w.forks.map((_, i) => 1000 + i).filter((pid) => w.isAlive(pid)),
+    [],
+  );
+  await w.advance(1_000);
+  assert.equal(w.forks.length, forked, 'none after');
+});
